@@ -1,0 +1,73 @@
+package org.rnn4j;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The arguments of one model call, as Keras' {@code layer(inputs, initial_state=..., mask=...)}:
+ * the input, an optional per-step mask, and optional initial states.
+ *
+ * <pre>{@code
+ * Result r = prepared.run(Call.of(x).withInitialState(h0, c0).withMask(mask));
+ * }</pre>
+ */
+public final class Call {
+  private final Tensor input;
+  private final Mask mask;
+  private final List<Tensor> initialState;
+  private final LayerStates initialStates;
+
+  private Call(Tensor input, Mask mask, List<Tensor> initialState, LayerStates initialStates) {
+    this.input = Objects.requireNonNull(input, "input");
+    this.mask = mask;
+    this.initialState = initialState;
+    this.initialStates = initialStates;
+  }
+
+  /** A call on {@code input}: {@code (batch, time, features)} for sequence models. */
+  public static Call of(Tensor input) {
+    return new Call(input, null, null, LayerStates.empty());
+  }
+
+  /**
+   * The initial state of the model's only recurrent layer, in Keras' flattened order (LSTM: h, c;
+   * a stack: h1, c1, h2, c2), each {@code (batch, size)}.
+   */
+  public Call withInitialState(Tensor... states) {
+    return new Call(input, mask, List.of(states), initialStates);
+  }
+
+  /** The initial state of the model's only recurrent layer, in Keras' flattened order. */
+  public Call withInitialState(List<Tensor> states) {
+    return new Call(input, mask, List.copyOf(states), initialStates);
+  }
+
+  /** Initial states for any recurrent layers, by layer index. */
+  public Call withInitialStates(LayerStates states) {
+    return new Call(input, mask, initialState, Objects.requireNonNull(states));
+  }
+
+  /** A per-step mask {@code (batch, time)} for the model's input. */
+  public Call withMask(Mask mask) {
+    return new Call(input, mask, initialState, initialStates);
+  }
+
+  public Tensor input() {
+    return input;
+  }
+
+  /** The explicit mask, or null. */
+  public Mask mask() {
+    return mask;
+  }
+
+  /** The initial state given for the only recurrent layer, or null. */
+  public List<Tensor> initialState() {
+    return initialState;
+  }
+
+  /** Initial states given by layer index (possibly empty). */
+  public LayerStates initialStates() {
+    return initialStates;
+  }
+}

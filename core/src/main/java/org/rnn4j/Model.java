@@ -1,0 +1,68 @@
+package org.rnn4j;
+
+import java.util.List;
+import java.util.Objects;
+import org.rnn4j.layers.Sequential;
+
+/**
+ * A model ready to prepare on a backend: an architecture and its weights, plus where it came from
+ * (for messages and reports).
+ *
+ * <pre>{@code
+ * Sequential arch = Sequential.of(InputSpec.sequence(6), LSTM.of(4));
+ * Model model = Model.initialized(arch, 42);          // Keras' default initializers, seeded
+ * Model loaded = Model.of(arch, List.of(kernel, recurrentKernel, bias));
+ * }</pre>
+ */
+public final class Model {
+  private final Sequential architecture;
+  private final Weights weights;
+  private final String source;
+
+  private Model(Sequential architecture, Weights weights, String source) {
+    this.architecture = Objects.requireNonNull(architecture);
+    this.weights = Objects.requireNonNull(weights);
+    this.source = source;
+  }
+
+  /** A model with the given weights, checked against the architecture. */
+  public static Model of(Sequential architecture, Weights weights) {
+    if (!weights.specs().equals(architecture.weightSpecs())) {
+      return of(architecture, weights.values());
+    }
+    return new Model(architecture, weights, null);
+  }
+
+  /** A model with the given weights in {@code get_weights()} order, checked against the architecture. */
+  public static Model of(Sequential architecture, List<Tensor> weights) {
+    return new Model(architecture, Weights.of(architecture, weights), null);
+  }
+
+  /** A model with weights drawn from Keras' initializers with the given seed. */
+  public static Model initialized(Sequential architecture, long seed) {
+    return new Model(architecture, Weights.initialize(architecture, seed), "initialized with seed " + seed);
+  }
+
+  /** The same model, described as coming from {@code source} (a file name, typically). */
+  public Model withSource(String source) {
+    return new Model(architecture, weights, source);
+  }
+
+  public Sequential architecture() {
+    return architecture;
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  /** Where the model came from, or null. */
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    return architecture + (source == null ? "" : "\n  from " + source);
+  }
+}

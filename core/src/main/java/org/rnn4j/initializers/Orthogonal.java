@@ -1,0 +1,121 @@
+package org.rnn4j.initializers;
+
+import java.util.SplittableRandom;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.Shapes;
+
+/**
+ * A (semi-)orthogonal matrix times {@code gain} (Keras {@code Orthogonal}): the Q factor of the
+ * QR decomposition of a normal matrix of shape {@code (max(rows, cols), min(rows, cols))}, its
+ * columns' signs fixed by the diagonal of R, transposed when there are fewer rows than columns.
+ * Rows are the product of all but the last dimension.
+ */
+public record Orthogonal(double gain) implements Initializer {
+  @Override
+  public String kerasClassName() {
+    return "Orthogonal";
+  }
+
+  @Override
+  public float[] generate(int[] shape, SplittableRandom random) {
+    if (shape.length < 2) {
+      throw new InvalidModelException(
+          "Orthogonal initializer needs at least 2 dimensions, got shape " + Shapes.format(shape));
+    }
+    int cols = shape[shape.length - 1];
+    int rows = Shapes.elementCount(shape) / Math.max(1, cols);
+    int m = Math.max(rows, cols);
+    int n = Math.min(rows, cols);
+    double[][] a = new double[m][n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        a[i][j] = Sampling.normal(random);
+      }
+    }
+    double[][] q = thinQ(a);
+    float[] out = new float[rows * cols];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double v = gain * q[i][j];
+        if (rows >= cols) {
+          out[i * cols + j] = (float) v;
+        } else {
+          out[j * cols + i] = (float) v;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Householder QR of an m-by-n matrix (m >= n). Returns the m-by-n Q with each column multiplied
+   * by the sign of the matching diagonal element of R, which makes the factorization unique.
+   */
+  static double[][] thinQ(double[][] a) {
+    int m = a.length;
+    int n = a[0].length;
+    double[][] r = new double[m][];
+    for (int i = 0; i < m; i++) {
+      r[i] = a[i].clone();
+    }
+    double[][] vs = new double[n][];
+    for (int k = 0; k < n; k++) {
+      double norm = 0;
+      for (int i = k; i < m; i++) {
+        norm += r[i][k] * r[i][k];
+      }
+      norm = Math.sqrt(norm);
+      double[] v = new double[m];
+      if (norm > 0) {
+        double alpha = r[k][k] > 0 ? -norm : norm;
+        for (int i = k; i < m; i++) {
+          v[i] = r[i][k];
+        }
+        v[k] -= alpha;
+        double vnorm = 0;
+        for (int i = k; i < m; i++) {
+          vnorm += v[i] * v[i];
+        }
+        vnorm = Math.sqrt(vnorm);
+        if (vnorm > 0) {
+          for (int i = k; i < m; i++) {
+            v[i] /= vnorm;
+          }
+          applyReflection(v, r, k, n);
+        }
+      }
+      vs[k] = v;
+    }
+    double[][] q = new double[m][n];
+    for (int j = 0; j < n; j++) {
+      q[j][j] = 1;
+    }
+    for (int k = n - 1; k >= 0; k--) {
+      applyReflection(vs[k], q, k, n);
+    }
+    for (int j = 0; j < n; j++) {
+      if (r[j][j] < 0) {
+        for (int i = 0; i < m; i++) {
+          q[i][j] = -q[i][j];
+        }
+      }
+    }
+    return q;
+  }
+
+  /** x := (I - 2 v v^T) x for the columns {@code from..cols-1} of x; v is zero above row k. */
+  private static void applyReflection(double[] v, double[][] x, int k, int cols) {
+    int m = x.length;
+    for (int j = 0; j < cols; j++) {
+      double dot = 0;
+      for (int i = k; i < m; i++) {
+        dot += v[i] * x[i][j];
+      }
+      if (dot != 0) {
+        for (int i = k; i < m; i++) {
+          x[i][j] -= 2 * v[i] * dot;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package org.rnn4j.keras;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.FileFormatException;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.ResourceLimitException;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.Layer;
+
+/**
+ * Reads Keras model configurations from JSON ({@code model.to_json()}, {@code config.json} of a
+ * {@code .keras} file, the {@code model_config} attribute of an {@code .h5} file, or one
+ * serialized layer), in the Keras 1, 2 and 3 forms:
+ *
+ * <ul>
+ *   <li>a single layer: {@code {"class_name": "LSTM", "config": {...}}};
+ *   <li>{@code Sequential}, with {@code "config": {"layers": [...]}} or, as older Keras wrote it,
+ *       {@code "config": [...]};
+ *   <li>a functional {@code Model}/{@code Functional} whose layers form a single chain.
+ * </ul>
+ *
+ * Layers rnn4j does not support are refused together, in one message that lists them.
+ */
+public final class KerasConfigReader {
+  /** The largest JSON document read, in characters. */
+  public static final int MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
+  /** The deepest nesting of JSON objects and arrays accepted. */
+  public static final int MAX_NESTING_DEPTH = 128;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxDocumentLength(MAX_DOCUMENT_CHARS)
+                      .maxNumberLength(100)
+                      .maxStringLength(MAX_DOCUMENT_CHARS)
+                      .build())
+              .build());
+
+  private KerasConfigReader() {}
+
+  /**
+   * Reads a JSON config file.
+   *
+   * @throws FileFormatException if the file is missing or not JSON
+   * @throws InvalidModelException if the config names unsupported layers or arguments
+   */
+  public static KerasModelConfig read(Path file) {
+    try {
+      if (Files.size(file) > MAX_DOCUMENT_CHARS) {
+        throw new ResourceLimitException(file + ": JSON config larger than " + MAX_DOCUMENT_CHARS + " bytes");
+      }
+      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), null);
+    } catch (NoSuchFileException e) {
+      throw new FileFormatException(file + ": no such file");
+    } catch (IOException e) {
+      throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses a JSON document (the whole of it) into a tree, with rnn4j's size and depth limits. */
+  public static JsonNode parseJson(String json, String source) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      if (root == null || root.isMissingNode()) {
+        throw new FileFormatException(source + ": empty JSON document");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      String msg = e.getOriginalMessage();
+      if (msg != null && (msg.contains("nesting depth") || msg.contains("length"))) {
+        throw new ResourceLimitException(source + ": JSON exceeds limits: " + msg);
+      }
+      throw new FileFormatException(source + ": not valid JSON: " + (msg == null ? e.toString() : msg.split("\n")[0]));
+    }
+  }
+
+  /**
+   * Parses a config.
+   *
+   * @param fileVersion the {@code keras_version} the containing file records, or null
+   */
+  public static KerasModelConfig parse(String json, String source, KerasVersion fileVersion) {
+    return parse(parseJson(json, source), source, fileVersion);
+  }
+
+  /** Parses a config already read as JSON. */
+  public static KerasModelConfig parse(JsonNode root, String source, KerasVersion fileVersion) {
+    if (!root.isObject()) {
+      throw new InvalidModelException(source + ": a Keras config must be a JSON object");
+    }
+    KerasVersion version = fileVersion != null ? fileVersion : versionOf(root);
+    String cls = LayerParser.className(root, source);
+    List<JsonNode> layerNodes;
+    String name;
+    int[] modelInput = null;
+    JsonNode config = root.get("config");
+    switch (cls) {
+      case "Sequential" -> {
+        JsonNode layers = config != null && config.isArray() ? config : config == null ? null : config.get("layers");
+        if (layers == null || !layers.isArray()) {
+          throw new InvalidModelException(source + ": Sequential config has no 'layers' list");
+        }
+        layerNodes = new ArrayList<>();
+        layers.forEach(layerNodes::add);
+        name = config.isObject() && config.path("name").isTextual() ? config.get("name").textValue() : "sequential";
+        modelInput = config.isObject() ? shapeOrNull(config.get("build_input_shape")) : null;
+      }
+      case "Functional", "Model" -> {
+        if (config == null || !config.isObject()) {
+          throw new InvalidModelException(source + ": functional model has no config object");
+        }
+        layerNodes = FunctionalChain.linearize(config, source);
+        name = config.path("name").isTextual() ? config.get("name").textValue() : "model";
+      }
+      default -> {
+        layerNodes = List.of(root);
+        name = config != null && config.path("name").isTextual() ? config.get("name").textValue() : "model";
+        modelInput = shapeOrNull(root.path("build_config").get("input_shape"));
+      }
+    }
+    refuseUnsupported(layerNodes, source);
+    LayerParser parser = new LayerParser(version);
+    List<Layer> layers = new ArrayList<>();
+    int[] declared = null;
+    boolean integerInput = false;
+    for (int i = 0; i < layerNodes.size(); i++) {
+      LayerParser.Parsed p = parser.parse(layerNodes.get(i), source + ": layer " + i);
+      if (layers.isEmpty() && declared == null && p.batchInputShape() != null) {
+        declared = p.batchInputShape();
+      }
+      if (p.layer() == null && p.integerInput()) {
+        integerInput = true;
+      }
+      if (p.layer() != null) {
+        layers.add(p.layer());
+      }
+    }
+    if (layers.isEmpty()) {
+      throw new InvalidModelException(source + ": the model has no layers");
+    }
+    if (declared == null && modelInput != null) {
+      declared = modelInput;
+    }
+    InputSpec input = null;
+    if (declared != null) {
+      if (declared.length < 2) {
+        throw new InvalidModelException(source + ": declared input shape must include the batch axis, got " + java.util.Arrays.toString(declared));
+      }
+      int[] withoutBatch = java.util.Arrays.copyOfRange(declared, 1, declared.length);
+      if (layers.get(0) instanceof Embedding || integerInput) {
+        if (withoutBatch.length != 1) {
+          throw new InvalidModelException(source + ": an integer-id input must have shape (batch, time)");
+        }
+        input = InputSpec.ids(withoutBatch[0]);
+      } else {
+        input = InputSpec.of(withoutBatch);
+      }
+    } else if (layers.get(0) instanceof Embedding) {
+      input = InputSpec.ids(-1);
+    }
+    return new KerasModelConfig(name, List.copyOf(layers), input, version, source);
+  }
+
+  private static int[] shapeOrNull(JsonNode node) {
+    if (node == null || !node.isArray()) {
+      return null;
+    }
+    int[] s = new int[node.size()];
+    for (int i = 0; i < s.length; i++) {
+      JsonNode d = node.get(i);
+      if (d.isNull()) {
+        s[i] = -1;
+      } else if (d.isIntegralNumber() && d.asInt() > 0) {
+        s[i] = d.asInt();
+      } else {
+        return null;
+      }
+    }
+    return s;
+  }
+
+  private static void refuseUnsupported(List<JsonNode> layerNodes, String source) {
+    List<String> unsupported = new ArrayList<>();
+    for (int i = 0; i < layerNodes.size(); i++) {
+      String cls = LayerParser.className(layerNodes.get(i), source + ": layer " + i);
+      if (!LayerParser.isSupported(cls)) {
+        JsonNode n = layerNodes.get(i).path("config").path("name");
+        unsupported.add(cls + (n.isTextual() ? " '" + n.textValue() + "'" : "") + " (layer " + i + ")");
+      }
+    }
+    if (!unsupported.isEmpty()) {
+      throw new InvalidModelException(
+          source + ": unsupported layer" + (unsupported.size() > 1 ? "s: " : ": ") + String.join(", ", unsupported));
+    }
+  }
+
+  /** The version a config's form reveals: its keras_version, else 3 if objects carry "module" keys, else 2. */
+  static KerasVersion versionOf(JsonNode root) {
+    JsonNode v = root.get("keras_version");
+    if (v != null && v.isTextual()) {
+      KerasVersion parsed = KerasVersion.parse(v.textValue());
+      if (parsed != null) {
+        return parsed;
+      }
+    }
+    return hasModuleKey(root, 0)
+        ? KerasVersion.inferred(3, "3 (inferred: objects carry 'module' keys)")
+        : KerasVersion.inferred(2, "2 (inferred: no 'module' keys)");
+  }
+
+  private static boolean hasModuleKey(JsonNode node, int depth) {
+    if (depth > MAX_NESTING_DEPTH) {
+      return false;
+    }
+    if (node.isObject()) {
+      if (node.has("module") && node.has("class_name")) {
+        return true;
+      }
+      for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+        if (hasModuleKey(it.next(), depth + 1)) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode child : node) {
+        if (hasModuleKey(child, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Orders a functional model's layers along its single chain from input to output. */
+  static final class FunctionalChain {
+    private FunctionalChain() {}
+
+    static List<JsonNode> linearize(JsonNode config, String source) {
+      JsonNode layers = config.get("layers");
+      if (layers == null || !layers.isArray() || layers.isEmpty()) {
+        throw new InvalidModelException(source + ": functional model has no 'layers' list");
+      }
+      Map<String, JsonNode> byName = new HashMap<>();
+      Map<String, String> successor = new HashMap<>();
+      List<String> inputs = new ArrayList<>();
+      for (JsonNode layer : layers) {
+        String name = layerName(layer, source);
+        if (byName.put(name, layer) != null) {
+          throw new InvalidModelException(source + ": two layers are named '" + name + "'");
+        }
+        List<String> inbound = inbound(layer.get("inbound_nodes"), name, source);
+        if (inbound.isEmpty()) {
+          inputs.add(name);
+        } else {
+          String prev = inbound.get(0);
+          if (successor.put(prev, name) != null) {
+            throw nonLinear(source, "layer '" + prev + "' feeds several layers");
+          }
+        }
+      }
+      if (inputs.size() != 1) {
+        throw nonLinear(source, "it has " + inputs.size() + " inputs " + inputs);
+      }
+      List<JsonNode> chain = new ArrayList<>();
+      String current = inputs.get(0);
+      while (current != null) {
+        JsonNode node = byName.get(current);
+        if (node == null) {
+          throw new InvalidModelException(source + ": a layer refers to unknown layer '" + current + "'");
+        }
+        chain.add(node);
+        current = successor.get(current);
+        if (chain.size() > byName.size()) {
+          throw nonLinear(source, "its layers form a cycle");
+        }
+      }
+      if (chain.size() != byName.size()) {
+        throw nonLinear(source, "not every layer lies on the path from input to output");
+      }
+      return chain;
+    }
+
+    private static String layerName(JsonNode layer, String source) {
+      JsonNode n = layer.get("name");
+      if (n == null || !n.isTextual()) {
+        n = layer.path("config").get("name");
+      }
+      if (n == null || !n.isTextual()) {
+        throw new InvalidModelException(source + ": a functional model layer has no name");
+      }
+      return n.textValue();
+    }
+
+    /** The names of the layers feeding this one (Keras 2 and Keras 3 node forms). */
+    private static List<String> inbound(JsonNode nodes, String name, String source) {
+      List<String> out = new ArrayList<>();
+      if (nodes == null || nodes.isNull() || nodes.isEmpty()) {
+        return out;
+      }
+      if (nodes.size() != 1) {
+        throw nonLinear(source, "layer '" + name + "' is called " + nodes.size() + " times");
+      }
+      JsonNode node = nodes.get(0);
+      if (node.isArray()) {
+        for (JsonNode entry : node) {
+          out.add(entry.get(0).asText());
+          JsonNode kwargs = entry.size() > 3 ? entry.get(3) : null;
+          checkKwargs(kwargs, name, source);
+        }
+      } else if (node.isObject()) {
+        for (JsonNode arg : node.path("args")) {
+          JsonNode history = arg.path("config").path("keras_history");
+          if (!history.isArray() || history.isEmpty()) {
+            throw nonLinear(source, "layer '" + name + "' takes an argument that is not a layer output");
+          }
+          out.add(history.get(0).asText());
+        }
+        checkKwargs(node.get("kwargs"), name, source);
+      }
+      if (out.size() != 1) {
+        throw nonLinear(source, "layer '" + name + "' takes " + out.size() + " inputs");
+      }
+      return out;
+    }
+
+    private static void checkKwargs(JsonNode kwargs, String name, String source) {
+      if (kwargs == null || !kwargs.isObject()) {
+        return;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getKey().equals("training") && !e.getValue().isNull()) {
+          throw new InvalidModelException(
+              source + ": layer '" + name + "' is called with argument '" + e.getKey() + "', which is not supported");
+        }
+      }
+    }
+
+    private static InvalidModelException nonLinear(String source, String why) {
+      return new InvalidModelException(source + ": only linear functional models are supported, but " + why);
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package org.rnn4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.initializers.Initializer;
+import org.rnn4j.initializers.RandomUniform;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.ActivationLayer;
+import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Flatten;
+import org.rnn4j.layers.GRUCell;
+import org.rnn4j.layers.InferenceIdentity;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.Layer;
+import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.RNNCell;
+import org.rnn4j.layers.RepeatVector;
+import org.rnn4j.layers.SimpleRNNCell;
+import org.rnn4j.layers.SingleCell;
+import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.layers.TimeDistributed;
+
+/**
+ * Turns one serialized Keras layer ({@code {"class_name": ..., "config": {...}}}) into an rnn4j
+ * layer, in the Keras 1, 2 or 3 form. Every argument is either implemented, known to be
+ * irrelevant at inference (dropout, regularizers, constraints, names), or refused by name.
+ */
+final class LayerParser {
+  /** Arguments of any layer that do not affect inference. */
+  private static final String[] IGNORED_EVERYWHERE = {"trainable", "activity_regularizer", "batch_size", "input_dtype"};
+
+  private static final String[] IGNORED_RECURRENT = {
+    "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+    "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "implementation",
+    "seed", "unroll", "use_cudnn",
+    // Keras 1 names of the same
+    "W_regularizer", "U_regularizer", "b_regularizer", "dropout_W", "dropout_U", "consume_less",
+    "forget_bias_init"
+  };
+
+  private final KerasVersion version;
+
+  /** A layer, or the input an InputLayer (or a first layer's batch shape) declares. */
+  record Parsed(Layer layer, int[] batchInputShape, boolean integerInput) {}
+
+  LayerParser(KerasVersion version) {
+    this.version = version;
+  }
+
+  static String className(JsonNode node, String where) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidModelException(where + ": a layer must be a JSON object");
+    }
+    JsonNode c = node.get("class_name");
+    if (c == null || !c.isTextual()) {
+      throw new InvalidModelException(where + ": layer has no 'class_name'");
+    }
+    return c.textValue();
+  }
+
+  /** Whether rnn4j knows this layer class. */
+  static boolean isSupported(String className) {
+    return switch (className) {
+      case "InputLayer", "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "Dense",
+          "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector" -> true;
+      default -> InferenceIdentity.CLASSES.contains(className);
+    };
+  }
+
+  Parsed parse(JsonNode node, String where) {
+    String cls = className(node, where);
+    ConfigNode c = new ConfigNode(node.get("config"), where + " (" + cls + " '" + nameOf(node) + "')");
+    String name = c.string("name", null);
+    int[] declared = declaredInput(c);
+    boolean integer = !checkDtype(c, cls);
+    c.ignore(IGNORED_EVERYWHERE);
+    Layer layer =
+        switch (cls) {
+          case "InputLayer" -> {
+            c.ignore("sparse", "ragged", "input_tensor", "optional");
+            yield null;
+          }
+          case "LSTM", "GRU", "SimpleRNN" -> recurrentLayer(cls, c, singleCell(cls, c, null));
+          case "RNN" -> recurrentLayer("RNN", c, cell(c.raw("cell"), c.where() + " cell"));
+          case "Bidirectional" -> bidirectional(c, name);
+          case "Dense" -> dense(c, name);
+          case "TimeDistributed" -> timeDistributed(c, name);
+          case "Embedding" -> embedding(c, name);
+          case "Masking" -> Masking.of((float) c.number("mask_value", 0.0), name);
+          case "Activation" -> ActivationLayer.of(activation(c, "activation", Activation.LINEAR), name);
+          case "Flatten" -> {
+            String format = c.string("data_format", "channels_last");
+            if (!format.equals("channels_last")) {
+              throw c.error("data_format=" + format + " is not supported");
+            }
+            yield Flatten.of(name);
+          }
+          case "RepeatVector" -> RepeatVector.of(c.positiveInt("n"), name);
+          default -> {
+            if (!InferenceIdentity.CLASSES.contains(cls)) {
+              throw new InvalidModelException(where + ": unknown layer class '" + cls + "'");
+            }
+            c.ignore("rate", "noise_shape", "seed", "stddev", "l1", "l2", "p");
+            yield InferenceIdentity.of(cls, name);
+          }
+        };
+    if (layer instanceof RNN r && r.name() == null && name != null) {
+      layer = r.toBuilder().name(name).build();
+    }
+    c.finish();
+    return new Parsed(layer, declared, integer);
+  }
+
+  private static String nameOf(JsonNode node) {
+    JsonNode config = node.get("config");
+    JsonNode n = config != null && config.isObject() ? config.get("name") : null;
+    if (n == null || !n.isTextual()) {
+      n = node.get("name");
+    }
+    return n != null && n.isTextual() ? n.textValue() : "?";
+  }
+
+  /** The batch input shape a layer declares (first layers, InputLayer), or null. */
+  private static int[] declaredInput(ConfigNode c) {
+    int[] batchShape = c.shape("batch_input_shape");
+    int[] keras3 = c.shape("batch_shape");
+    if (keras3 != null) {
+      batchShape = keras3;
+    }
+    int[] inputShape = c.shape("input_shape");
+    if (batchShape == null && inputShape != null) {
+      batchShape = prepend(-1, inputShape);
+    }
+    // Keras 1 repeats the input size as input_dim/input_length beside batch_input_shape; an
+    // Embedding's input_dim (its vocabulary) is read by the layer itself.
+    c.ignore("input_length", "input_dim");
+    return batchShape;
+  }
+
+  private static int[] prepend(int first, int[] rest) {
+    int[] s = new int[rest.length + 1];
+    s[0] = first;
+    System.arraycopy(rest, 0, s, 1, rest.length);
+    return s;
+  }
+
+  /** Checks the layer's dtype; returns false for an integer input declaration. */
+  private static boolean checkDtype(ConfigNode c, String cls) {
+    JsonNode d = c.raw("dtype");
+    String dtype = null;
+    if (d != null && d.isTextual()) {
+      dtype = d.textValue();
+    } else if (d != null && d.isObject()) {
+      JsonNode inner = d.path("config").path("name");
+      dtype = inner.isTextual() ? inner.textValue() : null;
+    }
+    if (dtype == null || dtype.equals("float32")) {
+      return true;
+    }
+    if (cls.equals("InputLayer") && dtype.matches("u?int(8|16|32|64)")) {
+      return false;
+    }
+    throw c.error("dtype '" + dtype + "' is not supported (rnn4j computes in float32)");
+  }
+
+  private boolean keras1(ConfigNode c) {
+    return version.major() == 1 || (c.has("output_dim") && !c.has("units"));
+  }
+
+  private Activation activation(ConfigNode c, String key, Activation defaultValue) {
+    JsonNode v = c.raw(key);
+    String name;
+    if (v == null || v.isNull()) {
+      return defaultValue;
+    } else if (v.isTextual()) {
+      name = v.textValue();
+    } else if (v.isObject() && v.path("config").isTextual()) {
+      name = v.get("config").textValue();
+    } else {
+      throw c.error("argument '" + key + "' must name an activation, got " + v);
+    }
+    try {
+      return Activation.fromKeras(name, version.major());
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage());
+    }
+  }
+
+  private Activation defaultRecurrentActivation() {
+    boolean sigmoidDefault = version.major() >= 3 || (version.major() == 2 && version.minor() >= 3);
+    return sigmoidDefault ? Activation.SIGMOID : Activation.HARD_SIGMOID;
+  }
+
+  /** LSTM/GRU/SimpleRNN cell arguments, from a layer's or a cell's config. */
+  private SingleCell singleCell(String kind, ConfigNode c, String cellName) {
+    boolean k1 = keras1(c);
+    int units = c.positiveInt(k1 ? "output_dim" : "units");
+    Activation act = activation(c, "activation", Activation.TANH);
+    Initializer kernel = Initializers.parse(c.raw(k1 ? "init" : "kernel_initializer"), Initializer.glorotUniform(), c.where());
+    Initializer recurrent =
+        Initializers.parse(c.raw(k1 ? "inner_init" : "recurrent_initializer"), Initializer.orthogonal(), c.where());
+    Initializer bias = Initializers.parse(c.raw("bias_initializer"), Initializer.zeros(), c.where());
+    boolean useBias = c.bool("use_bias", true);
+    c.ignore(IGNORED_RECURRENT);
+    SingleCell.Builder<?> b =
+        switch (kind) {
+          case "LSTM", "LSTMCell" ->
+              LSTMCell.builder(units)
+                  .recurrentActivation(activation(c, k1 ? "inner_activation" : "recurrent_activation", defaultRecurrentActivation()))
+                  .unitForgetBias(c.bool("unit_forget_bias", true));
+          case "GRU", "GRUCell" ->
+              GRUCell.builder(units)
+                  .recurrentActivation(activation(c, k1 ? "inner_activation" : "recurrent_activation", defaultRecurrentActivation()))
+                  .resetAfter(c.bool("reset_after", false));
+          case "SimpleRNN", "SimpleRNNCell" -> SimpleRNNCell.builder(units);
+          default -> throw c.error("unknown cell class '" + kind + "'");
+        };
+    return b.activation(act).useBias(useBias).kernelInitializer(kernel).recurrentInitializer(recurrent)
+        .biasInitializer(bias).name(cellName).build();
+  }
+
+  private RNNCell cell(JsonNode node, String where) {
+    if (node != null && node.isArray()) {
+      return stack(node, null, where);
+    }
+    String cls = className(node, where);
+    ConfigNode c = new ConfigNode(node.get("config"), where + " (" + cls + ")");
+    String name = c.string("name", null);
+    checkDtype(c, cls);
+    c.ignore(IGNORED_EVERYWHERE);
+    RNNCell cell =
+        switch (cls) {
+          case "LSTMCell", "GRUCell", "SimpleRNNCell" -> singleCell(cls, c, name);
+          case "StackedRNNCells" -> stack(c.raw("cells"), name, c.where());
+          default -> throw new InvalidModelException(where + ": unsupported cell class '" + cls + "'");
+        };
+    c.finish();
+    return cell;
+  }
+
+  private RNNCell stack(JsonNode cells, String name, String where) {
+    if (cells == null || !cells.isArray() || cells.isEmpty()) {
+      throw new InvalidModelException(where + ": StackedRNNCells needs a non-empty 'cells' list");
+    }
+    List<SingleCell> list = new ArrayList<>();
+    for (int i = 0; i < cells.size(); i++) {
+      RNNCell cell = cell(cells.get(i), where + " cell " + i);
+      if (!(cell instanceof SingleCell single)) {
+        throw new InvalidModelException(where + ": nested StackedRNNCells are not supported");
+      }
+      list.add(single);
+    }
+    return StackedRNNCells.of(list, name);
+  }
+
+  private RNN recurrentLayer(String cls, ConfigNode c, RNNCell cell) {
+    c.requireDefault("time_major", false);
+    return RNN.builder(cell)
+        .kerasClassName(cls)
+        .returnSequences(c.bool("return_sequences", false))
+        .returnState(c.bool("return_state", false))
+        .goBackwards(c.bool("go_backwards", false))
+        .stateful(c.bool("stateful", false))
+        .zeroOutputForMask(c.bool("zero_output_for_mask", false))
+        .build();
+  }
+
+  private Bidirectional bidirectional(ConfigNode c, String name) {
+    JsonNode mode = c.raw("merge_mode");
+    if (mode != null && !mode.isNull() && !mode.isTextual()) {
+      throw c.error("argument 'merge_mode' must be a string or null, got " + mode);
+    }
+    MergeMode merge;
+    try {
+      merge = mode == null ? MergeMode.CONCAT : MergeMode.fromKeras(mode.isNull() ? null : mode.textValue());
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage());
+    }
+    JsonNode weights = c.raw("weights");
+    if (weights != null && !weights.isNull()) {
+      throw c.error("argument 'weights' (initial weights in the config) is not supported");
+    }
+    RNN forward = innerRecurrent(c.raw("layer"), c.where() + " layer");
+    JsonNode backwardNode = c.raw("backward_layer");
+    if (backwardNode == null || backwardNode.isNull()) {
+      return Bidirectional.of(forward, forward.toBuilder().goBackwards(true).build(), merge, name);
+    }
+    RNN backward = innerRecurrent(backwardNode, c.where() + " backward_layer");
+    return Bidirectional.of(forward, backward, merge, name);
+  }
+
+  private RNN innerRecurrent(JsonNode node, String where) {
+    Parsed p = parse(node, where);
+    if (!(p.layer() instanceof RNN r)) {
+      throw new InvalidModelException(where + ": Bidirectional needs a recurrent layer, got " + className(node, where));
+    }
+    return r;
+  }
+
+  private Dense dense(ConfigNode c, String name) {
+    boolean k1 = keras1(c);
+    JsonNode lora = c.raw("lora_rank");
+    if (lora != null && !lora.isNull()) {
+      throw c.error("argument lora_rank=" + lora + " is not supported");
+    }
+    c.ignore("kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "W_regularizer",
+        "b_regularizer", "W_constraint", "b_constraint", "lora_alpha", "quantization_config");
+    return Dense.builder(c.positiveInt(k1 ? "output_dim" : "units"))
+        .activation(activation(c, "activation", Activation.LINEAR))
+        .useBias(c.bool(k1 ? "bias" : "use_bias", true))
+        .kernelInitializer(Initializers.parse(c.raw(k1 ? "init" : "kernel_initializer"), Initializer.glorotUniform(), c.where()))
+        .biasInitializer(Initializers.parse(c.raw("bias_initializer"), Initializer.zeros(), c.where()))
+        .name(name)
+        .build();
+  }
+
+  private TimeDistributed timeDistributed(ConfigNode c, String name) {
+    JsonNode inner = c.raw("layer");
+    String cls = className(inner, c.where() + " layer");
+    if (!cls.equals("Dense")) {
+      throw c.error("TimeDistributed supports only a Dense layer, got " + cls);
+    }
+    Parsed p = parse(inner, c.where() + " layer");
+    return TimeDistributed.of((Dense) p.layer(), name);
+  }
+
+  private Embedding embedding(ConfigNode c, String name) {
+    int inputDim = c.positiveInt("input_dim");
+    int outputDim = c.positiveInt("output_dim");
+    c.requireDefault("sparse", false);
+    JsonNode lora = c.raw("lora_rank");
+    if (lora != null && !lora.isNull()) {
+      throw c.error("argument lora_rank=" + lora + " is not supported");
+    }
+    c.ignore("embeddings_regularizer", "embeddings_constraint", "input_length", "W_regularizer", "W_constraint",
+        "dropout", "lora_alpha", "quantization_config");
+    Initializer init =
+        Initializers.parse(c.raw(c.has("init") ? "init" : "embeddings_initializer"), new RandomUniform(-0.05, 0.05), c.where());
+    return Embedding.of(inputDim, outputDim, c.bool("mask_zero", false), init, name);
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,51 @@
+package org.rnn4j.layers;
+
+import java.util.List;
+
+/** Keras {@code Activation(activation)} layer: an element-wise activation, no weights. */
+public final class ActivationLayer implements Layer {
+  private final Activation activation;
+  private final String name;
+
+  private ActivationLayer(Activation activation, String name) {
+    this.activation = activation;
+    this.name = name;
+  }
+
+  public static ActivationLayer of(Activation activation) {
+    return new ActivationLayer(activation, null);
+  }
+
+  public static ActivationLayer of(Activation activation, String name) {
+    return new ActivationLayer(activation, name);
+  }
+
+  public Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kerasClassName() {
+    return "Activation";
+  }
+
+  @Override
+  public int[] outputShape(int[] inputShape) {
+    return inputShape.clone();
+  }
+
+  @Override
+  public List<WeightSpec> weightSpecs(int[] inputShape) {
+    return List.of();
+  }
+
+  @Override
+  public String toString() {
+    return "Activation(" + activation.kerasName() + ")";
+  }
+}

@@ -1,0 +1,235 @@
+package org.rnn4j.layers;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.Shapes;
+
+/**
+ * A model architecture: an input and a linear stack of layers, as Keras {@code Sequential} (and
+ * linear functional models). It checks every layer's input shape when built, names unnamed layers
+ * as Keras would ({@code lstm}, {@code lstm_1}, ...), and lays out the weights in Keras {@code
+ * get_weights()} order.
+ *
+ * <p>Only the last layer may return states ({@code return_state=True}), as in Keras, where a layer
+ * with several outputs cannot feed the next one.
+ */
+public final class Sequential {
+  private final String name;
+  private final InputSpec input;
+  private final List<Layer> layers;
+  private final List<String> names;
+  private final List<int[]> inputShapes;
+  private final List<int[]> outputShapes;
+  private final List<WeightSpec> weightSpecs;
+  private final int[] weightOffsets;
+
+  private Sequential(String name, InputSpec input, List<Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new InvalidModelException("a model needs at least one layer");
+    }
+    this.name = name == null ? "sequential" : name;
+    this.input = Objects.requireNonNull(input, "input");
+    this.layers = List.copyOf(layers);
+    this.names = layerNames(this.layers);
+    List<int[]> ins = new ArrayList<>();
+    List<int[]> outs = new ArrayList<>();
+    List<WeightSpec> specs = new ArrayList<>();
+    this.weightOffsets = new int[layers.size() + 1];
+    int[] shape = input.shape();
+    for (int i = 0; i < this.layers.size(); i++) {
+      Layer layer = this.layers.get(i);
+      checkPlacement(i, layer);
+      ins.add(shape);
+      try {
+        shape = layer.outputShape(shape);
+        for (WeightSpec w : layer.weightSpecs(ins.get(i))) {
+          specs.add(w.prefixed(names.get(i)));
+        }
+      } catch (InvalidModelException e) {
+        throw new InvalidModelException("layer " + i + " ('" + names.get(i) + "'): " + e.getMessage(), e);
+      }
+      outs.add(shape);
+      weightOffsets[i + 1] = specs.size();
+    }
+    this.inputShapes = List.copyOf(ins);
+    this.outputShapes = List.copyOf(outs);
+    this.weightSpecs = List.copyOf(specs);
+  }
+
+  private void checkPlacement(int i, Layer layer) {
+    boolean last = i == layers.size() - 1;
+    if (!last && returnsState(layer)) {
+      throw new InvalidModelException(
+          "layer " + i + " ('" + names.get(i) + "') returns states but is not the last layer;"
+              + " only a model's last layer may set return_state");
+    }
+    if (layer instanceof Bidirectional b && b.mergeMode() == MergeMode.NONE && !last) {
+      throw new InvalidModelException(
+          "layer " + i + " ('" + names.get(i) + "') has merge_mode=None (two outputs) but is not the last layer");
+    }
+    if (layer instanceof Embedding) {
+      if (i != 0 || !input.integerIds()) {
+        throw new InvalidModelException(
+            "layer " + i + " ('" + names.get(i) + "'): an Embedding must be the first layer, on an integer-id input");
+      }
+    } else if (i == 0 && input.integerIds()) {
+      throw new InvalidModelException("an integer-id input must feed an Embedding layer first");
+    }
+  }
+
+  private static boolean returnsState(Layer layer) {
+    return (layer instanceof RNN r && r.returnState())
+        || (layer instanceof Bidirectional b && b.returnState());
+  }
+
+  private static List<String> layerNames(List<Layer> layers) {
+    Set<String> given = new HashSet<>();
+    for (Layer l : layers) {
+      if (l.name() != null && !given.add(l.name())) {
+        throw new InvalidModelException("two layers are named '" + l.name() + "'");
+      }
+    }
+    Map<String, Integer> counters = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (Layer l : layers) {
+      if (l.name() != null) {
+        names.add(l.name());
+        continue;
+      }
+      String base = l.defaultName();
+      String candidate;
+      do {
+        int n = counters.merge(base, 1, Integer::sum) - 1;
+        candidate = n == 0 ? base : base + "_" + n;
+      } while (given.contains(candidate));
+      given.add(candidate);
+      names.add(candidate);
+    }
+    return List.copyOf(names);
+  }
+
+  /** A model of the given layers on the given input. */
+  public static Sequential of(InputSpec input, Layer... layers) {
+    return new Sequential(null, input, List.of(layers));
+  }
+
+  /** A named model of the given layers on the given input. */
+  public static Sequential of(String name, InputSpec input, List<? extends Layer> layers) {
+    return new Sequential(name, input, new ArrayList<>(layers));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public InputSpec input() {
+    return input;
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  public Layer layer(int index) {
+    return layers.get(index);
+  }
+
+  /** The layer's name (given, or the Keras-style default). */
+  public String layerName(int index) {
+    return names.get(index);
+  }
+
+  /** The shape (without batch) that reaches layer {@code index}. */
+  public int[] inputShape(int index) {
+    return inputShapes.get(index).clone();
+  }
+
+  /** The shape (without batch) of layer {@code index}'s (first) output. */
+  public int[] outputShape(int index) {
+    return outputShapes.get(index).clone();
+  }
+
+  /** The model's (first) output shape, without batch. */
+  public int[] outputShape() {
+    return outputShape(layers.size() - 1);
+  }
+
+  /** Every weight, in Keras {@code get_weights()} order, named {@code layer/...}. */
+  public List<WeightSpec> weightSpecs() {
+    return weightSpecs;
+  }
+
+  /** The index of layer {@code index}'s first weight in {@link #weightSpecs()}. */
+  public int weightOffset(int index) {
+    return weightOffsets[index];
+  }
+
+  /** The number of weights layer {@code index} owns. */
+  public int weightCount(int index) {
+    return weightOffsets[index + 1] - weightOffsets[index];
+  }
+
+  /** The total number of parameters (weight elements). */
+  public long parameterCount() {
+    return weightSpecs.stream().mapToLong(WeightSpec::size).sum();
+  }
+
+  /** Indices of the layers that carry recurrent state ({@link RNN} and {@link Bidirectional}). */
+  public List<Integer> recurrentLayers() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof RNN || layers.get(i) instanceof Bidirectional) {
+        out.add(i);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The state sizes of a recurrent layer in Keras' flattened order (Bidirectional: forward states,
+   * then backward states).
+   */
+  public List<Integer> stateSizes(int index) {
+    Layer l = layers.get(index);
+    if (l instanceof RNN r) {
+      return r.cell().stateSizes();
+    }
+    if (l instanceof Bidirectional b) {
+      List<Integer> s = new ArrayList<>(b.forwardLayer().cell().stateSizes());
+      s.addAll(b.backwardLayer().cell().stateSizes());
+      return List.copyOf(s);
+    }
+    throw new IllegalArgumentException("layer " + index + " ('" + names.get(index) + "') is not recurrent");
+  }
+
+  /** Whether the last layer returns its states. */
+  public boolean returnsState() {
+    return returnsState(layers.get(layers.size() - 1));
+  }
+
+  /** Whether any recurrent layer is stateful. */
+  public boolean isStateful() {
+    return layers.stream()
+        .anyMatch(l -> (l instanceof RNN r && r.stateful()) || (l instanceof Bidirectional b && b.stateful()));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Sequential '" + name + "' input " + input);
+    for (int i = 0; i < layers.size(); i++) {
+      sb.append("\n  ")
+          .append(names.get(i))
+          .append(": ")
+          .append(layers.get(i))
+          .append(" -> ")
+          .append(Shapes.format(outputShapes.get(i)));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,88 @@
+package org.rnn4j.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rnn4j.Call;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Result;
+
+/**
+ * What every prepared model shares: calls are checked ({@link CallChecker}) before the backend
+ * sees them, results are assembled in Keras' shape by core, and closing is safe. Calls hold a
+ * read lock and {@link #close()} the write lock, so resources are never released under a running
+ * call and several calls may run at once.
+ */
+public abstract class AbstractPreparedModel implements PreparedModel {
+  private final Model model;
+  private final String backendName;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final List<Runnable> closeListeners = new ArrayList<>();
+  private volatile boolean closed;
+
+  protected AbstractPreparedModel(Model model, String backendName) {
+    this.model = model;
+    this.backendName = backendName;
+  }
+
+  @Override
+  public final Model model() {
+    return model;
+  }
+
+  @Override
+  public final String backendName() {
+    return backendName;
+  }
+
+  @Override
+  public final Result run(Call call) {
+    CheckedCall checked = CallChecker.check(model.architecture(), call);
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("model '" + model.architecture().name() + "' on backend '" + backendName + "' is closed");
+      }
+      Execution e = execute(checked);
+      return Result.of(model.architecture(), e.outputs(), e.finalStates());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Runs a checked call. May be called by several threads at once. */
+  protected abstract Execution execute(CheckedCall call);
+
+  @Override
+  public final boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public final void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      release();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    synchronized (closeListeners) {
+      closeListeners.forEach(Runnable::run);
+      closeListeners.clear();
+    }
+  }
+
+  /** Releases the model's resources; called once, with no call running. */
+  protected abstract void release();
+
+  void onClose(Runnable listener) {
+    synchronized (closeListeners) {
+      closeListeners.add(listener);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package org.rnn4j.spi;
+
+import java.util.Arrays;
+import java.util.List;
+import org.rnn4j.Call;
+import org.rnn4j.InvalidInputException;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Mask;
+import org.rnn4j.Shapes;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Layer;
+import org.rnn4j.layers.Sequential;
+
+/** Checks a call against a model before any backend sees it, with messages that say what was expected. */
+public final class CallChecker {
+  private CallChecker() {}
+
+  /**
+   * Checks {@code call} against {@code architecture}.
+   *
+   * @throws InvalidInputException naming the input, mask or state that does not fit
+   */
+  public static CheckedCall check(Sequential architecture, Call call) {
+    Tensor input = call.input();
+    int[] expected = withBatch(architecture.input().shape());
+    int[] actual = input.shape();
+    if (actual.length != expected.length) {
+      throw new InvalidInputException(
+          "input has shape " + Shapes.format(actual) + " (rank " + actual.length + "), expected rank "
+              + expected.length + " " + describeExpected(architecture));
+    }
+    for (int i = 0; i < actual.length; i++) {
+      if (actual[i] == 0) {
+        throw new InvalidInputException(
+            "input has shape " + Shapes.format(actual) + ": "
+                + (i == 1 && isSequence(architecture) ? "an empty time axis (a recurrent layer needs at least one step)" : "an empty axis " + i));
+      }
+      if (expected[i] >= 0 && expected[i] != actual[i]) {
+        String what = i == actual.length - 1 && !architecture.input().integerIds() ? "features" : "size " + expected[i] + " on axis " + i;
+        throw new InvalidInputException(
+            "input has shape " + Shapes.format(actual) + ", expected " + describeExpected(architecture)
+                + (what.equals("features") ? " (" + expected[i] + " features, got " + actual[i] + ")" : ""));
+      }
+    }
+    int batch = actual[0];
+    int steps = isSequence(architecture) ? actual[1] : -1;
+    if (architecture.input().integerIds()) {
+      checkIds(architecture, input);
+    }
+    Mask mask = call.mask();
+    if (mask != null) {
+      if (steps < 0) {
+        throw new InvalidInputException("a mask needs a sequence input, but the model's input has no time axis");
+      }
+      if (mask.batch() != batch || mask.steps() != steps) {
+        throw new InvalidInputException(
+            "mask has shape " + mask.shapeString() + ", expected " + Shapes.format(batch, steps) + " (batch, time)");
+      }
+    }
+    LayerStates states = initialStates(architecture, call, batch);
+    return new CheckedCall(input, mask, states, batch, steps);
+  }
+
+  private static boolean isSequence(Sequential architecture) {
+    int rank = architecture.input().rank();
+    return architecture.input().integerIds() ? rank >= 1 : rank >= 2;
+  }
+
+  private static int[] withBatch(int[] shape) {
+    int[] s = new int[shape.length + 1];
+    s[0] = -1;
+    System.arraycopy(shape, 0, s, 1, shape.length);
+    return s;
+  }
+
+  private static String describeExpected(Sequential architecture) {
+    String names =
+        architecture.input().integerIds()
+            ? "(batch, time)"
+            : architecture.input().rank() == 2 ? "(batch, time, features)" : "(batch, ...)";
+    return names + " = " + Shapes.format(withBatch(architecture.input().shape()));
+  }
+
+  private static void checkIds(Sequential architecture, Tensor input) {
+    Layer first = architecture.layer(0);
+    int limit = first instanceof Embedding e ? e.inputDim() : Integer.MAX_VALUE;
+    for (int i = 0; i < input.size(); i++) {
+      float v = input.getFlat(i);
+      if (v != Math.rint(v) || v < 0 || v >= limit) {
+        throw new InvalidInputException(
+            "input id " + v + " at flat position " + i + " is not a whole number in [0, " + limit
+                + ") (the Embedding's input_dim)");
+      }
+    }
+  }
+
+  private static LayerStates initialStates(Sequential architecture, Call call, int batch) {
+    LayerStates states = call.initialStates();
+    List<Integer> recurrent = architecture.recurrentLayers();
+    if (call.initialState() != null) {
+      if (recurrent.size() != 1) {
+        throw new InvalidInputException(
+            "an initial state needs a model with exactly one recurrent layer, this one has "
+                + recurrent.size() + "; give initial states per layer instead");
+      }
+      states = states.with(recurrent.get(0), call.initialState());
+    }
+    for (int layer : states.layers()) {
+      if (!recurrent.contains(layer)) {
+        throw new InvalidInputException(
+            "initial states given for layer " + layer + ", which is not a recurrent layer (recurrent: " + recurrent + ")");
+      }
+      List<Integer> sizes = architecture.stateSizes(layer);
+      List<Tensor> given = states.get(layer);
+      String where = "layer '" + architecture.layerName(layer) + "'";
+      if (given.size() != sizes.size()) {
+        throw new InvalidInputException(
+            where + " has " + sizes.size() + " states " + describeSizes(batch, sizes) + ", got " + given.size() + " initial states");
+      }
+      for (int s = 0; s < sizes.size(); s++) {
+        int[] want = {batch, sizes.get(s)};
+        if (!Arrays.equals(want, given.get(s).shape())) {
+          throw new InvalidInputException(
+              "initial state " + s + " of " + where + " has shape " + Shapes.format(given.get(s).shape())
+                  + ", expected " + Shapes.format(want));
+        }
+      }
+    }
+    return states;
+  }
+
+  private static String describeSizes(int batch, List<Integer> sizes) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < sizes.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(Shapes.format(batch, sizes.get(i)));
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,171 @@
+package org.rnn4j.reference;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.spi.Kernels;
+import org.rnn4j.spi.LayerWeights;
+import org.rnn4j.spi.RecurrentCall;
+import org.rnn4j.spi.RecurrentOutput;
+
+/**
+ * The reference backend's operations on {@link Buf}s. Converted weights are cached per layer, so
+ * a prepared model converts them once; everything else is per call, which makes concurrent calls
+ * safe.
+ */
+final class ReferenceKernels implements Kernels<Buf> {
+  private final Map<String, List<CellStep>> cells = new ConcurrentHashMap<>();
+
+  @Override
+  public RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call) {
+    List<CellStep> steps =
+        cells.computeIfAbsent(
+            call.weights().key(),
+            k -> CellSteps.of(call.layer().cell(), call.input().dim(2), call.weights().values()));
+    return RecurrentLoop.run(call.layer(), steps, call.input(), call.mask(), call.initialState(), call.returnSequence());
+  }
+
+  @Override
+  public Buf maskFromValues(Buf input, float maskValue) {
+    int features = input.dim(-1);
+    int rows = input.data.length / features;
+    float[] mask = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int f = 0; f < features; f++) {
+        // NaN differs from every mask value, as in Keras (not_equal)
+        if (!(input.data[r * features + f] == maskValue)) {
+          mask[r] = 1f;
+          break;
+        }
+      }
+    }
+    return new Buf(new int[] {input.dim(0), input.dim(1)}, mask);
+  }
+
+  @Override
+  public Buf applyMask(Buf input, Buf mask) {
+    int features = input.dim(-1);
+    float[] out = new float[input.data.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = input.data[i] * mask.data[i / features];
+    }
+    return new Buf(input.shape.clone(), out);
+  }
+
+  @Override
+  public Buf maskFromIds(Buf ids) {
+    float[] mask = new float[ids.data.length];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = ids.data[i] != 0f ? 1f : 0f;
+    }
+    return new Buf(ids.shape.clone(), mask);
+  }
+
+  @Override
+  public Buf embedding(Embedding layer, LayerWeights weights, Buf ids) {
+    float[] table = weights.get(0).toArray();
+    int dim = layer.outputDim();
+    float[] out = new float[ids.data.length * dim];
+    for (int i = 0; i < ids.data.length; i++) {
+      System.arraycopy(table, (int) ids.data[i] * dim, out, i * dim, dim);
+    }
+    return new Buf(new int[] {ids.dim(0), ids.dim(1), dim}, out);
+  }
+
+  @Override
+  public Buf dense(Dense layer, LayerWeights weights, Buf x) {
+    int in = x.dim(-1);
+    int units = layer.units();
+    float[] kernel = weights.get(0).toArray();
+    float[] bias = layer.useBias() ? weights.get(1).toArray() : null;
+    int rows = x.data.length / in;
+    float[] out = new float[rows * units];
+    double[] acc = new double[units];
+    Activation act = layer.activation();
+    for (int r = 0; r < rows; r++) {
+      MatVec.init(acc, bias, 0, units);
+      MatVec.accumulate(acc, x.data, r * in, in, kernel, units, 0, units);
+      for (int j = 0; j < units; j++) {
+        out[r * units + j] = act.apply((float) acc[j]);
+      }
+    }
+    int[] shape = x.shape.clone();
+    shape[shape.length - 1] = units;
+    return new Buf(shape, out);
+  }
+
+  @Override
+  public Buf activation(Activation activation, Buf x) {
+    float[] out = new float[x.data.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = activation.apply(x.data[i]);
+    }
+    return new Buf(x.shape.clone(), out);
+  }
+
+  @Override
+  public Buf reverseTime(Buf sequence) {
+    int batch = sequence.dim(0);
+    int steps = sequence.dim(1);
+    int width = sequence.data.length / (batch * steps);
+    float[] out = new float[sequence.data.length];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < steps; t++) {
+        System.arraycopy(sequence.data, (b * steps + t) * width, out, (b * steps + steps - 1 - t) * width, width);
+      }
+    }
+    return new Buf(sequence.shape.clone(), out);
+  }
+
+  @Override
+  public Buf merge(MergeMode mode, Buf forward, Buf backward) {
+    if (mode == MergeMode.CONCAT) {
+      int fw = forward.dim(-1);
+      int bw = backward.dim(-1);
+      int rows = forward.data.length / fw;
+      float[] out = new float[rows * (fw + bw)];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(forward.data, r * fw, out, r * (fw + bw), fw);
+        System.arraycopy(backward.data, r * bw, out, r * (fw + bw) + fw, bw);
+      }
+      int[] shape = forward.shape.clone();
+      shape[shape.length - 1] = fw + bw;
+      return new Buf(shape, out);
+    }
+    float[] out = new float[forward.data.length];
+    for (int i = 0; i < out.length; i++) {
+      float f = forward.data[i];
+      float b = backward.data[i];
+      out[i] =
+          switch (mode) {
+            case SUM -> f + b;
+            case MUL -> f * b;
+            case AVE -> (f + b) / 2f;
+            default -> throw new IllegalArgumentException("merge mode " + mode);
+          };
+    }
+    return new Buf(forward.shape.clone(), out);
+  }
+
+  @Override
+  public Buf flatten(Buf x) {
+    return new Buf(new int[] {x.dim(0), x.data.length / x.dim(0)}, x.data);
+  }
+
+  @Override
+  public Buf repeat(Buf x, int n) {
+    int batch = x.dim(0);
+    int f = x.dim(1);
+    float[] out = new float[batch * n * f];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(x.data, b * f, out, (b * n + t) * f, f);
+      }
+    }
+    return new Buf(new int[] {batch, n, f}, out);
+  }
+}

@@ -1,0 +1,49 @@
+package org.rnn4j.reference;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Model;
+import org.rnn4j.Tensor;
+import org.rnn4j.spi.AbstractPreparedModel;
+import org.rnn4j.spi.CheckedCall;
+import org.rnn4j.spi.Execution;
+import org.rnn4j.spi.ModelExecutor;
+
+/** A model prepared on the reference backend. Safe for concurrent calls: every call has its own buffers. */
+final class ReferencePreparedModel extends AbstractPreparedModel {
+  private final ReferenceKernels kernels = new ReferenceKernels();
+
+  ReferencePreparedModel(Model model) {
+    super(model, ReferenceBackendProvider.NAME);
+  }
+
+  @Override
+  protected Execution execute(CheckedCall call) {
+    Map<Integer, List<Buf>> initial = new HashMap<>();
+    for (int layer : call.initialStates().layers()) {
+      List<Buf> states = new ArrayList<>();
+      call.initialStates().get(layer).forEach(t -> states.add(Buf.of(t)));
+      initial.put(layer, states);
+    }
+    Buf mask = call.mask() == null ? null : Buf.of(call.mask().toTensor());
+    ModelExecutor.Outcome<Buf> outcome =
+        ModelExecutor.run(model().architecture(), model().weights(), kernels, Buf.of(call.input()), mask, initial);
+    List<Tensor> outputs = new ArrayList<>();
+    outcome.outputs().forEach(b -> outputs.add(b.toTensor()));
+    LayerStates finals = LayerStates.empty();
+    for (Map.Entry<Integer, List<Buf>> e : outcome.finalStates().entrySet()) {
+      List<Tensor> states = new ArrayList<>();
+      e.getValue().forEach(b -> states.add(b.toTensor()));
+      finals = finals.with(e.getKey(), states);
+    }
+    return new Execution(outputs, finals);
+  }
+
+  @Override
+  protected void release() {
+    // Plain Java memory: nothing to release.
+  }
+}

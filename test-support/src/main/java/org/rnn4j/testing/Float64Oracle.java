@@ -1,0 +1,487 @@
+package org.rnn4j.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.Call;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Mask;
+import org.rnn4j.Model;
+import org.rnn4j.Result;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.ActivationLayer;
+import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Flatten;
+import org.rnn4j.layers.GRUCell;
+import org.rnn4j.layers.InferenceIdentity;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.Layer;
+import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.RepeatVector;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.SingleCell;
+import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.layers.TimeDistributed;
+
+/**
+ * An independent float64 implementation of the Keras semantics in {@code SEMANTICS.md}, written
+ * apart from every backend and sharing none of their code, to be the oracle of the randomized
+ * contract tests. Clarity over speed: nested arrays, one batch row at a time.
+ */
+public final class Float64Oracle {
+  private Float64Oracle() {}
+
+  /** Runs the model in float64 and rounds the results to float32. */
+  public static Result run(Model model, Call call) {
+    Sequential arch = model.architecture();
+    Object x = call.input().rank() == 3 ? cube(call.input()) : matrix(call.input());
+    boolean[][] mask = call.mask() == null ? null : mask(call.mask());
+    LayerStates finals = LayerStates.empty();
+    List<Tensor> outputs = null;
+    for (int i = 0; i < arch.layers().size(); i++) {
+      Layer layer = arch.layer(i);
+      List<Tensor> w = model.weights().forLayer(arch, i);
+      List<Tensor> init = initialStates(arch, call, i);
+      if (layer instanceof Masking m) {
+        double[][][] s = (double[][][]) x;
+        mask = new boolean[s.length][s[0].length];
+        for (int b = 0; b < s.length; b++) {
+          for (int t = 0; t < s[b].length; t++) {
+            for (double v : s[b][t]) {
+              mask[b][t] |= v != m.maskValue();
+            }
+            if (!mask[b][t]) {
+              s[b][t] = new double[s[b][t].length];
+            }
+          }
+        }
+      } else if (layer instanceof Embedding e) {
+        double[][] ids = (double[][]) x;
+        double[][] table = matrix(w.get(0));
+        double[][][] out = new double[ids.length][ids[0].length][];
+        if (e.maskZero()) {
+          mask = new boolean[ids.length][ids[0].length];
+        }
+        for (int b = 0; b < ids.length; b++) {
+          for (int t = 0; t < ids[b].length; t++) {
+            out[b][t] = table[(int) ids[b][t]].clone();
+            if (e.maskZero()) {
+              mask[b][t] = ids[b][t] != 0;
+            }
+          }
+        }
+        x = out;
+      } else if (layer instanceof RNN r) {
+        Run run = rnn(r, w, (double[][][]) x, mask, init);
+        finals = finals.with(i, tensors(run.states));
+        x = r.returnSequences() ? run.sequence : run.last;
+        mask = r.returnSequences() ? mask : null;
+      } else if (layer instanceof Bidirectional bi) {
+        int nf = bi.forwardLayer().cell().weightSpecs(arch.inputShape(i)[1]).size();
+        int sf = bi.forwardLayer().cell().stateSizes().size();
+        Run f = rnn(bi.forwardLayer(), w.subList(0, nf), (double[][][]) x, mask, init == null ? null : init.subList(0, sf));
+        Run r = rnn(bi.backwardLayer(), w.subList(nf, w.size()), (double[][][]) x, mask, init == null ? null : init.subList(sf, init.size()));
+        List<double[][]> states = new ArrayList<>(f.states);
+        states.addAll(r.states);
+        finals = finals.with(i, tensors(states));
+        Object y = bi.returnSequences() ? f.sequence : f.last;
+        Object yr = bi.returnSequences() ? reverse(r.sequence) : r.last;
+        if (bi.mergeMode() == MergeMode.NONE) {
+          outputs = List.of(tensor(y), tensor(yr));
+        } else {
+          x = merge(bi.mergeMode(), y, yr);
+        }
+        mask = bi.returnSequences() ? mask : null;
+      } else if (layer instanceof Dense d) {
+        x = dense(d, w, x);
+      } else if (layer instanceof TimeDistributed td) {
+        x = dense(td.layer(), w, x);
+      } else if (layer instanceof ActivationLayer a) {
+        x = map(x, a.activation());
+      } else if (layer instanceof Flatten) {
+        x = flatten(x);
+        mask = null;
+      } else if (layer instanceof RepeatVector rv) {
+        double[][] v = (double[][]) x;
+        double[][][] out = new double[v.length][rv.n()][];
+        for (int b = 0; b < v.length; b++) {
+          for (int t = 0; t < rv.n(); t++) {
+            out[b][t] = v[b].clone();
+          }
+        }
+        x = out;
+        mask = null;
+      } else if (!(layer instanceof InferenceIdentity)) {
+        throw new IllegalArgumentException("oracle has no rule for " + layer.kerasClassName());
+      }
+    }
+    return Result.of(arch, outputs != null ? outputs : List.of(tensor(x)), finals);
+  }
+
+  private static List<Tensor> initialStates(Sequential arch, Call call, int layer) {
+    if (call.initialStates().get(layer) != null) {
+      return call.initialStates().get(layer);
+    }
+    if (call.initialState() != null && arch.recurrentLayers().equals(List.of(layer))) {
+      return call.initialState();
+    }
+    return null;
+  }
+
+  private record Run(double[][][] sequence, double[][] last, List<double[][]> states) {}
+
+  /** One cell's weights in float64: kernel (in, g·u), recurrent (u, g·u), bias rows. */
+  private record CellWeights(SingleCell cell, double[][] kernel, double[][] recurrent, double[] inputBias, double[] recurrentBias) {}
+
+  private static Run rnn(RNN layer, List<Tensor> w, double[][][] x, boolean[][] mask, List<Tensor> init) {
+    List<SingleCell> cells = layer.cell() instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) layer.cell());
+    List<CellWeights> cw = new ArrayList<>();
+    int k = 0;
+    for (SingleCell c : cells) {
+      double[][] kernel = matrix(w.get(k++));
+      double[][] rec = matrix(w.get(k++));
+      double[] b0 = null;
+      double[] b1 = null;
+      if (c.useBias()) {
+        Tensor bias = w.get(k++);
+        if (bias.rank() == 2) {
+          double[][] rows = matrix(bias);
+          b0 = rows[0];
+          b1 = rows[1];
+        } else {
+          b0 = vector(bias);
+        }
+      }
+      cw.add(new CellWeights(c, kernel, rec, b0, b1));
+    }
+    int batch = x.length;
+    int steps = x[0].length;
+    // state[cell][s][b][j]
+    List<double[][][]> state = new ArrayList<>();
+    int flat = 0;
+    for (SingleCell c : cells) {
+      int n = c.stateSizes().size();
+      double[][][] s = new double[n][batch][];
+      for (int i = 0; i < n; i++) {
+        for (int b = 0; b < batch; b++) {
+          s[i][b] = init == null ? new double[c.units()] : vectorRow(init.get(flat), b);
+        }
+        flat++;
+      }
+      state.add(s);
+    }
+    int units = cells.get(cells.size() - 1).units();
+    double[][][] seq = new double[batch][steps][];
+    double[][] prev = new double[batch][units];
+    for (int t = 0; t < steps; t++) {
+      int ti = layer.goBackwards() ? steps - 1 - t : t;
+      for (int b = 0; b < batch; b++) {
+        if (mask == null || mask[b][ti]) {
+          double[] in = x[b][ti];
+          for (int c = 0; c < cells.size(); c++) {
+            double[][][] s = state.get(c);
+            double[][] now = new double[s.length][];
+            for (int i = 0; i < s.length; i++) {
+              now[i] = s[i][b];
+            }
+            double[][] next = step(cw.get(c), in, now);
+            for (int i = 0; i < s.length; i++) {
+              s[i][b] = next[i];
+            }
+            in = next[0];
+          }
+          prev[b] = in.clone();
+        } else if (layer.zeroOutputForMask()) {
+          prev[b] = new double[units];
+        }
+        seq[b][t] = prev[b].clone();
+      }
+    }
+    List<double[][]> finals = new ArrayList<>();
+    for (double[][][] s : state) {
+      for (double[][] st : s) {
+        finals.add(st);
+      }
+    }
+    return new Run(seq, prev, finals);
+  }
+
+  private static double[][] step(CellWeights w, double[] x, double[][] states) {
+    SingleCell cell = w.cell();
+    int u = cell.units();
+    double[] h = states[0];
+    if (cell instanceof LSTMCell l) {
+      double[] z = add(sum(matvec(x, w.kernel(), 0, 4 * u), matvec(h, w.recurrent(), 0, 4 * u)), w.inputBias(), 0, 4 * u);
+      double[] c = new double[u];
+      double[] hn = new double[u];
+      for (int j = 0; j < u; j++) {
+        double i = f(l.recurrentActivation(), z[j]);
+        double fg = f(l.recurrentActivation(), z[u + j]);
+        double g = f(l.activation(), z[2 * u + j]);
+        double o = f(l.recurrentActivation(), z[3 * u + j]);
+        c[j] = fg * states[1][j] + i * g;
+        hn[j] = o * f(l.activation(), c[j]);
+      }
+      return new double[][] {hn, c};
+    }
+    if (cell instanceof GRUCell g) {
+      double[] xz = add(matvec(x, w.kernel(), 0, 3 * u), w.inputBias(), 0, 3 * u);
+      double[] hn = new double[u];
+      if (g.resetAfter()) {
+        double[] hz = add(matvec(h, w.recurrent(), 0, 3 * u), w.recurrentBias(), 0, 3 * u);
+        for (int j = 0; j < u; j++) {
+          double z = f(g.recurrentActivation(), xz[j] + hz[j]);
+          double r = f(g.recurrentActivation(), xz[u + j] + hz[u + j]);
+          double hh = f(g.activation(), xz[2 * u + j] + r * hz[2 * u + j]);
+          hn[j] = z * h[j] + (1 - z) * hh;
+        }
+      } else {
+        double[] hzr = matvec(h, w.recurrent(), 0, 2 * u);
+        double[] z = new double[u];
+        double[] rh = new double[u];
+        for (int j = 0; j < u; j++) {
+          z[j] = f(g.recurrentActivation(), xz[j] + hzr[j]);
+          rh[j] = f(g.recurrentActivation(), xz[u + j] + hzr[u + j]) * h[j];
+        }
+        double[] hh = matvec(rh, w.recurrent(), 2 * u, u);
+        for (int j = 0; j < u; j++) {
+          hn[j] = z[j] * h[j] + (1 - z[j]) * f(g.activation(), xz[2 * u + j] + hh[j]);
+        }
+      }
+      return new double[][] {hn};
+    }
+    double[] a = add(sum(matvec(x, w.kernel(), 0, u), matvec(h, w.recurrent(), 0, u)), w.inputBias(), 0, u);
+    double[] hn = new double[u];
+    for (int j = 0; j < u; j++) {
+      hn[j] = f(cell.activation(), a[j]);
+    }
+    return new double[][] {hn};
+  }
+
+  private static double f(Activation a, double v) {
+    return a.applyExact(v);
+  }
+
+  /** v · m[:, col0 .. col0+width). */
+  private static double[] matvec(double[] v, double[][] m, int col0, int width) {
+    double[] out = new double[width];
+    for (int i = 0; i < v.length; i++) {
+      for (int j = 0; j < width; j++) {
+        out[j] += v[i] * m[i][col0 + j];
+      }
+    }
+    return out;
+  }
+
+  private static double[] sum(double[] a, double[] b) {
+    double[] out = a.clone();
+    for (int j = 0; j < out.length; j++) {
+      out[j] += b[j];
+    }
+    return out;
+  }
+
+  private static double[] add(double[] a, double[] bias, int off, int width) {
+    if (bias == null) {
+      return a;
+    }
+    double[] out = a.clone();
+    for (int j = 0; j < width; j++) {
+      out[j] += bias[off + j];
+    }
+    return out;
+  }
+
+  private static Object dense(Dense d, List<Tensor> w, Object x) {
+    double[][] kernel = matrix(w.get(0));
+    double[] bias = d.useBias() ? vector(w.get(1)) : null;
+    if (x instanceof double[][][] s) {
+      double[][][] out = new double[s.length][][];
+      for (int b = 0; b < s.length; b++) {
+        out[b] = (double[][]) dense(d, w, s[b]);
+      }
+      return out;
+    }
+    double[][] m = (double[][]) x;
+    double[][] out = new double[m.length][];
+    for (int b = 0; b < m.length; b++) {
+      double[] a = add(matvec(m[b], kernel, 0, d.units()), bias, 0, d.units());
+      for (int j = 0; j < a.length; j++) {
+        a[j] = f(d.activation(), a[j]);
+      }
+      out[b] = a;
+    }
+    return out;
+  }
+
+  private static Object map(Object x, Activation a) {
+    if (x instanceof double[][][] s) {
+      double[][][] out = new double[s.length][][];
+      for (int b = 0; b < s.length; b++) {
+        out[b] = (double[][]) map(s[b], a);
+      }
+      return out;
+    }
+    double[][] m = (double[][]) x;
+    double[][] out = new double[m.length][];
+    for (int b = 0; b < m.length; b++) {
+      out[b] = new double[m[b].length];
+      for (int j = 0; j < m[b].length; j++) {
+        out[b][j] = f(a, m[b][j]);
+      }
+    }
+    return out;
+  }
+
+  private static Object merge(MergeMode mode, Object a, Object b) {
+    if (a instanceof double[][][] s) {
+      double[][][] r = (double[][][]) b;
+      double[][][] out = new double[s.length][][];
+      for (int i = 0; i < s.length; i++) {
+        out[i] = (double[][]) merge(mode, s[i], r[i]);
+      }
+      return out;
+    }
+    double[][] f = (double[][]) a;
+    double[][] r = (double[][]) b;
+    double[][] out = new double[f.length][];
+    for (int i = 0; i < f.length; i++) {
+      if (mode == MergeMode.CONCAT) {
+        out[i] = new double[f[i].length + r[i].length];
+        System.arraycopy(f[i], 0, out[i], 0, f[i].length);
+        System.arraycopy(r[i], 0, out[i], f[i].length, r[i].length);
+        continue;
+      }
+      out[i] = new double[f[i].length];
+      for (int j = 0; j < f[i].length; j++) {
+        out[i][j] =
+            switch (mode) {
+              case SUM -> f[i][j] + r[i][j];
+              case MUL -> f[i][j] * r[i][j];
+              case AVE -> (f[i][j] + r[i][j]) / 2;
+              default -> throw new IllegalArgumentException(mode.toString());
+            };
+      }
+    }
+    return out;
+  }
+
+  private static double[][][] reverse(double[][][] s) {
+    double[][][] out = new double[s.length][s[0].length][];
+    for (int b = 0; b < s.length; b++) {
+      for (int t = 0; t < s[b].length; t++) {
+        out[b][t] = s[b][s[b].length - 1 - t];
+      }
+    }
+    return out;
+  }
+
+  private static double[][] flatten(Object x) {
+    if (x instanceof double[][] m) {
+      return m;
+    }
+    double[][][] s = (double[][][]) x;
+    double[][] out = new double[s.length][];
+    for (int b = 0; b < s.length; b++) {
+      int n = 0;
+      for (double[] row : s[b]) {
+        n += row.length;
+      }
+      out[b] = new double[n];
+      int pos = 0;
+      for (double[] row : s[b]) {
+        System.arraycopy(row, 0, out[b], pos, row.length);
+        pos += row.length;
+      }
+    }
+    return out;
+  }
+
+  // Conversions between tensors and nested double arrays.
+
+  static double[][][] cube(Tensor t) {
+    int[] s = t.shape();
+    double[][][] out = new double[s[0]][s[1]][s[2]];
+    for (int i = 0; i < s[0]; i++) {
+      for (int j = 0; j < s[1]; j++) {
+        for (int k = 0; k < s[2]; k++) {
+          out[i][j][k] = t.get(i, j, k);
+        }
+      }
+    }
+    return out;
+  }
+
+  static double[][] matrix(Tensor t) {
+    int[] s = t.shape();
+    double[][] out = new double[s[0]][s[1]];
+    for (int i = 0; i < s[0]; i++) {
+      for (int j = 0; j < s[1]; j++) {
+        out[i][j] = t.get(i, j);
+      }
+    }
+    return out;
+  }
+
+  static double[] vector(Tensor t) {
+    double[] out = new double[t.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.getFlat(i);
+    }
+    return out;
+  }
+
+  private static double[] vectorRow(Tensor t, int row) {
+    double[] out = new double[t.dim(1)];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = t.get(row, j);
+    }
+    return out;
+  }
+
+  private static boolean[][] mask(Mask m) {
+    boolean[][] out = new boolean[m.batch()][m.steps()];
+    for (int b = 0; b < m.batch(); b++) {
+      for (int t = 0; t < m.steps(); t++) {
+        out[b][t] = m.isValid(b, t);
+      }
+    }
+    return out;
+  }
+
+  private static List<Tensor> tensors(List<double[][]> states) {
+    List<Tensor> out = new ArrayList<>();
+    states.forEach(s -> out.add(tensor(s)));
+    return out;
+  }
+
+  static Tensor tensor(Object x) {
+    if (x instanceof double[][][] s) {
+      int d1 = s[0].length;
+      int d2 = s[0][0].length;
+      float[] data = new float[s.length * d1 * d2];
+      int p = 0;
+      for (double[][] a : s) {
+        for (double[] row : a) {
+          for (double v : row) {
+            data[p++] = (float) v;
+          }
+        }
+      }
+      return Tensor.wrap(new int[] {s.length, d1, d2}, data);
+    }
+    double[][] m = (double[][]) x;
+    float[] data = new float[m.length * m[0].length];
+    int p = 0;
+    for (double[] row : m) {
+      for (double v : row) {
+        data[p++] = (float) v;
+      }
+    }
+    return Tensor.wrap(new int[] {m.length, m[0].length}, data);
+  }
+}
