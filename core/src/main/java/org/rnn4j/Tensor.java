@@ -35,7 +35,7 @@ public final class Tensor {
   public static Tensor of(float[][] matrix) {
     int rows = matrix.length;
     int cols = rows == 0 ? 0 : matrix[0].length;
-    float[] out = new float[Shapes.elementCount(rows, cols)];
+    float[] out = new float[count(new int[] {rows, cols})];
     for (int r = 0; r < rows; r++) {
       requireLength(matrix[r].length, cols, "row " + r);
       System.arraycopy(matrix[r], 0, out, r * cols, cols);
@@ -48,7 +48,7 @@ public final class Tensor {
     int d0 = cube.length;
     int d1 = d0 == 0 ? 0 : cube[0].length;
     int d2 = d1 == 0 ? 0 : cube[0][0].length;
-    float[] out = new float[Shapes.elementCount(d0, d1, d2)];
+    float[] out = new float[count(new int[] {d0, d1, d2})];
     int pos = 0;
     for (int i = 0; i < d0; i++) {
       requireLength(cube[i].length, d1, "[" + i + "]");
@@ -64,13 +64,13 @@ public final class Tensor {
   /** A tensor of zeros. */
   public static Tensor zeros(int... shape) {
     int[] s = Shapes.copyOf(shape);
-    return new Tensor(s, new float[Shapes.elementCount(s)]);
+    return new Tensor(s, new float[count(s)]);
   }
 
   /** A tensor whose every element is {@code value}. */
   public static Tensor filled(float value, int... shape) {
     int[] s = Shapes.copyOf(shape);
-    float[] d = new float[Shapes.elementCount(s)];
+    float[] d = new float[count(s)];
     Arrays.fill(d, value);
     return new Tensor(s, d);
   }
@@ -85,13 +85,16 @@ public final class Tensor {
     return new Tensor(s, data);
   }
 
-  private static void checkLength(int[] shape, int length) {
-    int expected;
+  private static int count(int[] shape) {
     try {
-      expected = Shapes.elementCount(shape);
+      return Shapes.elementCount(shape);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
+  }
+
+  private static void checkLength(int[] shape, int length) {
+    int expected = count(shape);
     if (expected != length) {
       throw new InvalidInputException(
           "shape " + Shapes.format(shape) + " needs " + expected + " elements, got " + length);

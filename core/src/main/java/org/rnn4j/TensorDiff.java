@@ -40,7 +40,8 @@ public record TensorDiff(double maxAbs, long maxUlp, int worstIndex, double exce
         worst = i;
       }
       maxUlp = Math.max(maxUlp, ulp);
-      excess = Math.max(excess, d - (atol + rtol * Math.abs((double) e)));
+      double scale = Float.isFinite(e) ? rtol * Math.abs((double) e) : 0;
+      excess = Math.max(excess, d - (atol + scale));
     }
     return new TensorDiff(maxAbs, maxUlp, Math.max(worst, 0), expected.size() == 0 ? 0 : excess);
   }

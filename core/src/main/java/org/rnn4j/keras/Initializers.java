@@ -53,7 +53,7 @@ final class Initializers {
               num(config, "scale", 1.0),
               str(config, "mode", "fan_in"),
               str(config, "distribution", "truncated_normal"));
-      case "orthogonal" -> new Orthogonal(num(config, "gain", 1.0));
+      case "orthogonal", "orthogonalinitializer" -> new Orthogonal(num(config, "gain", 1.0));
       case "randomuniform", "uniform" -> new RandomUniform(num(config, "minval", -0.05), num(config, "maxval", 0.05));
       case "randomnormal", "normal" -> new RandomNormal(num(config, "mean", 0), num(config, "stddev", 0.05));
       case "truncatednormal" -> new TruncatedNormal(num(config, "mean", 0), num(config, "stddev", 0.05));

@@ -39,7 +39,7 @@ final class LayerParser {
   private static final String[] IGNORED_RECURRENT = {
     "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
     "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "implementation",
-    "seed", "unroll", "use_cudnn",
+    "seed",
     // Keras 1 names of the same
     "W_regularizer", "U_regularizer", "b_regularizer", "dropout_W", "dropout_U", "consume_less",
     "forget_bias_init"
@@ -262,6 +262,7 @@ final class LayerParser {
 
   private RNN recurrentLayer(String cls, ConfigNode c, RNNCell cell) {
     c.requireDefault("time_major", false);
+    c.ignore("unroll", "use_cudnn");
     return RNN.builder(cell)
         .kerasClassName(cls)
         .returnSequences(c.bool("return_sequences", false))
