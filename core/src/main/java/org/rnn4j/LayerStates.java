@@ -26,6 +26,44 @@ public final class LayerStates {
     return empty().with(layerIndex, states);
   }
 
+  /**
+   * Splits states given in one flat list, recurrent layer after recurrent layer, each layer's in
+   * Keras' flattened order (the form {@code np.savez(*states)} files hold).
+   *
+   * @throws InvalidInputException if the count does not match the model's recurrent layers
+   */
+  public static LayerStates split(org.rnn4j.layers.Sequential architecture, List<Tensor> flat) {
+    List<Integer> layers = architecture.recurrentLayers();
+    int needed = 0;
+    StringBuilder layout = new StringBuilder();
+    for (int layer : layers) {
+      needed += architecture.stateSizes(layer).size();
+      layout.append(layout.length() == 0 ? "" : "; ")
+          .append(architecture.layerName(layer))
+          .append(": ")
+          .append(architecture.stateSizes(layer).size());
+    }
+    if (flat.size() != needed) {
+      throw new InvalidInputException(
+          "got " + flat.size() + " initial states, the model's recurrent layers need " + needed + " (" + layout + ")");
+    }
+    LayerStates out = empty();
+    int pos = 0;
+    for (int layer : layers) {
+      int n = architecture.stateSizes(layer).size();
+      out = out.with(layer, flat.subList(pos, pos + n));
+      pos += n;
+    }
+    return out;
+  }
+
+  /** The states of every layer in one flat list, layer after layer (the inverse of {@link #split}). */
+  public List<Tensor> flat() {
+    List<Tensor> out = new java.util.ArrayList<>();
+    states.values().forEach(out::addAll);
+    return List.copyOf(out);
+  }
+
   /** A copy with layer {@code layerIndex}'s states set. */
   public LayerStates with(int layerIndex, List<Tensor> layerStates) {
     TreeMap<Integer, List<Tensor>> copy = new TreeMap<>(states);

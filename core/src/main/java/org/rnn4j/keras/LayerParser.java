@@ -193,9 +193,17 @@ final class LayerParser {
     }
   }
 
+  /**
+   * Whether the config comes from a Keras older than 2.3, whose defaults differ (recurrent
+   * activation hard_sigmoid, GRU reset_after false). A config of unknown minor version gets the
+   * current defaults.
+   */
+  private boolean beforeKeras23() {
+    return version.major() == 1 || (version.major() == 2 && version.minor() >= 0 && version.minor() < 3);
+  }
+
   private Activation defaultRecurrentActivation() {
-    boolean sigmoidDefault = version.major() >= 3 || (version.major() == 2 && version.minor() >= 3);
-    return sigmoidDefault ? Activation.SIGMOID : Activation.HARD_SIGMOID;
+    return beforeKeras23() ? Activation.HARD_SIGMOID : Activation.SIGMOID;
   }
 
   /** LSTM/GRU/SimpleRNN cell arguments, from a layer's or a cell's config. */
@@ -218,7 +226,7 @@ final class LayerParser {
           case "GRU", "GRUCell" ->
               GRUCell.builder(units)
                   .recurrentActivation(activation(c, k1 ? "inner_activation" : "recurrent_activation", defaultRecurrentActivation()))
-                  .resetAfter(c.bool("reset_after", false));
+                  .resetAfter(c.bool("reset_after", !beforeKeras23()));
           case "SimpleRNN", "SimpleRNNCell" -> SimpleRNNCell.builder(units);
           default -> throw c.error("unknown cell class '" + kind + "'");
         };
