@@ -68,6 +68,22 @@ class RunCommandTest {
   }
 
   @Test
+  void runsOnTensorFlowWithTheSameResults() {
+    Path tfOut = dir.resolve("tf.npz");
+    CliRunner.Outcome a = CliRunner.run("run", "--model", model.toString(), "--weights", weights.toString(),
+        "--input", input.toString(), "--output", output.toString());
+    CliRunner.Outcome b = CliRunner.run("run", "--model", model.toString(), "--weights", weights.toString(),
+        "--input", input.toString(), "--output", tfOut.toString(), "--backend", "tensorflow",
+        "--backend-option", "lstm_path=composite");
+    assertEquals(0, a.exitCode(), a.err());
+    assertEquals(0, b.exitCode(), b.err());
+    assertTrue(b.out().startsWith("tensorflow: wrote"), b.out());
+    Map<String, Tensor> ref = Npz.read(output);
+    Map<String, Tensor> tf = Npz.read(tfOut);
+    ref.forEach((k, v) -> Checks.assertClose(k, v, tf.get(k), Checks.ATOL, 0));
+  }
+
+  @Test
   void takesInitialStatesInTheSameOrder() {
     Path init = dir.resolve("init.npz");
     List<Tensor> states = List.of(RandomData.uniform(8, -1, 1, 2, 4), RandomData.uniform(9, -1, 1, 2, 4),

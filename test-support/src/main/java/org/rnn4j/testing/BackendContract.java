@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.DynamicTest;
 import org.rnn4j.Backend;
+import org.rnn4j.Backends;
 
 /**
  * The contract every backend passes, written once: a backend module adds one subclass that only
@@ -21,6 +23,11 @@ public abstract class BackendContract {
   /** Opens the backend under test. */
   protected abstract Backend openBackend();
 
+  /** How the backend under test is named in the report (its name, plus options if any). */
+  protected String label(Backend backend) {
+    return backend.name();
+  }
+
   /** The context of the backend under test, for backend-specific tests in subclasses. */
   protected ContractContext context() {
     return ctx;
@@ -28,7 +35,8 @@ public abstract class BackendContract {
 
   @BeforeAll
   void openBackendUnderTest() {
-    ctx = new ContractContext(openBackend());
+    Backend backend = openBackend();
+    ctx = new ContractContext(backend, label(backend));
   }
 
   @AfterAll
@@ -50,6 +58,21 @@ public abstract class BackendContract {
   @TestFactory
   Stream<DynamicNode> lstmParityWithFloat64Oracle() {
     return ParitySuite.tests(ctx, ParitySuite.lstmCases(), "LSTM parity vs float64");
+  }
+
+  /**
+   * The same random models against the reference backend, when the backend under test is another
+   * one and the reference backend is on the class path.
+   */
+  @TestFactory
+  Stream<DynamicNode> lstmParityWithReferenceBackend() {
+    if (ctx.backend().name().equals("reference") || !Backends.availableNames().contains("reference")) {
+      return Stream.empty();
+    }
+    Backend reference = Backends.open("reference");
+    return Stream.concat(
+        ParitySuite.against(ctx, reference, ParitySuite.lstmCases(), "LSTM parity vs reference backend"),
+        Stream.of(DynamicTest.dynamicTest("close the reference backend", reference::close)));
   }
 
   @TestFactory

@@ -13,10 +13,12 @@ import org.rnn4j.Tensor;
 /** The backend under test, with helpers to run models and a log of the worst errors seen per suite. */
 public final class ContractContext {
   private final Backend backend;
+  private final String label;
   private final Map<String, double[]> worst = new TreeMap<>();
 
-  public ContractContext(Backend backend) {
+  public ContractContext(Backend backend, String label) {
     this.backend = backend;
+    this.label = label;
   }
 
   public Backend backend() {
@@ -46,7 +48,7 @@ public final class ContractContext {
     StringBuilder sb = new StringBuilder();
     worst.forEach(
         (suite, w) ->
-            sb.append(String.format(Locale.ROOT, "[%s] worst |error| in %s: %.3e%n", backend.name(), suite, w[0])));
+            sb.append(String.format(Locale.ROOT, "[%s] worst |error| in %s: %.3e%n", label, suite, w[0])));
     return sb.toString();
   }
 }

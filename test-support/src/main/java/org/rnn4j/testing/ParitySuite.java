@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
+import org.rnn4j.Backend;
 import org.rnn4j.Call;
+import org.rnn4j.PreparedModel;
 import org.rnn4j.Model;
 import org.rnn4j.Result;
 import org.rnn4j.Tensor;
@@ -75,9 +77,25 @@ final class ParitySuite {
     return cases.stream().map(c -> dynamicTest(c.toString(), () -> check(ctx, c, suite)));
   }
 
-  static void check(ContractContext ctx, Case c, String suite) {
+  /** The same cases, with another backend's results as the expected values. */
+  static Stream<DynamicNode> against(ContractContext ctx, Backend other, List<Case> cases, String suite) {
+    return cases.stream().map(c -> dynamicTest(c.toString(), () -> {
+      Model model = model(c);
+      Call call = call(c);
+      Result expected;
+      try (PreparedModel p = other.prepare(model)) {
+        expected = p.run(call);
+      }
+      ctx.record(suite, Checks.assertResultsClose(c.toString(), expected, ctx.run(model, call), Checks.ATOL, 0));
+    }));
+  }
+
+  static Model model(Case c) {
     RNN layer = RNN.builder(c.cell()).returnSequences(c.sequences()).returnState(true).build();
-    Model model = Model.initialized(Sequential.of(InputSpec.sequence(c.features()), layer), c.seed());
+    return Model.initialized(Sequential.of(InputSpec.sequence(c.features()), layer), c.seed());
+  }
+
+  static Call call(Case c) {
     Tensor x = RandomData.uniform(c.seed() * 31 + 1, -1f, 1f, c.batch(), c.steps(), c.features());
     Call call = Call.of(x);
     if (c.initialState()) {
@@ -88,6 +106,12 @@ final class ParitySuite {
       }
       call = call.withInitialState(init);
     }
+    return call;
+  }
+
+  static void check(ContractContext ctx, Case c, String suite) {
+    Model model = model(c);
+    Call call = call(c);
     Result expected = Float64Oracle.run(model, call);
     Result actual = ctx.run(model, call);
     ctx.record(suite, Checks.assertResultsClose(c.toString(), expected, actual, Checks.ATOL, 0));

@@ -1,0 +1,137 @@
+package org.rnn4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.layers.GRUCell;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.SimpleRNNCell;
+import org.rnn4j.layers.SingleCell;
+import org.tensorflow.Operand;
+import org.tensorflow.op.nn.BlockLSTM;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One cell run over a whole time-major sequence {@code (T, B, in)}, as graph ops. The input
+ * projection {@code x·W + b} of every step is one matrix product before the recurrence; per step
+ * only {@code h·U} and the gate math remain. At a masked step the states are carried with select
+ * ops. Returns the carried h of every step {@code (T, B, u)} and the final states.
+ */
+final class CellGraphs {
+  private CellGraphs() {}
+
+  record Sequence(Operand<TFloat32> hidden, List<Operand<TFloat32>> finalStates) {}
+
+  /** The cell's weights as arrays, in Keras layout. */
+  record CellWeights(float[] kernel, float[] recurrent, float[] bias) {}
+
+  static Sequence composite(GraphOps g, SingleCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TBool>> masks,
+      List<Operand<TFloat32>> init, int steps, int batch, int in) {
+    int u = cell.units();
+    int width = cell.gateCount() * u;
+    boolean resetAfter = cell instanceof GRUCell gru && gru.resetAfter();
+    float[] inputBias = w.bias() == null ? null : resetAfter ? java.util.Arrays.copyOfRange(w.bias(), 0, width) : w.bias();
+    Operand<TFloat32> projected = g.matMul(g.reshape(seq, steps * batch, in), g.constant(w.kernel(), in, width));
+    if (inputBias != null) {
+      projected = g.tf.nn.biasAdd(projected, g.constant(inputBias, width));
+    }
+    List<Operand<TFloat32>> xw = g.unstack(g.reshape(projected, steps, batch, width), steps);
+    List<Operand<TFloat32>> states = new ArrayList<>(init);
+    List<Operand<TFloat32>> hidden = new ArrayList<>();
+    Step step = step(g, cell, w, resetAfter);
+    for (int t = 0; t < steps; t++) {
+      List<Operand<TFloat32>> next = step.apply(xw.get(t), states);
+      if (masks != null) {
+        for (int s = 0; s < next.size(); s++) {
+          next.set(s, g.tf.select(masks.get(t), next.get(s), states.get(s)));
+        }
+      }
+      states = next;
+      hidden.add(states.get(0));
+    }
+    return new Sequence(g.tf.stack(hidden), states);
+  }
+
+  /** The per-step equations: new states from this step's input projection and the states. */
+  private interface Step {
+    List<Operand<TFloat32>> apply(Operand<TFloat32> xw, List<Operand<TFloat32>> states);
+  }
+
+  private static Step step(GraphOps g, SingleCell cell, CellWeights w, boolean resetAfter) {
+    int u = cell.units();
+    if (cell instanceof LSTMCell lstm) {
+      Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, 4 * u);
+      return (xw, s) -> {
+        List<Operand<TFloat32>> z = g.splitColumns(g.add(xw, g.matMul(s.get(0), recurrent)), 4);
+        Operand<TFloat32> i = TfActivations.apply(g, lstm.recurrentActivation(), z.get(0));
+        Operand<TFloat32> f = TfActivations.apply(g, lstm.recurrentActivation(), z.get(1));
+        Operand<TFloat32> c = TfActivations.apply(g, lstm.activation(), z.get(2));
+        Operand<TFloat32> o = TfActivations.apply(g, lstm.recurrentActivation(), z.get(3));
+        Operand<TFloat32> cNew = g.add(g.mul(f, s.get(1)), g.mul(i, c));
+        Operand<TFloat32> hNew = g.mul(o, TfActivations.apply(g, lstm.activation(), cNew));
+        return new ArrayList<>(List.of(hNew, cNew));
+      };
+    }
+    if (cell instanceof GRUCell gru) {
+      if (resetAfter) {
+        Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, 3 * u);
+        Operand<TFloat32> recurrentBias =
+            w.bias() == null ? null : g.constant(java.util.Arrays.copyOfRange(w.bias(), 3 * u, 6 * u), 3 * u);
+        return (xw, s) -> {
+          Operand<TFloat32> h = s.get(0);
+          Operand<TFloat32> hu = g.matMul(h, recurrent);
+          if (recurrentBias != null) {
+            hu = g.tf.nn.biasAdd(hu, recurrentBias);
+          }
+          List<Operand<TFloat32>> x = g.splitColumns(xw, 3);
+          List<Operand<TFloat32>> r = g.splitColumns(hu, 3);
+          Operand<TFloat32> zg = TfActivations.apply(g, gru.recurrentActivation(), g.add(x.get(0), r.get(0)));
+          Operand<TFloat32> rg = TfActivations.apply(g, gru.recurrentActivation(), g.add(x.get(1), r.get(1)));
+          Operand<TFloat32> hh = TfActivations.apply(g, gru.activation(), g.add(x.get(2), g.mul(rg, r.get(2))));
+          return new ArrayList<>(List.of(g.add(g.mul(zg, h), g.mul(g.oneMinus(zg), hh))));
+        };
+      }
+      float[] zr = new float[u * 2 * u];
+      float[] hOnly = new float[u * u];
+      for (int row = 0; row < u; row++) {
+        System.arraycopy(w.recurrent(), row * 3 * u, zr, row * 2 * u, 2 * u);
+        System.arraycopy(w.recurrent(), row * 3 * u + 2 * u, hOnly, row * u, u);
+      }
+      Operand<TFloat32> recurrentZr = g.constant(zr, u, 2 * u);
+      Operand<TFloat32> recurrentH = g.constant(hOnly, u, u);
+      return (xw, s) -> {
+        Operand<TFloat32> h = s.get(0);
+        List<Operand<TFloat32>> x = g.splitColumns(xw, 3);
+        List<Operand<TFloat32>> r = g.splitColumns(g.matMul(h, recurrentZr), 2);
+        Operand<TFloat32> zg = TfActivations.apply(g, gru.recurrentActivation(), g.add(x.get(0), r.get(0)));
+        Operand<TFloat32> rg = TfActivations.apply(g, gru.recurrentActivation(), g.add(x.get(1), r.get(1)));
+        Operand<TFloat32> hh = TfActivations.apply(g, gru.activation(), g.add(x.get(2), g.matMul(g.mul(rg, h), recurrentH)));
+        return new ArrayList<>(List.of(g.add(g.mul(zg, h), g.mul(g.oneMinus(zg), hh))));
+      };
+    }
+    SimpleRNNCell simple = (SimpleRNNCell) cell;
+    Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, u);
+    return (xw, s) ->
+        new ArrayList<>(List.of(TfActivations.apply(g, simple.activation(), g.add(xw, g.matMul(s.get(0), recurrent)))));
+  }
+
+  /**
+   * An LSTM cell through TensorFlow's fused {@code BlockLSTMV2}: time-major input, weight {@code
+   * [kernel; recurrent_kernel]} of shape {@code (in + u, 4u)} in Keras' gate order i, f, c, o, no
+   * forget bias, no cell clipping, zero peepholes (disabled).
+   */
+  static Sequence fusedLstm(GraphOps g, LSTMCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TFloat32>> init,
+      int steps, int in) {
+    int u = cell.units();
+    float[] stacked = new float[(in + u) * 4 * u];
+    System.arraycopy(w.kernel(), 0, stacked, 0, w.kernel().length);
+    System.arraycopy(w.recurrent(), 0, stacked, w.kernel().length, w.recurrent().length);
+    Operand<TFloat32> bias = w.bias() == null ? g.zeros(4 * u) : g.constant(w.bias(), 4 * u);
+    Operand<TFloat32> noPeephole = g.zeros(u);
+    BlockLSTM<TFloat32> block =
+        g.tf.nn.blockLSTM(
+            g.tf.constant((long) steps), seq, init.get(1), init.get(0), g.constant(stacked, in + u, 4 * u),
+            noPeephole, noPeephole, noPeephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
+    return new Sequence(block.h(), List.of(g.at(block.h(), steps - 1), g.at(block.cs(), steps - 1)));
+  }
+}

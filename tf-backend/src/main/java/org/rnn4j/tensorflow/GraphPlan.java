@@ -1,0 +1,157 @@
+package org.rnn4j.tensorflow;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Model;
+import org.rnn4j.Tensor;
+import org.rnn4j.spi.CheckedCall;
+import org.rnn4j.spi.Execution;
+import org.rnn4j.spi.ModelExecutor;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One model's graph for one {@link Signature}: built once with the weights as constants, run in
+ * its own session as often as needed. Inputs cross as TensorFlow tensors made from the caller's
+ * arrays and closed after the run, as are all fetched tensors. A plan is closed when no run holds
+ * it any more (see {@link #acquire}).
+ */
+final class GraphPlan implements AutoCloseable {
+  private final Graph graph;
+  private final Session session;
+  private final Placeholder<TFloat32> input;
+  private final Placeholder<TFloat32> mask;
+  private final Map<Integer, List<Placeholder<TFloat32>>> states = new HashMap<>();
+  private final List<Operand<TFloat32>> fetches = new ArrayList<>();
+  private final List<int[]> fetchShapes = new ArrayList<>();
+  private final int outputCount;
+  private final Map<Integer, Integer> stateCounts = new java.util.TreeMap<>();
+  private final AtomicInteger holders = new AtomicInteger(1);
+
+  GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config) {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      GraphOps g = new GraphOps(tf);
+      int[] shape = sig.shape();
+      input = tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(shape)));
+      mask = sig.mask() ? tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(shape[0], shape[1]))) : null;
+      Map<Integer, List<Node>> initial = new HashMap<>();
+      for (int layer : sig.statefulLayers()) {
+        List<Placeholder<TFloat32>> ps = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
+        for (int size : model.architecture().stateSizes(layer)) {
+          Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(shape[0], size)));
+          ps.add(p);
+          nodes.add(new Node(p, new int[] {shape[0], size}));
+        }
+        states.put(layer, ps);
+        initial.put(layer, nodes);
+      }
+      ModelExecutor.Outcome<Node> outcome =
+          ModelExecutor.run(
+              model.architecture(), model.weights(), new TfKernels(g, lstmPath),
+              new Node(input, shape), mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
+      for (Node n : outcome.outputs()) {
+        fetches.add(n.op());
+        fetchShapes.add(n.shape());
+      }
+      outputCount = outcome.outputs().size();
+      for (Map.Entry<Integer, List<Node>> e : outcome.finalStates().entrySet()) {
+        stateCounts.put(e.getKey(), e.getValue().size());
+        for (Node n : e.getValue()) {
+          fetches.add(n.op());
+          fetchShapes.add(n.shape());
+        }
+      }
+      session = new Session(graph, config);
+    } catch (RuntimeException | Error e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** Runs a call whose signature is this plan's. */
+  Execution run(CheckedCall call) {
+    List<TFloat32> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      runner.feed(input, feed(call.input(), fed));
+      if (mask != null) {
+        runner.feed(mask, feed(call.mask().toTensor(), fed));
+      }
+      for (Map.Entry<Integer, List<Placeholder<TFloat32>>> e : states.entrySet()) {
+        List<Tensor> values = call.initialStates().get(e.getKey());
+        for (int s = 0; s < values.size(); s++) {
+          runner.feed(e.getValue().get(s), feed(values.get(s), fed));
+        }
+      }
+      fetches.forEach(runner::fetch);
+      try (Result result = runner.run()) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < fetches.size(); i++) {
+          TFloat32 t = (TFloat32) result.get(i);
+          float[] data = new float[(int) t.size()];
+          t.asRawTensor().data().asFloats().read(data);
+          out.add(Tensor.wrap(fetchShapes.get(i), data));
+        }
+        LayerStates finals = LayerStates.empty();
+        int pos = outputCount;
+        for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {
+          finals = finals.with(e.getKey(), out.subList(pos, pos + e.getValue()));
+          pos += e.getValue();
+        }
+        return new Execution(out.subList(0, outputCount), finals);
+      }
+    } finally {
+      fed.forEach(TFloat32::close);
+    }
+  }
+
+  /** A TensorFlow tensor holding a copy of {@code t}'s elements (one copy, from its buffer). */
+  private static TFloat32 feed(Tensor t, List<TFloat32> fed) {
+    FloatBuffer data = t.buffer();
+    TFloat32 tensor = TFloat32.tensorOf(GraphOps.shape(t.shape()), DataBuffers.of(data));
+    fed.add(tensor);
+    return tensor;
+  }
+
+  /** Takes a hold on the plan for one run; false if it is already closed. */
+  boolean acquire() {
+    while (true) {
+      int h = holders.get();
+      if (h == 0) {
+        return false;
+      }
+      if (holders.compareAndSet(h, h + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Releases a hold; the last release closes the graph and session. */
+  void release() {
+    if (holders.decrementAndGet() == 0) {
+      session.close();
+      graph.close();
+    }
+  }
+
+  /** Drops the cache's own hold; the plan closes once no run holds it. */
+  @Override
+  public void close() {
+    release();
+  }
+}

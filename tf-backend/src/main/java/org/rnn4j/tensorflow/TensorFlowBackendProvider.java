@@ -1,0 +1,116 @@
+package org.rnn4j.tensorflow;
+
+import java.util.List;
+import java.util.Locale;
+import org.rnn4j.Backend;
+import org.rnn4j.BackendOptions;
+import org.rnn4j.BackendUnavailableException;
+import org.rnn4j.spi.BackendProvider;
+
+/**
+ * Provides the {@code tensorflow} backend. It is available when TensorFlow Java's native library
+ * loads on this platform; otherwise it reports why, and the other backends keep working.
+ *
+ * <p>Options: {@code lstm_path} = {@code auto} (fused BlockLSTM where it computes Keras' LSTM,
+ * composite ops elsewhere), {@code fused} or {@code composite}; {@code intra_op_threads} and
+ * {@code inter_op_threads}, TensorFlow's thread settings ({@code inter_op_threads=-1}, the default,
+ * runs ops in the calling thread, the fastest setting for recurrent graphs here).
+ */
+public final class TensorFlowBackendProvider implements BackendProvider {
+  /** The backend's name. */
+  public static final String NAME = "tensorflow";
+
+  private static final List<BackendOption> OPTIONS =
+      List.of(
+          new BackendOption("lstm_path", "auto | fused (BlockLSTM) | composite (primitive ops)", "auto"),
+          new BackendOption("intra_op_threads", "threads for one op (0: TensorFlow decides)", "0"),
+          new BackendOption("inter_op_threads", "threads running ops in parallel (-1: the calling thread)", "-1"));
+
+  /** Probed once per class loader: loading the native library is process-wide. */
+  private static final class Probe {
+    static final Availability AVAILABILITY;
+    static final String VERSION;
+
+    static {
+      Availability a;
+      String v;
+      try {
+        v = TensorFlowRuntime.version();
+        a = Availability.yes();
+      } catch (Throwable t) {
+        // UnsatisfiedLinkError, NoClassDefFoundError, ExceptionInInitializerError, ...
+        v = "unknown";
+        a = Availability.no("TensorFlow Java could not load on " + System.getProperty("os.name") + " "
+            + System.getProperty("os.arch") + ": " + describe(t));
+      }
+      AVAILABILITY = a;
+      VERSION = v;
+    }
+
+    private static String describe(Throwable t) {
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String msg = root.getMessage();
+      return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "TensorFlow Java graph ops (fused BlockLSTM where it fits)";
+  }
+
+  @Override
+  public Availability availability() {
+    return Probe.AVAILABILITY;
+  }
+
+  @Override
+  public String version() {
+    return availability().available() ? "TensorFlow " + Probe.VERSION : "unknown";
+  }
+
+  @Override
+  public List<BackendOption> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public Backend open(BackendOptions options) {
+    if (!availability().available()) {
+      throw new BackendUnavailableException("backend '" + NAME + "' is not available: " + availability().reason());
+    }
+    options.requireKnown(NAME, OPTIONS.stream().map(BackendOption::name).toList());
+    LstmPath path = LstmPath.valueOf(options.choice("lstm_path", "auto", "auto", "fused", "composite").toUpperCase(Locale.ROOT));
+    int intra = nonNegative(options, "intra_op_threads", 0);
+    int inter = integer(options, "inter_op_threads", -1);
+    return new TensorFlowBackend(path, intra, inter);
+  }
+
+  private static int integer(BackendOptions options, String name, int defaultValue) {
+    String v = options.asMap().get(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new org.rnn4j.InvalidInputException("backend option '" + name + "' must be an integer, got '" + v + "'");
+    }
+  }
+
+  private static int nonNegative(BackendOptions options, String name, int defaultValue) {
+    int v = integer(options, name, defaultValue);
+    if (v < 0) {
+      throw new org.rnn4j.InvalidInputException("backend option '" + name + "' must be 0 or more, got " + v);
+    }
+    return v;
+  }
+}

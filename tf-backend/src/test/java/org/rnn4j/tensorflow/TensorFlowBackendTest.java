@@ -1,0 +1,157 @@
+package org.rnn4j.tensorflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.Backend;
+import org.rnn4j.Backends;
+import org.rnn4j.Call;
+import org.rnn4j.InvalidInputException;
+import org.rnn4j.Mask;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Result;
+import org.rnn4j.Tensor;
+import org.rnn4j.UnsupportedFeatureException;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.testing.Checks;
+import org.rnn4j.testing.RandomData;
+
+class TensorFlowBackendTest {
+  static Model notebookStack(long seed) {
+    RNN layer = RNN.builder(StackedRNNCells.of(LSTMCell.of(4), LSTMCell.of(5))).returnSequences(true).returnState(true).build();
+    return Model.initialized(Sequential.of(InputSpec.sequence(6), layer), seed);
+  }
+
+  @Test
+  void fusedAndCompositePathsAgree() {
+    try (Backend fused = Backends.open("tensorflow", Map.of("lstm_path", "fused"));
+        Backend composite = Backends.open("tensorflow", Map.of("lstm_path", "composite"))) {
+      for (long seed = 0; seed < 5; seed++) {
+        Model m = notebookStack(seed);
+        Tensor x = RandomData.uniform(seed, -3, 3, 7, 40, 6);
+        Call call = Call.of(x).withInitialState(RandomData.uniform(seed + 1, -1, 1, 7, 4), RandomData.uniform(seed + 2, -1, 1, 7, 4),
+            RandomData.uniform(seed + 3, -1, 1, 7, 5), RandomData.uniform(seed + 4, -1, 1, 7, 5));
+        Result a;
+        Result b;
+        try (PreparedModel p = fused.prepare(m); PreparedModel q = composite.prepare(m)) {
+          a = p.run(call);
+          b = q.run(call);
+        }
+        Checks.assertResultsClose("seed " + seed, a, b, Checks.ATOL, 0);
+      }
+    }
+  }
+
+  @Test
+  void forcedFusedPathRefusesWhatBlockLstmCannotComputeWhenPrepared() {
+    Model hard = Model.initialized(Sequential.of(InputSpec.sequence(3),
+        LSTM.builder(4).recurrentActivation(Activation.HARD_SIGMOID).build()), 1);
+    try (Backend fused = Backends.open("tensorflow", Map.of("lstm_path", "fused"))) {
+      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> fused.prepare(hard));
+      assertTrue(e.getMessage().contains("lstm_path=fused") && e.getMessage().contains("hard_sigmoid"), e.getMessage());
+      try (PreparedModel p = fused.prepare(notebookStack(1))) {
+        InvalidInputException m = assertThrows(InvalidInputException.class,
+            () -> p.run(Call.of(Tensor.zeros(1, 2, 6)).withMask(Mask.allValid(1, 2))));
+        assertTrue(m.getMessage().contains("cannot apply a mask"), m.getMessage());
+      }
+    }
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Backends.open("tensorflow", Map.of("lstm_path", "fast")));
+    assertTrue(e.getMessage().contains("must be one of auto, fused, composite"), e.getMessage());
+  }
+
+  @Test
+  void buildsOneGraphPerCallSignature() {
+    try (Backend tf = Backends.open("tensorflow");
+        TfPreparedModel p = (TfPreparedModel) tf.prepare(notebookStack(2))) {
+      for (int i = 0; i < 5; i++) {
+        p.run(RandomData.uniform(i, -1, 1, 2, 3, 6));
+      }
+      assertEquals(1, p.cachedPlans());
+      p.run(RandomData.uniform(9, -1, 1, 2, 4, 6));
+      p.run(Call.of(RandomData.uniform(9, -1, 1, 2, 3, 6)).withMask(Mask.allValid(2, 3)));
+      assertEquals(3, p.cachedPlans());
+      for (int t = 1; t <= TfPreparedModel.MAX_PLANS + 4; t++) {
+        p.run(RandomData.uniform(t, -1, 1, 1, t, 6));
+      }
+      assertEquals(TfPreparedModel.MAX_PLANS, p.cachedPlans());
+    }
+  }
+
+  @Test
+  void closesWhatItPreparedWhenTheBackendCloses() {
+    Backend tf = Backends.open("tensorflow");
+    PreparedModel p = tf.prepare(notebookStack(3));
+    p.run(Tensor.zeros(1, 2, 6));
+    tf.close();
+    tf.close();
+    assertTrue(p.isClosed());
+    assertThrows(IllegalStateException.class, () -> p.run(Tensor.zeros(1, 2, 6)));
+    assertThrows(IllegalStateException.class, () -> tf.prepare(notebookStack(3)));
+  }
+
+  /**
+   * 10,000 runs of a prepared model with 51 KB inputs and outputs, after 2,000 warm-up runs: a
+   * leaked input or output tensor per run would add about 1 GB. Native growth is the resident
+   * set's growth minus the JVM's committed memory growth (the module's test JVM has a fixed,
+   * pre-touched heap, so heap paging does not blur it); it must stay under 32 MB.
+   */
+  @Test
+  void nativeMemoryStaysFlatOver10000Runs() throws Exception {
+    Model m = Model.initialized(Sequential.of(InputSpec.sequence(32), LSTM.builder(32).returnSequences(true).build()), 4);
+    Tensor x = RandomData.uniform(5, -1, 1, 16, 25, 32);
+    try (Backend tf = Backends.open("tensorflow"); PreparedModel p = tf.prepare(m)) {
+      for (int i = 0; i < 2_000; i++) {
+        p.run(x);
+      }
+      long before = nativeEstimate();
+      for (int i = 0; i < 10_000; i++) {
+        p.run(x);
+      }
+      long growth = nativeEstimate() - before;
+      System.out.printf("[tensorflow] native memory growth over 10,000 runs: %.1f MB%n", growth / 1e6);
+      assertTrue(growth < 32L << 20, "native memory grew by " + growth / (1 << 20) + " MB");
+    }
+  }
+
+  /** Resident set size minus the JVM's committed heap and non-heap memory, in bytes. */
+  static long nativeEstimate() throws Exception {
+    System.gc();
+    Thread.sleep(100);
+    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+    long jvm = mem.getHeapMemoryUsage().getCommitted() + mem.getNonHeapMemoryUsage().getCommitted();
+    return residentSetBytes() - jvm;
+  }
+
+  static long residentSetBytes() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
+  @Test
+  void reportsTensorFlowsOwnVersion() {
+    try (Backend tf = Backends.open("tensorflow")) {
+      assertTrue(tf.version().matches("\\d+\\.\\d+\\.\\d+.*"), tf.version());
+    }
+    assertTrue(Backends.provider("tensorflow").version().startsWith("TensorFlow "));
+    assertEquals(List.of("reference", "tensorflow"), Backends.availableNames());
+  }
+}
