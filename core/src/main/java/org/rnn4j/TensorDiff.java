@@ -51,7 +51,8 @@ public record TensorDiff(double maxAbs, long maxUlp, int worstIndex, double exce
     return excess <= 0;
   }
 
-  static double difference(float e, float a) {
+  /** The absolute difference of two elements: 0 for NaN against NaN or equal infinities, else infinite for NaN or infinity. */
+  public static double difference(float e, float a) {
     if (Float.isNaN(e) || Float.isNaN(a)) {
       return Float.isNaN(e) && Float.isNaN(a) ? 0 : Double.POSITIVE_INFINITY;
     }

@@ -2,14 +2,13 @@ package org.rnn4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.rnn4j.Call;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidInputException;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Mask;
 import org.rnn4j.Model;
-import org.rnn4j.Tensor;
+import org.rnn4j.spi.CallChecker;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.Npz;
 
@@ -17,26 +16,33 @@ import org.rnn4j.io.Npz;
 final class CallFiles {
   private CallFiles() {}
 
-  /** A call from an input {@code .npy}, an optional initial-state {@code .npz} and an optional mask {@code .npy}. */
+  /**
+   * A call from an input {@code .npy}, an optional initial-state {@code .npz} and an optional mask
+   * {@code .npy}, checked against the model part by part so that an error names the file at fault.
+   */
   static Call read(Model model, Path input, Path initialState, Path mask) {
-    Tensor x = Npy.read(input);
-    Call call = Call.of(x);
+    Call call = checked(model, input, () -> Call.of(Npy.read(input)));
     if (initialState != null) {
-      List<Tensor> states = Npz.readList(initialState);
-      try {
-        call = call.withInitialStates(LayerStates.split(model.architecture(), states));
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException(initialState + ": " + e.getMessage(), e);
-      }
+      Call base = call;
+      call = checked(model, initialState,
+          () -> base.withInitialStates(LayerStates.split(model.architecture(), Npz.readList(initialState))));
     }
     if (mask != null) {
-      try {
-        call = call.withMask(Mask.fromTensor(Npy.read(mask)));
-      } catch (InvalidInputException e) {
-        throw new InvalidInputException(mask + ": " + e.getMessage(), e);
-      }
+      Call base = call;
+      call = checked(model, mask, () -> base.withMask(Mask.fromTensor(Npy.read(mask))));
     }
     return call;
+  }
+
+  private static Call checked(Model model, Path file, java.util.function.Supplier<Call> build) {
+    try {
+      Call call = build.get();
+      CallChecker.check(model.architecture(), call);
+      return call;
+    } catch (InvalidInputException e) {
+      String msg = e.getMessage();
+      throw new InvalidInputException(msg.startsWith(file.toString()) ? msg : file + ": " + msg, e);
+    }
   }
 
   /** Fails early if {@code output} cannot be written: its directory must exist and be writable. */

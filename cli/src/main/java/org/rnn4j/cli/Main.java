@@ -13,7 +13,7 @@ public final class Main {
 
   /** Runs the command with the given streams and returns its exit code (used by the tests too). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Rnn4jCommand());
+    CommandLine cli = new CommandLine(new Rnn4jCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new ErrorReporter());

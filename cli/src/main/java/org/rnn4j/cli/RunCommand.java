@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
 import org.rnn4j.Call;
-import org.rnn4j.InvalidInputException;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
@@ -70,8 +69,6 @@ final class RunCommand implements Callable<Integer> {
     try (Backend b = backendChoice.open(backend);
         PreparedModel p = b.prepare(m)) {
       r = p.run(c);
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException(input + ": " + e.getMessage(), e);
     }
     Map<String, Tensor> arrays = new LinkedHashMap<>();
     List<String> names = r.flatNames();

@@ -1,0 +1,165 @@
+package org.rnn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnn4j.Backend;
+import org.rnn4j.Call;
+import org.rnn4j.FileFormatException;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Result;
+import org.rnn4j.Shapes;
+import org.rnn4j.parity.CrossCheck;
+import org.rnn4j.parity.Tolerance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rnn4j compare}: one model, one input, several backends, a parity table and report. */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one model on several backends and compare every returned tensor with the first backend's:",
+      "max absolute difference, max ULP difference, pass/fail; for sequences, the first time step out",
+      "of tolerance and how the error grows over time. Optionally writes a JSON report with provenance."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  rnn4j compare --model lstm.json --weights weights.npz --input x.npy --backends reference,tensorflow \\",
+      "      --atol 1e-5 --report parity.json",
+      "",
+      ExitCodes.DOCUMENTATION
+    })
+final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ModelOptions model;
+  @Mixin BackendChoice backendChoice;
+  @Mixin VerboseOption verbose;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Input array (.npy), (batch, time, features).")
+  Path input;
+
+  @Option(names = "--initial-state", paramLabel = "FILE", description = "Initial states (.npz), Keras' flattened order.")
+  Path initialState;
+
+  @Option(names = "--mask", paramLabel = "FILE", description = "Per-step mask (.npy), (batch, time).")
+  Path mask;
+
+  @Option(names = {"--backends", "--backend"}, paramLabel = "all|NAME[,NAME]", defaultValue = "all",
+      description = "Backends to compare: all available (default), or a comma-separated list; the first is the baseline.")
+  String backends;
+
+  @Option(names = "--atol", paramLabel = "X", defaultValue = "1e-5", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
+  double atol;
+
+  @Option(names = "--rtol", paramLabel = "Y", defaultValue = "0", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
+  double rtol;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
+  Path report;
+
+  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() throws Exception {
+    Tolerance tolerance = Tolerances.of(atol, rtol);
+    if (report != null) {
+      CallFiles.requireWritable(report, "--report");
+    }
+    List<String> names = BackendSelection.resolve(backends);
+    backendChoice.requireKnown(names);
+    Model m = model.load();
+    Call c = CallFiles.read(m, input, initialState, mask);
+    Progress progress = Progress.forTerminal(spec.commandLine().getErr());
+    Map<String, Result> results = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      progress.step("running on " + name + " (" + (i + 1) + "/" + names.size() + ")");
+      try (Backend b = backendChoice.open(name);
+          PreparedModel p = b.prepare(m)) {
+        results.put(name, Batches.run(p, c, progress, name));
+      }
+    }
+    progress.done();
+    CrossCheck check = CrossCheck.of(results, tolerance);
+    ObjectNode json = json(names, tolerance, m, c, check);
+    if (report != null) {
+      try {
+        Files.writeString(report, pretty(json));
+      } catch (IOException e) {
+        throw new FileFormatException("cannot write --report " + report + ": " + e.getMessage(), e);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == OutputFormat.JSON) {
+      out.println(pretty(json));
+    } else {
+      out.println("rnn4j compare: " + m.source() + " on " + String.join(", ", names) + ", input "
+          + Shapes.format(c.input().shape()));
+      if (names.size() < 2) {
+        out.println("only one backend ran, nothing to compare");
+      } else {
+        out.println("tolerance: " + tolerance);
+        out.print(CrossCheckOutput.table(check, ""));
+        out.println(check.agree() ? "All backends agree within tolerance." : "Backends DISAGREE beyond tolerance (see FAIL above).");
+      }
+      if (report != null) {
+        out.println("report: " + report);
+      }
+    }
+    out.flush();
+    return check.agree() ? ExitCodes.OK : ExitCodes.DISAGREEMENT;
+  }
+
+  private ObjectNode json(List<String> names, Tolerance tolerance, Model m, Call c, CrossCheck check) {
+    ObjectNode root = Provenance.of(names, tolerance);
+    root.put("command", "compare");
+    ObjectNode files = root.putObject("files");
+    files.set("model", file(model.model));
+    if (model.weights != null) {
+      files.set("weights", file(model.weights));
+    }
+    ObjectNode in = file(input);
+    ArrayNode shape = in.putArray("shape");
+    for (int d : c.input().shape()) {
+      shape.add(d);
+    }
+    files.set("input", in);
+    if (initialState != null) {
+      files.set("initial_state", file(initialState));
+    }
+    if (mask != null) {
+      files.set("mask", file(mask));
+    }
+    root.put("model", m.architecture().name());
+    root.set("comparisons", CrossCheckOutput.json(check));
+    root.put("agree", check.agree());
+    return root;
+  }
+
+  private static ObjectNode file(Path p) {
+    ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    o.put("path", p.toString());
+    o.put("sha256", Provenance.sha256(p));
+    return o;
+  }
+
+  private static String pretty(ObjectNode json) throws IOException {
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+  }
+}

@@ -1,0 +1,76 @@
+package org.rnn4j.parity;
+
+import java.util.Arrays;
+import org.rnn4j.Shapes;
+import org.rnn4j.Tensor;
+import org.rnn4j.TensorDiff;
+
+/**
+ * One tensor of one backend compared with the same tensor of the baseline backend.
+ *
+ * @param tensor the tensor's name ({@code output}, {@code state_0}, ...)
+ * @param label what Keras calls it ({@code output}, {@code h}, {@code c1}, ...)
+ * @param shape its shape
+ * @param backend the backend compared
+ * @param baseline the backend it is compared with
+ * @param diff the differences
+ * @param pass whether every element is within tolerance
+ * @param perStep for a sequence {@code (batch, time, features)}, the largest absolute difference at
+ *     each time step; empty otherwise
+ * @param firstFailingStep the first time step out of tolerance, or -1
+ */
+public record Comparison(
+    String tensor,
+    String label,
+    int[] shape,
+    String backend,
+    String baseline,
+    TensorDiff diff,
+    boolean pass,
+    double[] perStep,
+    int firstFailingStep) {
+
+  static Comparison of(String tensor, String label, String backend, String baseline, Tensor expected, Tensor actual,
+      Tolerance tol, boolean sequence) {
+    TensorDiff d = TensorDiff.of(expected, actual, tol.atol(), tol.rtol());
+    double[] steps = new double[0];
+    int firstBad = -1;
+    if (sequence && expected.rank() == 3) {
+      int b = expected.dim(0);
+      int t = expected.dim(1);
+      int f = expected.dim(2);
+      steps = new double[t];
+      for (int s = 0; s < t; s++) {
+        boolean bad = false;
+        for (int i = 0; i < b; i++) {
+          for (int j = 0; j < f; j++) {
+            int k = (i * t + s) * f + j;
+            float e = expected.getFlat(k);
+            double diff = TensorDiff.difference(e, actual.getFlat(k));
+            steps[s] = Math.max(steps[s], diff);
+            bad |= diff > tol.atol() + (Float.isFinite(e) ? tol.rtol() * Math.abs(e) : 0);
+          }
+        }
+        if (bad && firstBad < 0) {
+          firstBad = s;
+        }
+      }
+    }
+    return new Comparison(tensor, label, expected.shape(), backend, baseline, d, d.withinTolerance(), steps, firstBad);
+  }
+
+  public String shapeString() {
+    return Shapes.format(shape);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Comparison c && c.tensor.equals(tensor) && c.backend.equals(backend) && c.baseline.equals(baseline)
+        && Arrays.equals(c.shape, shape) && c.diff.equals(diff) && Arrays.equals(c.perStep, perStep);
+  }
+
+  @Override
+  public int hashCode() {
+    return tensor.hashCode() * 31 + backend.hashCode();
+  }
+}

@@ -1,0 +1,113 @@
+package org.rnn4j.parity;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.Result;
+import org.rnn4j.StateGroup;
+import org.rnn4j.Tensor;
+
+/**
+ * Compares the results several backends gave for the same call, tensor by tensor, each against
+ * the first backend's (the baseline).
+ *
+ * <pre>{@code
+ * CrossCheck check = CrossCheck.of(Map.of("reference", r1, "tensorflow", r2), Tolerance.FLOAT32);
+ * assertTrue(check.agree(), check.toString());
+ * }</pre>
+ */
+public final class CrossCheck {
+  private final Tolerance tolerance;
+  private final List<Comparison> comparisons;
+
+  private CrossCheck(Tolerance tolerance, List<Comparison> comparisons) {
+    this.tolerance = tolerance;
+    this.comparisons = List.copyOf(comparisons);
+  }
+
+  /**
+   * Compares every backend's result with the first one's, in the map's iteration order.
+   *
+   * @throws IllegalArgumentException if the results do not have the same tensors and shapes
+   */
+  public static CrossCheck of(Map<String, Result> byBackend, Tolerance tolerance) {
+    List<Map.Entry<String, Result>> entries = new ArrayList<>(byBackend.entrySet());
+    List<Comparison> out = new ArrayList<>();
+    if (entries.isEmpty()) {
+      return new CrossCheck(tolerance, out);
+    }
+    String baseline = entries.get(0).getKey();
+    Result base = entries.get(0).getValue();
+    List<String> names = base.flatNames();
+    List<String> labels = labels(base);
+    for (int b = 1; b < entries.size(); b++) {
+      Result other = entries.get(b).getValue();
+      if (!other.flatNames().equals(names)) {
+        throw new IllegalArgumentException(
+            entries.get(b).getKey() + " returned " + other.flatNames() + ", " + baseline + " returned " + names);
+      }
+      for (int i = 0; i < names.size(); i++) {
+        Tensor e = base.flat().get(i);
+        Tensor a = other.flat().get(i);
+        boolean sequence = i < base.outputs().size();
+        out.add(Comparison.of(names.get(i), labels.get(i), entries.get(b).getKey(), baseline, e, a, tolerance, sequence));
+      }
+    }
+    return new CrossCheck(tolerance, out);
+  }
+
+  /** Keras' names of the flat tensors: output(s), then each state's name with its cell. */
+  static List<String> labels(Result r) {
+    List<String> labels = new ArrayList<>();
+    if (r.outputs().size() == 1) {
+      labels.add("output");
+    } else {
+      labels.add("forward output");
+      labels.add("backward output");
+    }
+    List<StateGroup> groups = r.states();
+    for (int k = 0; k < groups.size(); k++) {
+      for (String n : groups.get(k).names()) {
+        labels.add(n + (r.statesNested() ? String.valueOf(k + 1) : "") + " (" + groups.get(k).label() + ")");
+      }
+    }
+    return labels;
+  }
+
+  public Tolerance tolerance() {
+    return tolerance;
+  }
+
+  /** Every comparison, backend by backend, tensor by tensor. */
+  public List<Comparison> comparisons() {
+    return comparisons;
+  }
+
+  /** Whether every tensor of every backend is within tolerance of the baseline. */
+  public boolean agree() {
+    return comparisons.stream().allMatch(Comparison::pass);
+  }
+
+  /** The largest absolute difference over all comparisons. */
+  public double maxAbs() {
+    return comparisons.stream().mapToDouble(c -> c.diff().maxAbs()).max().orElse(0);
+  }
+
+  /** Comparisons grouped by backend. */
+  public Map<String, List<Comparison>> byBackend() {
+    Map<String, List<Comparison>> m = new LinkedHashMap<>();
+    comparisons.forEach(c -> m.computeIfAbsent(c.backend(), k -> new ArrayList<>()).add(c));
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("CrossCheck(" + tolerance + ")");
+    for (Comparison c : comparisons) {
+      sb.append("\n  ").append(c.tensor()).append(' ').append(c.backend()).append(" vs ").append(c.baseline())
+          .append(": max |diff| ").append(c.diff().maxAbs()).append(c.pass() ? " ok" : " FAIL");
+    }
+    return sb.toString();
+  }
+}
