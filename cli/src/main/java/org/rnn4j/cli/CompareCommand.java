@@ -50,41 +50,22 @@ final class CompareCommand implements Callable<Integer> {
   @Mixin BackendChoice backendChoice;
   @Mixin VerboseOption verbose;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Input array (.npy), (batch, time, features).")
-  Path input;
-
-  @Option(names = "--initial-state", paramLabel = "FILE", description = "Initial states (.npz), Keras' flattened order.")
-  Path initialState;
-
-  @Option(names = "--mask", paramLabel = "FILE", description = "Per-step mask (.npy), (batch, time).")
-  Path mask;
-
-  @Option(names = {"--backends", "--backend"}, paramLabel = "all|NAME[,NAME]", defaultValue = "all",
-      description = "Backends to compare: all available (default), or a comma-separated list; the first is the baseline.")
-  String backends;
-
-  @Option(names = "--atol", paramLabel = "X", defaultValue = "1e-5", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
-  double atol;
-
-  @Option(names = "--rtol", paramLabel = "Y", defaultValue = "0", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
-  double rtol;
+  @Mixin CallOptions callOptions;
+  @Mixin CrossCheckOptions crossCheck;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
   Path report;
 
-  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
-
   @Override
   public Integer call() throws Exception {
-    Tolerance tolerance = Tolerances.of(atol, rtol);
+    Tolerance tolerance = crossCheck.tolerance();
     if (report != null) {
       CallFiles.requireWritable(report, "--report");
     }
-    List<String> names = BackendSelection.resolve(backends);
+    List<String> names = crossCheck.backendNames();
     backendChoice.requireKnown(names);
     Model m = model.load();
-    Call c = CallFiles.read(m, input, initialState, mask);
+    Call c = callOptions.read(m);
     Progress progress = Progress.forTerminal(spec.commandLine().getErr());
     Map<String, Result> results = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
@@ -106,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.JSON) {
+    if (crossCheck.format == OutputFormat.JSON) {
       out.println(pretty(json));
     } else {
       out.println("rnn4j compare: " + m.source() + " on " + String.join(", ", names) + ", input "
@@ -134,17 +115,17 @@ final class CompareCommand implements Callable<Integer> {
     if (model.weights != null) {
       files.set("weights", file(model.weights));
     }
-    ObjectNode in = file(input);
+    ObjectNode in = file(callOptions.input);
     ArrayNode shape = in.putArray("shape");
     for (int d : c.input().shape()) {
       shape.add(d);
     }
     files.set("input", in);
-    if (initialState != null) {
-      files.set("initial_state", file(initialState));
+    if (callOptions.initialState != null) {
+      files.set("initial_state", file(callOptions.initialState));
     }
-    if (mask != null) {
-      files.set("mask", file(mask));
+    if (callOptions.mask != null) {
+      files.set("mask", file(callOptions.mask));
     }
     root.put("model", m.architecture().name());
     root.set("comparisons", CrossCheckOutput.json(check));

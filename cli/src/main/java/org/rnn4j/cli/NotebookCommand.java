@@ -51,23 +51,12 @@ final class NotebookCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DEFAULT_SEED, description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = {"--backends", "--backend"}, paramLabel = "all|NAME[,NAME]", defaultValue = "all",
-      description = "Backends to run: all available (default), or a comma-separated list; the first is the baseline.")
-  String backends;
-
-  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text", description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
-
-  @Option(names = "--atol", paramLabel = "X", defaultValue = "1e-5", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
-  double atol;
-
-  @Option(names = "--rtol", paramLabel = "Y", defaultValue = "0", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
-  double rtol;
+  @Mixin CrossCheckOptions crossCheck;
 
   @Override
   public Integer call() throws Exception {
-    Tolerance tolerance = Tolerances.of(atol, rtol);
-    List<String> names = BackendSelection.resolve(backends);
+    Tolerance tolerance = crossCheck.tolerance();
+    List<String> names = crossCheck.backendNames();
     backendChoice.requireKnown(names);
     List<NotebookExperiments.Experiment> experiments = NotebookExperiments.all(seed);
     List<Map<String, Result>> results = new java.util.ArrayList<>();
@@ -91,7 +80,7 @@ final class NotebookCommand implements Callable<Integer> {
       agree &= c.agree();
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.JSON) {
+    if (crossCheck.format == OutputFormat.JSON) {
       out.println(json(names, tolerance, experiments, results, checks, agree));
     } else {
       text(out, names, tolerance, experiments, results, checks, agree);

@@ -44,14 +44,7 @@ final class RunCommand implements Callable<Integer> {
   @Mixin BackendChoice backendChoice;
   @Mixin VerboseOption verbose;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = "Input array (.npy), (batch, time, features).")
-  Path input;
-
-  @Option(names = "--initial-state", paramLabel = "FILE", description = "Initial states (.npz), Keras' flattened order.")
-  Path initialState;
-
-  @Option(names = "--mask", paramLabel = "FILE", description = "Per-step mask (.npy), (batch, time).")
-  Path mask;
+  @Mixin CallOptions callOptions;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "reference", description = "Backend to run on (default: ${DEFAULT-VALUE}).")
   String backend;
@@ -63,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     CallFiles.requireWritable(output, "--output");
     Model m = model.load();
-    Call c = CallFiles.read(m, input, initialState, mask);
+    Call c = callOptions.read(m);
     backendChoice.requireKnown(List.of(backend));
     Result r;
     try (Backend b = backendChoice.open(backend);
