@@ -81,6 +81,11 @@ public abstract class BackendContract {
   }
 
   @TestFactory
+  Stream<DynamicNode> streaming() {
+    return StreamingSuite.tests(ctx);
+  }
+
+  @TestFactory
   Stream<DynamicNode> inputErrors() {
     return InputErrorSuite.tests(ctx);
   }
