@@ -115,7 +115,7 @@ final class CompareCommand implements Callable<Integer> {
     if (model.weights != null) {
       files.set("weights", file(model.weights));
     }
-    ObjectNode in = file(callOptions.input);
+    ObjectNode in = file(callOptions.input());
     ArrayNode shape = in.putArray("shape");
     for (int d : c.input().shape()) {
       shape.add(d);

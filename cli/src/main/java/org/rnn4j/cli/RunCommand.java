@@ -11,6 +11,7 @@ import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Shapes;
+import org.rnn4j.StatefulModel;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.Npz;
 import picocli.CommandLine.Command;
@@ -30,11 +31,18 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     footer = {
       "",
-      "Example:",
+      "Examples:",
       "  rnn4j run --model lstm.json --weights weights.npz --input x.npy --output out.npz",
+      "  rnn4j run --model stateful.json --weights w.npz --input part1.npy --input part2.npy --output out.npz",
       "",
       "Initial states (--initial-state) use the same flattened order, as np.savez(*states) writes",
       "them (keys arr_0, arr_1, ...). A mask (--mask) is a (batch, time) array, non-zero = valid step.",
+      "",
+      "Several inputs make several calls in order. When the model has layers with stateful=True,",
+      "each call starts from the previous call's final states (as Keras' predict does on a stateful",
+      "model); otherwise every call starts from --initial-state or zeros. --initial-state and",
+      "--mask apply to the first call. The .npz then holds",
+      "'call_0/output', 'call_0/state_0', ..., 'call_1/output', ... (np.load keys).",
       "",
       ExitCodes.DOCUMENTATION
     })
@@ -43,7 +51,6 @@ final class RunCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin BackendChoice backendChoice;
   @Mixin VerboseOption verbose;
-
   @Mixin CallOptions callOptions;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "reference", description = "Backend to run on (default: ${DEFAULT-VALUE}).")
@@ -56,23 +63,50 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     CallFiles.requireWritable(output, "--output");
     Model m = model.load();
-    Call c = callOptions.read(m);
+    List<Path> inputs = callOptions.inputs;
+    List<Call> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      // Initial states and masks apply to the first call; a stateful model carries states after it.
+      calls.add(i == 0 || !m.architecture().isStateful()
+          ? CallFiles.read(m, inputs.get(i), callOptions.initialState, callOptions.mask)
+          : CallFiles.read(m, inputs.get(i), null, null));
+    }
     backendChoice.requireKnown(List.of(backend));
-    Result r;
+    Map<String, Tensor> arrays = new LinkedHashMap<>();
+    StringBuilder summary = new StringBuilder();
     try (Backend b = backendChoice.open(backend);
         PreparedModel p = b.prepare(m)) {
-      r = p.run(c);
-    }
-    Map<String, Tensor> arrays = new LinkedHashMap<>();
-    List<String> names = r.flatNames();
-    StringBuilder summary = new StringBuilder();
-    for (int i = 0; i < names.size(); i++) {
-      Tensor t = r.flat().get(i);
-      arrays.put(names.get(i), t);
-      summary.append(i == 0 ? "" : ", ").append(names.get(i)).append(' ').append(Shapes.format(t.shape()));
+      StatefulModel stateful = StatefulModel.of(p);
+      for (int i = 0; i < calls.size(); i++) {
+        Result r;
+        if (m.architecture().isStateful() && i > 0) {
+          r = stateful.run(calls.get(i));
+        } else {
+          r = p.run(calls.get(i));
+          if (m.architecture().isStateful()) {
+            stateful.setStates(carried(stateful, r));
+          }
+        }
+        String prefix = calls.size() == 1 ? "" : "call_" + i + "/";
+        for (int k = 0; k < r.flatNames().size(); k++) {
+          Tensor t = r.flat().get(k);
+          arrays.put(prefix + r.flatNames().get(k), t);
+          summary.append(summary.length() == 0 ? "" : ", ").append(prefix).append(r.flatNames().get(k)).append(' ')
+              .append(Shapes.format(t.shape()));
+        }
+      }
     }
     Npz.write(output, arrays);
     spec.commandLine().getOut().println(backend + ": wrote " + output + ": " + summary);
     return ExitCodes.OK;
+  }
+
+  /** The final states of the layers a stateful model carries, from a call's result. */
+  private static org.rnn4j.LayerStates carried(StatefulModel stateful, Result r) {
+    org.rnn4j.LayerStates s = org.rnn4j.LayerStates.empty();
+    for (int layer : stateful.carriedLayers()) {
+      s = s.with(layer, r.finalStates().get(layer));
+    }
+    return s;
   }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
@@ -60,19 +61,31 @@ public abstract class BackendContract {
     return ParitySuite.tests(ctx, ParitySuite.lstmCases(), "LSTM parity vs float64");
   }
 
+  @TestFactory
+  Stream<DynamicNode> familyParityWithFloat64Oracle() {
+    return FamilySuite.tests(ctx, FamilySuite.cases(), "recurrent family parity vs float64", 0);
+  }
+
+  @TestFactory
+  Stream<DynamicNode> activationParityWithFloat64Oracle() {
+    return FamilySuite.tests(ctx, FamilySuite.activationCases(), "activations vs float64 (atol 1e-5 + rtol 1e-6; values up to 1e5)", FamilySuite.ACTIVATION_RTOL);
+  }
+
   /**
    * The same random models against the reference backend, when the backend under test is another
    * one and the reference backend is on the class path.
    */
   @TestFactory
-  Stream<DynamicNode> lstmParityWithReferenceBackend() {
+  Stream<DynamicNode> parityWithReferenceBackend() {
     if (ctx.backend().name().equals("reference") || !Backends.availableNames().contains("reference")) {
       return Stream.empty();
     }
     Backend reference = Backends.open("reference");
-    return Stream.concat(
-        ParitySuite.against(ctx, reference, ParitySuite.lstmCases(), "LSTM parity vs reference backend"),
-        Stream.of(DynamicTest.dynamicTest("close the reference backend", reference::close)));
+    return Stream.of(
+        DynamicContainer.dynamicContainer("LSTM", ParitySuite.against(ctx, reference, ParitySuite.lstmCases(), "LSTM parity vs reference backend")),
+        FamilySuite.against(ctx, reference, FamilySuite.cases(), "recurrent family parity vs reference backend", 0),
+        FamilySuite.against(ctx, reference, FamilySuite.activationCases(), "activations vs reference backend", FamilySuite.ACTIVATION_RTOL),
+        DynamicTest.dynamicTest("close the reference backend", reference::close));
   }
 
   @TestFactory
