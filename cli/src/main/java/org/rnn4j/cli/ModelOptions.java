@@ -11,13 +11,15 @@ final class ModelOptions {
       names = "--model",
       required = true,
       paramLabel = "FILE",
-      description = "Keras model config (.json: model.to_json() or one serialized layer).")
+      description = "Keras model: .keras (Keras 3), .h5 (model.save() of Keras 1/2 or tf.keras), or a .json config"
+          + " (model.to_json() or one serialized layer), which needs --weights.")
   Path model;
 
   @Option(
       names = "--weights",
       paramLabel = "FILE",
-      description = "Weights in get_weights() order (.npz written by np.savez(*model.get_weights())).")
+      description = "Weights: .npz of np.savez(*model.get_weights()), a save_weights() .h5, or a Keras 3 .weights.h5;"
+          + " replaces the weights a model file holds.")
   Path weights;
 
   Model load() {

@@ -117,7 +117,7 @@ class CompareCommandTest {
 
   @Test
   void everyCommandHasHelpWithAnExample() {
-    for (String cmd : List.of("notebook", "run", "compare", "backends")) {
+    for (String cmd : List.of("notebook", "run", "compare", "inspect", "backends")) {
       CliRunner.Outcome o = CliRunner.run(cmd, "--help");
       assertEquals(0, o.exitCode());
       assertTrue(o.out().contains("Example"), cmd + ": " + o.out());

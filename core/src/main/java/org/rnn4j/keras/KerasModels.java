@@ -1,9 +1,9 @@
 package org.rnn4j.keras;
 
-import java.nio.file.Files;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Group;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidModelException;
 import org.rnn4j.Model;
@@ -15,48 +15,126 @@ import org.rnn4j.layers.Sequential;
  * Loads a model from the files a Keras user has, in one call:
  *
  * <pre>{@code
- * Model model = KerasModels.load(Path.of("lstm.json"), Path.of("weights.npz"));
+ * Model m1 = KerasModels.load(Path.of("model.keras"));            // Keras 3
+ * Model m2 = KerasModels.load(Path.of("model.h5"));               // model.save() of Keras 1/2, tf.keras
+ * Model m3 = KerasModels.load(Path.of("config.json"), Path.of("model.weights.h5"));
+ * Model m4 = KerasModels.load(Path.of("lstm.json"), Path.of("weights.npz"));
  * }</pre>
  *
- * The model file is a Keras JSON config ({@code model.to_json()} or one serialized layer); the
- * weights file an {@code .npz} of {@code np.savez(*model.get_weights())}, in {@code get_weights()}
- * order.
+ * <ul>
+ *   <li>Model files: {@code .keras} (zip of config.json, metadata.json, model.weights.h5), legacy
+ *       full-model {@code .h5} (attribute {@code model_config} and group {@code model_weights}),
+ *       or a Keras JSON config (which holds no weights).
+ *   <li>Weights files: an {@code .npz} of {@code np.savez(*model.get_weights())}, a legacy {@code
+ *       save_weights()} {@code .h5} (matched by layer order and {@code weight_names}), or a Keras 3
+ *       {@code .weights.h5} (matched by object path). A weights file replaces the weights a model
+ *       file holds.
+ * </ul>
+ *
+ * Files are recognised by their content, not their name.
  */
 public final class KerasModels {
   private KerasModels() {}
 
+  /** Loads a model file that holds its weights ({@code .keras} or a full-model {@code .h5}). */
+  public static Model load(Path model) {
+    return load(model, null);
+  }
+
   /**
-   * Loads a model from a config file and a weights file.
+   * Loads a model, with weights from a separate file (or null to take them from the model file).
    *
    * @throws FileFormatException if a file is missing or malformed
-   * @throws InvalidModelException if the config or the weights do not describe a supported model
+   * @throws InvalidModelException if the config or weights do not describe a supported model
    */
   public static Model load(Path model, Path weights) {
-    String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!Files.exists(model)) {
-      throw new FileFormatException(model + ": no such file");
-    }
-    if (!name.endsWith(".json")) {
-      throw new FileFormatException(model + ": unknown model file type (expected a Keras .json config)");
-    }
+    FileKind kind = FileKind.of(model);
+    return switch (kind) {
+      case JSON -> fromJson(model, weights);
+      case ZIP -> fromKeras3Archive(model, weights);
+      case HDF5 -> fromFullH5(model, weights);
+      default -> throw new FileFormatException(
+          model + ": not a Keras model file (expected a .keras archive, an .h5 file or a .json config)");
+    };
+  }
+
+  private static Model fromJson(Path model, Path weights) {
     if (weights == null) {
-      throw new InvalidModelException(model + ": a JSON config holds no weights; give a weights file (.npz)");
+      throw new InvalidModelException(model + ": a JSON config holds no weights; give a weights file (.npz, .h5 or .weights.h5)");
     }
     KerasModelConfig config = KerasConfigReader.read(model);
-    List<Tensor> values = readWeights(weights);
-    Sequential architecture = config.architecture(values);
-    try {
-      return Model.of(architecture, values).withSource(model.getFileName() + " + " + weights.getFileName());
-    } catch (InvalidModelException e) {
-      throw new InvalidModelException(weights + ": weights do not fit " + model.getFileName() + ": " + e.getMessage(), e);
+    return withWeights(config, model, weights);
+  }
+
+  private static Model fromKeras3Archive(Path model, Path weights) {
+    KerasArchive archive = KerasArchive.read(model);
+    KerasModelConfig config = KerasConfigReader.parse(archive.config, model + "[config.json]", archive.version);
+    if (weights != null) {
+      return withWeights(config, model, weights);
+    }
+    Sequential arch = config.architecture();
+    String source = model + "[model.weights.h5]";
+    try (HdfFile h5 = H5.open(archive.weights, source)) {
+      return checked(arch, Keras3Weights.read(h5, arch, source), model, source);
     }
   }
 
-  private static List<Tensor> readWeights(Path weights) {
-    String name = weights.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npz")) {
-      return Npz.readList(weights);
+  private static Model fromFullH5(Path model, Path weights) {
+    try (HdfFile h5 = H5.open(model)) {
+      String json = H5.string(h5, "model_config", model.toString());
+      if (json == null) {
+        throw new InvalidModelException(
+            model + ": holds weights but no model_config (a save_weights() file); give the model config: --model config.json --weights "
+                + model.getFileName());
+      }
+      String versionText = H5.string(h5, "keras_version", model.toString());
+      KerasVersion version = versionText == null ? null : KerasVersion.parse(versionText);
+      KerasModelConfig config = KerasConfigReader.parse(json, model + "[model_config]", version);
+      if (weights != null) {
+        return withWeights(config, model, weights);
+      }
+      Sequential arch = config.architecture();
+      Group group = H5.group(h5, "model_weights", model.toString());
+      return checked(arch, LegacyWeights.read(group, arch, model.toString()), model, model.toString());
     }
-    throw new FileFormatException(weights + ": unknown weights file type (expected .npz)");
+  }
+
+  private static Model withWeights(KerasModelConfig config, Path model, Path weights) {
+    FileKind kind = FileKind.of(weights);
+    List<Tensor> values;
+    Sequential arch;
+    switch (kind) {
+      case ZIP -> {
+        values = Npz.readList(weights);
+        arch = config.architecture(values);
+      }
+      case HDF5 -> {
+        arch = config.architecture();
+        try (HdfFile h5 = H5.open(weights)) {
+          values = H5.strings(h5, "layer_names", weights.toString()) != null
+              ? LegacyWeights.read(h5, arch, weights.toString())
+              : H5.has(h5, "layers")
+                  ? Keras3Weights.read(h5, arch, weights.toString())
+                  : H5.has(h5, "model_weights")
+                      ? LegacyWeights.read(H5.group(h5, "model_weights", weights.toString()), arch, weights.toString())
+                      : failNotWeights(weights);
+        }
+      }
+      default -> throw new FileFormatException(weights + ": not a weights file (expected .npz, .h5 or .weights.h5)");
+    }
+    return checked(arch, values, model, weights.toString());
+  }
+
+  private static List<Tensor> failNotWeights(Path weights) {
+    throw new FileFormatException(
+        weights + ": an HDF5 file without Keras weights (no 'layer_names' attribute, 'layers' or 'model_weights' group)");
+  }
+
+  private static Model checked(Sequential arch, List<Tensor> values, Path model, String weightsSource) {
+    try {
+      return Model.of(arch, values).withSource(model.getFileName().toString());
+    } catch (InvalidModelException e) {
+      throw new InvalidModelException(weightsSource + ": weights do not fit the model: " + e.getMessage(), e);
+    }
   }
 }

@@ -52,6 +52,11 @@ public abstract class BackendContract {
   }
 
   @TestFactory
+  Stream<DynamicNode> kerasFiles() {
+    return KerasFilesSuite.tests(ctx);
+  }
+
+  @TestFactory
   Stream<DynamicNode> kerasUnitTestValues() {
     return KerasUnitSuite.tests(ctx);
   }

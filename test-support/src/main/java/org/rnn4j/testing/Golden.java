@@ -3,13 +3,10 @@ package org.rnn4j.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.rnn4j.Tensor;
+import org.rnn4j.golden.GoldenFiles;
 
 /** Access to the golden files under {@code /golden} on the class path. */
 public final class Golden {
@@ -19,14 +16,7 @@ public final class Golden {
 
   /** A golden resource's text. */
   public static String text(String path) {
-    try (InputStream in = Golden.class.getResourceAsStream("/golden/" + path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing golden resource /golden/" + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return GoldenFiles.text("golden/" + path);
   }
 
   /** A golden resource parsed as JSON. */
@@ -38,17 +28,14 @@ public final class Golden {
     }
   }
 
-  /** A golden resource as a file path (resources are unpacked in the build's classes folder). */
+  /** A golden resource as a file path. */
   public static Path file(String path) {
-    URL url = Golden.class.getResource("/golden/" + path);
-    if (url == null) {
-      throw new IllegalStateException("missing golden resource /golden/" + path);
-    }
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException | java.nio.file.FileSystemNotFoundException e) {
-      throw new IllegalStateException("golden resource " + path + " is not a file: " + url, e);
-    }
+    return GoldenFiles.path("golden/" + path);
+  }
+
+  /** A fixture (a file built from the golden data, under {@code /fixtures}) as a file path. */
+  public static Path fixture(String path) {
+    return GoldenFiles.path("fixtures/" + path);
   }
 
   /** A tensor from keras-js' {@code {"data": [...], "shape": [...]}} form. */

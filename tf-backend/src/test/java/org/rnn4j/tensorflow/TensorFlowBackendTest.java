@@ -93,6 +93,19 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void streamsOneStepAtATimeWithoutRebuildingTheGraph() {
+    try (Backend tf = Backends.open("tensorflow");
+        TfPreparedModel p = (TfPreparedModel) tf.prepare(notebookStack(5))) {
+      org.rnn4j.StatefulModel stream = org.rnn4j.StatefulModel.of(p);
+      for (int t = 0; t < 50; t++) {
+        stream.run(RandomData.uniform(t, -1, 1, 2, 1, 6));
+      }
+      // one graph for the first step (zero states), one for every later step (states fed)
+      assertEquals(2, p.cachedPlans());
+    }
+  }
+
+  @Test
   void closesWhatItPreparedWhenTheBackendCloses() {
     Backend tf = Backends.open("tensorflow");
     PreparedModel p = tf.prepare(notebookStack(3));

@@ -1,0 +1,106 @@
+package org.rnn4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.Model;
+import org.rnn4j.Shapes;
+import org.rnn4j.keras.KerasFileInfo;
+import org.rnn4j.keras.KerasModels;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.WeightSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rnn4j inspect}: a Keras model file summarized as Keras' model.summary() does. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Summarize a Keras model file like Keras' model.summary(): each layer with its type, output",
+      "shape and parameter count, the Keras version that wrote the file, and any parts rnn4j does",
+      "not support."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  rnn4j inspect model.keras",
+      "  rnn4j inspect config.json --weights model.weights.h5",
+      "",
+      ExitCodes.DOCUMENTATION
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin VerboseOption verbose;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "A .keras file, a full-model .h5 file or a Keras .json config.")
+  Path file;
+
+  @Option(names = "--weights", paramLabel = "FILE", description = "Weights for a config without them (.npz, .h5, .weights.h5).")
+  Path weights;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    KerasFileInfo info = KerasFileInfo.read(file);
+    out.println(file + ": " + info.format() + (info.version() == null ? "" : ", written by Keras " + info.version()));
+    if (info.configJson() == null) {
+      out.println("no model config in this file; inspect the config and pass this file with --weights");
+      return ExitCodes.BAD_INPUT;
+    }
+    List<KerasFileInfo.LayerEntry> unsupported = info.layers().stream().filter(l -> !l.supported()).toList();
+    if (!unsupported.isEmpty()) {
+      TextTable t = new TextTable("Layer (type)", "rnn4j");
+      info.layers().forEach(l -> t.add(l.name() + " (" + l.className() + ")", l.supported() ? "supported" : "UNSUPPORTED"));
+      out.print(t.render(""));
+      out.flush();
+      throw new InvalidModelException(file + ": unsupported layers: "
+          + String.join(", ", unsupported.stream().map(l -> l.className() + " '" + l.name() + "'").toList()));
+    }
+    boolean needsWeights = info.format().startsWith("Keras JSON") && weights == null;
+    Sequential arch;
+    Model model = null;
+    if (needsWeights) {
+      arch = org.rnn4j.keras.KerasConfigReader.parse(info.configJson(), file.toString(), info.version()).architecture();
+    } else {
+      model = KerasModels.load(file, weights);
+      arch = model.architecture();
+    }
+    out.println("Model: \"" + arch.name() + "\"");
+    TextTable t = new TextTable("Layer (type)", "Output Shape", "Param #").right(2);
+    t.add("input (InputLayer)", Shapes.format(withBatch(arch.input().shape())) + (arch.input().integerIds() ? " ids" : ""), "0");
+    for (int i = 0; i < arch.layers().size(); i++) {
+      long params = 0;
+      for (WeightSpec w : arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1))) {
+        params += w.size();
+      }
+      t.add(arch.layerName(i) + " (" + arch.layer(i).kerasClassName() + ")", Shapes.format(withBatch(arch.outputShape(i))),
+          String.format(java.util.Locale.ROOT, "%,d", params));
+    }
+    out.print(t.render(""));
+    out.println(String.format(java.util.Locale.ROOT, "Total params: %,d", arch.parameterCount()));
+    if (model == null) {
+      out.println("(weights not loaded: pass --weights to check them against the model)");
+    } else {
+      out.println("Weights: loaded and checked (" + model.weights().size() + " arrays)");
+    }
+    if (arch.isStateful()) {
+      out.println("Stateful layers: yes (rnn4j run carries their states across several --input files)");
+    }
+    out.println("Supported by rnn4j: every layer and argument");
+    return ExitCodes.OK;
+  }
+
+  private static int[] withBatch(int[] shape) {
+    int[] s = new int[shape.length + 1];
+    s[0] = -1;
+    System.arraycopy(shape, 0, s, 1, shape.length);
+    return s;
+  }
+}

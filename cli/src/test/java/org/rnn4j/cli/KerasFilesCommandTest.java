@@ -1,0 +1,61 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Tensor;
+import org.rnn4j.io.Hdf5Arrays;
+import org.rnn4j.io.Npy;
+import org.rnn4j.io.Npz;
+import org.rnn4j.testing.Checks;
+import org.rnn4j.testing.Golden;
+
+/** {@code run}, {@code compare} and {@code inspect} on real Keras files. */
+class KerasFilesCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void runsAFullModelH5WithoutWeightsOption() {
+    Path io = Golden.file("dl4j/examples/simple_rnn/simple_rnn_tf_keras_2_inputs_and_outputs.h5");
+    Path x = dir.resolve("x.npy");
+    Npy.write(x, Hdf5Arrays.read(io, "inputs/simple_rnn_1_input"));
+    for (String backend : new String[] {"reference", "tensorflow"}) {
+      Path out = dir.resolve(backend + ".npz");
+      CliRunner.Outcome o = CliRunner.run("run", "--model", Golden.file("dl4j/examples/simple_rnn/simple_rnn_tf_keras_2_model.h5").toString(),
+          "--input", x.toString(), "--backend", backend, "--output", out.toString());
+      assertEquals(0, o.exitCode(), o.err());
+      Map<String, Tensor> arrays = Npz.read(out);
+      Checks.assertClose(backend, Hdf5Arrays.read(io, "predictions/dense_1"), arrays.get("output"), Checks.ATOL, 0);
+    }
+  }
+
+  @Test
+  void comparesAKeras3Archive() {
+    Path x = Golden.fixture("keras3/bidirectional_simple_rnn_x.npy");
+    CliRunner.Outcome o = CliRunner.run("compare", "--model", Golden.fixture("keras3/bidirectional_simple_rnn.keras").toString(),
+        "--input", x.toString());
+    assertEquals(0, o.exitCode(), o.err());
+    assertTrue(o.out().contains("All backends agree"), o.out());
+  }
+
+  @Test
+  void inspectSummarizesLikeKeras() {
+    CliRunner.Outcome o = CliRunner.run("inspect", Golden.file("dl4j/fullconfigs/lstm/lstm_th_keras_2_config.json").toString(),
+        "--weights", Golden.file("dl4j/fullconfigs/lstm/lstm_th_keras_2_weights.h5").toString());
+    assertEquals(0, o.exitCode(), o.err());
+    assertTrue(o.out().contains("written by Keras 2.0.8"), o.out());
+    assertTrue(o.out().matches("(?s).*lstm_1 \\(LSTM\\) +\\(None, 4, 96\\) +41,856.*"), o.out());
+    assertTrue(o.out().contains("Total params: 116,065"), o.out());
+    CliRunner.Outcome bad = CliRunner.run("inspect", Golden.fixture("bad/unknown_layer.keras").toString());
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.out().contains("conv1d (Conv1D)") && bad.out().contains("UNSUPPORTED"), bad.out());
+    assertTrue(bad.errorLine().contains("unsupported layers: Conv1D 'conv1d', MultiHeadAttention 'mha'"), bad.err());
+    CliRunner.Outcome truncated = CliRunner.run("inspect", Golden.fixture("bad/truncated.keras").toString());
+    assertEquals(2, truncated.exitCode());
+    assertTrue(truncated.errorLine().contains("not a valid .keras (zip) archive"), truncated.err());
+  }
+}

@@ -1,0 +1,118 @@
+package org.rnn4j.keras;
+
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.FileFormatException;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Layer;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.SingleCell;
+import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.layers.TimeDistributed;
+import org.rnn4j.layers.WeightSpec;
+
+/**
+ * Weights in Keras 3's layout ({@code model.weights.h5} inside a {@code .keras} file, or a {@code
+ * .weights.h5} file), matched by object path as Keras 3 does: each object's variables sit in a
+ * {@code vars} group as datasets {@code 0, 1, ...} in creation order, under the path of attribute
+ * names that leads to the object. Objects in a list are named by their class in snake case,
+ * numbered from the second one on ({@code layers/lstm}, {@code layers/lstm_1}, {@code
+ * layers/dense}); a recurrent layer's variables belong to its {@code cell} ({@code
+ * layers/lstm/cell/vars/0}), a stack's to each of its {@code cells} ({@code
+ * layers/rnn/cell/cells/lstm_cell_1/vars/0}), a Bidirectional layer's to its {@code forward_layer}
+ * and {@code backward_layer}, a TimeDistributed layer's to its {@code layer}.
+ */
+final class Keras3Weights {
+  private Keras3Weights() {}
+
+  static List<Tensor> read(Group root, Sequential arch, String source) {
+    List<Tensor> out = new ArrayList<>();
+    Map<String, Integer> counters = new HashMap<>();
+    for (int i = 0; i < arch.layers().size(); i++) {
+      Layer layer = arch.layer(i);
+      String path = "layers/" + numbered(snake(layer.kerasClassName()), counters);
+      List<WeightSpec> specs = arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1));
+      List<String> varPaths = new ArrayList<>();
+      collect(layer, path, specs.size(), varPaths);
+      if (varPaths.size() != specs.size()) {
+        throw new IllegalStateException("path layout of " + layer.kerasClassName() + " does not match its weights");
+      }
+      for (int k = 0; k < varPaths.size(); k++) {
+        if (!H5.has(root, varPaths.get(k))) {
+          throw new FileFormatException(
+              source + ": missing weight '" + varPaths.get(k) + "' (" + specs.get(k).name() + ") for layer '" + arch.layerName(i) + "'");
+        }
+        out.add(H5.tensor(root, varPaths.get(k), source));
+      }
+      checkNoExtraVars(root, varPaths, source, arch.layerName(i));
+    }
+    return out;
+  }
+
+  /** The variable paths of one layer with {@code count} weights, in get_weights() order. */
+  private static void collect(Layer layer, String path, int count, List<String> out) {
+    if (layer instanceof RNN rnn) {
+      rnnVars(rnn, path, out);
+    } else if (layer instanceof Bidirectional b) {
+      rnnVars(b.forwardLayer(), path + "/forward_layer", out);
+      rnnVars(b.backwardLayer(), path + "/backward_layer", out);
+    } else if (layer instanceof TimeDistributed) {
+      vars(path + "/layer", count, out);
+    } else {
+      vars(path, count, out);
+    }
+  }
+
+  private static void rnnVars(RNN rnn, String path, List<String> out) {
+    if (rnn.cell() instanceof StackedRNNCells stack) {
+      Map<String, Integer> counters = new HashMap<>();
+      for (SingleCell c : stack.cells()) {
+        vars(path + "/cell/cells/" + numbered(snake(c.kerasClassName()), counters), count(c), out);
+      }
+    } else {
+      vars(path + "/cell", count((SingleCell) rnn.cell()), out);
+    }
+  }
+
+  private static int count(SingleCell c) {
+    return c.useBias() ? 3 : 2;
+  }
+
+  private static void vars(String path, int n, List<String> out) {
+    for (int k = 0; k < n; k++) {
+      out.add(path + "/vars/" + k);
+    }
+  }
+
+  private static void checkNoExtraVars(Group root, List<String> varPaths, String source, String layer) {
+    java.util.Set<String> groups = new java.util.LinkedHashSet<>();
+    varPaths.forEach(p -> groups.add(p.substring(0, p.lastIndexOf('/'))));
+    for (String g : groups) {
+      Group vars = H5.group(root, g, source);
+      for (Node n : vars.getChildren().values()) {
+        if (!varPaths.contains(g + "/" + n.getName())) {
+          throw new FileFormatException(source + ": unexpected weight '" + g + "/" + n.getName() + "' for layer '" + layer + "'");
+        }
+      }
+    }
+  }
+
+  /** Keras' {@code to_snake_case} of a class name. */
+  static String snake(String className) {
+    String s = className.replaceAll("\\W+", "");
+    s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code base}, then {@code base_1}, {@code base_2}, ... within one container. */
+  private static String numbered(String base, Map<String, Integer> counters) {
+    int n = counters.merge(base, 1, Integer::sum) - 1;
+    return n == 0 ? base : base + "_" + n;
+  }
+}
