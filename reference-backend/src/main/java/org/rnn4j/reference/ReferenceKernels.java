@@ -1,8 +1,6 @@
 package org.rnn4j.reference;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -13,20 +11,30 @@ import org.rnn4j.spi.RecurrentCall;
 import org.rnn4j.spi.RecurrentOutput;
 
 /**
- * The reference backend's operations on {@link Buf}s. Converted weights are cached per layer, so
- * a prepared model converts them once; everything else is per call, which makes concurrent calls
- * safe.
+ * The reference backend's operations on {@link Buf}s, for one call. Converted weights come from the
+ * prepared model's {@link WeightCache}; scratch arrays from the call's {@link Workspace}. Recurrent
+ * and dense layers run on the exact path (double accumulation, one row and step at a time) or the
+ * fast one ({@link FastRecurrent}, SIMD GEMM, threads), as the backend was configured.
  */
 final class ReferenceKernels implements Kernels<Buf> {
-  private final Map<String, List<CellStep>> cells = new ConcurrentHashMap<>();
+  private final ReferenceEngine engine;
+  private final Workspace ws;
+
+  ReferenceKernels(ReferenceEngine engine, Workspace ws) {
+    this.engine = engine;
+    this.ws = ws;
+  }
 
   @Override
   public RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call) {
-    List<CellStep> steps =
-        cells.computeIfAbsent(
-            call.weights().key(),
-            k -> CellSteps.of(call.layer().cell(), call.input().dim(2), call.weights().values()));
-    return RecurrentLoop.run(call.layer(), steps, call.input(), call.mask(), call.initialState(), call.returnSequence());
+    String key = call.weights().key();
+    int in = call.input().dim(2);
+    if (engine.exact()) {
+      List<CellStep> steps = engine.weights().exactCells(key, call.layer().cell(), in, call.weights().values());
+      return RecurrentLoop.run(call.layer(), steps, call.input(), call.mask(), call.initialState(), call.returnSequence());
+    }
+    List<FastCell> cells = engine.weights().fastCells(key, call.layer().cell(), in, call.weights().values());
+    return engine.fast().run(call.layer(), cells, call.input(), call.mask(), call.initialState(), call.returnSequence(), ws);
   }
 
   @Override
@@ -78,6 +86,32 @@ final class ReferenceKernels implements Kernels<Buf> {
 
   @Override
   public Buf dense(Dense layer, LayerWeights weights, Buf x) {
+    return engine.exact() ? exactDense(layer, weights, x) : fastDense(layer, weights, x);
+  }
+
+  /** {@code activation(x·W + b)} as one GEMM over every row. */
+  private Buf fastDense(Dense layer, LayerWeights weights, Buf x) {
+    int in = x.dim(-1);
+    int units = layer.units();
+    int rows = x.data.length / in;
+    Packed kernel = engine.weights().denseKernel(weights.key(), weights.get(0));
+    float[] bias = Packed.bias(layer.useBias() ? weights.get(1).toArray() : null, 0, 1, units);
+    float[] z = ws.get(Workspace.Slot.OUTPUT, rows * kernel.cols);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(bias, 0, z, r * kernel.cols, kernel.cols);
+    }
+    engine.simd().gemm(x.data, 0, in, rows, kernel, 0, kernel.paddedUnits, z, 0, kernel.cols, true);
+    float[] out = new float[rows * units];
+    for (int r = 0; r < rows; r++) {
+      engine.simd().activate(layer.activation(), z, r * kernel.cols, units);
+      System.arraycopy(z, r * kernel.cols, out, r * units, units);
+    }
+    int[] shape = x.shape.clone();
+    shape[shape.length - 1] = units;
+    return new Buf(shape, out);
+  }
+
+  private Buf exactDense(Dense layer, LayerWeights weights, Buf x) {
     int in = x.dim(-1);
     int units = layer.units();
     float[] kernel = weights.get(0).toArray();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
@@ -12,16 +13,33 @@ import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.spi.Execution;
 import org.rnn4j.spi.ModelExecutor;
 
-/** A model prepared on the reference backend. Safe for concurrent calls: every call has its own buffers. */
+/**
+ * A model prepared on the reference backend. Safe for concurrent calls: each call takes its own
+ * {@link Workspace} from a pool (and returns it), weights are converted once into a shared cache.
+ */
 final class ReferencePreparedModel extends AbstractPreparedModel {
-  private final ReferenceKernels kernels = new ReferenceKernels();
+  private final ReferenceEngine engine;
+  private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
 
-  ReferencePreparedModel(Model model) {
+  ReferencePreparedModel(Model model, ReferenceEngine engine) {
     super(model, ReferenceBackendProvider.NAME);
+    this.engine = engine;
   }
 
   @Override
   protected Execution execute(CheckedCall call) {
+    Workspace ws = workspaces.poll();
+    if (ws == null) {
+      ws = new Workspace();
+    }
+    try {
+      return execute(call, new ReferenceKernels(engine, ws));
+    } finally {
+      workspaces.offer(ws);
+    }
+  }
+
+  private Execution execute(CheckedCall call, ReferenceKernels kernels) {
     Map<Integer, List<Buf>> initial = new HashMap<>();
     for (int layer : call.initialStates().layers()) {
       List<Buf> states = new ArrayList<>();
@@ -44,6 +62,6 @@ final class ReferencePreparedModel extends AbstractPreparedModel {
 
   @Override
   protected void release() {
-    // Plain Java memory: nothing to release.
+    workspaces.clear();
   }
 }

@@ -1,0 +1,308 @@
+package org.rnn4j.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.reference.Workspace.Slot;
+import org.rnn4j.spi.RecurrentOutput;
+
+/**
+ * A recurrent layer on the fast kernels. Cells run one after the other over the whole sequence
+ * (equivalent to a stacked cell, as each cell's masked steps ignore their input). For each cell the
+ * input projection {@code x·W + b} of a chunk of steps is one GEMM; each step then adds {@code h·U}
+ * into its rows and applies the gate math. Large batches are split by rows across the worker
+ * threads: batch rows are independent, so each thread runs its rows through all the steps without
+ * meeting the others. Small work runs on the calling thread. All buffers come from reused {@link
+ * Workspace}s: nothing is allocated per step.
+ */
+final class FastRecurrent {
+  /** Multiply-adds of a whole call from which it is split across threads. */
+  static final long PARALLEL_WORK = 1 << 22;
+  /** The GEMM tile's height: thread row ranges are multiples of it where possible. */
+  static final int ROW_TILE = 6;
+  /** Floats of input projection computed per chunk of steps. */
+  static final int CHUNK_FLOATS = 1 << 19;
+
+  private final Simd simd;
+  private final Parallel parallel;
+
+  FastRecurrent(Simd simd, Parallel parallel) {
+    this.simd = simd;
+    this.parallel = parallel;
+  }
+
+  RecurrentOutput<Buf> run(RNN layer, List<FastCell> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
+      Workspace ws) {
+    int batch = input.dim(0);
+    int steps = input.dim(1);
+    int features = input.dim(2);
+    boolean back = layer.goBackwards();
+    // Time-major input in processing order, and the mask in the same order.
+    float[] seq = ws.get(Slot.INPUT, steps * batch * features);
+    for (int t = 0; t < steps; t++) {
+      int ti = back ? steps - 1 - t : t;
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(input.data, (b * steps + ti) * features, seq, (t * batch + b) * features, features);
+      }
+    }
+    boolean[] valid = null;
+    if (mask != null) {
+      valid = new boolean[steps * batch];
+      for (int t = 0; t < steps; t++) {
+        int ti = back ? steps - 1 - t : t;
+        for (int b = 0; b < batch; b++) {
+          valid[t * batch + b] = mask.data[b * steps + ti] != 0f;
+        }
+      }
+    }
+    List<Buf> finals = new ArrayList<>();
+    int in = features;
+    int state = 0;
+    Slot[] hidden = {Slot.HIDDEN_A, Slot.HIDDEN_B};
+    for (int k = 0; k < cells.size(); k++) {
+      FastCell cell = cells.get(k);
+      float[] out = ws.get(hidden[k % 2], steps * batch * cell.units);
+      float[] h = new float[batch * cell.units];
+      float[] c = cell.kind == FastCell.Kind.LSTM ? new float[batch * cell.units] : null;
+      if (initial != null) {
+        System.arraycopy(initial.get(state).data, 0, h, 0, h.length);
+        if (c != null) {
+          System.arraycopy(initial.get(state + 1).data, 0, c, 0, c.length);
+        }
+      }
+      state += cell.stateCount();
+      runCell(cell, batch, steps, in, seq, out, h, c, valid, ws);
+      finals.add(new Buf(new int[] {batch, cell.units}, h));
+      if (c != null) {
+        finals.add(new Buf(new int[] {batch, cell.units}, c));
+      }
+      seq = out;
+      in = cell.units;
+    }
+    return outputs(layer, batch, steps, in, seq, valid, wantSequence, finals);
+  }
+
+  private void runCell(FastCell cell, int batch, int steps, int in, float[] input, float[] out, float[] h, float[] c,
+      boolean[] valid, Workspace ws) {
+    long work = (long) batch * steps * cell.stepWork();
+    int threads = work >= PARALLEL_WORK ? Math.min(parallel.threads(), Math.max(1, batch / ROW_TILE)) : 1;
+    parallel.run(threads, (thread, n) -> {
+      int b0 = rowSplit(batch, thread, n);
+      int b1 = rowSplit(batch, thread + 1, n);
+      if (b1 > b0) {
+        new CellRows(cell, batch, b0, b1, steps, in, input, out, h, c, valid, ws.forThread(thread)).run();
+      }
+    });
+  }
+
+  /** The first row of part {@code i} of {@code n}: even parts, rounded to the GEMM tile. */
+  static int rowSplit(int batch, int i, int n) {
+    if (i >= n) {
+      return batch;
+    }
+    int r = (int) Math.round((double) batch * i / n / ROW_TILE) * ROW_TILE;
+    return Math.min(batch, r);
+  }
+
+  /** Keras' outputs from the last cell's carried h per step: masked steps repeat or zero. */
+  private static RecurrentOutput<Buf> outputs(RNN layer, int batch, int steps, int units, float[] hidden, boolean[] valid,
+      boolean wantSequence, List<Buf> finals) {
+    float[] sequence = wantSequence ? new float[batch * steps * units] : null;
+    float[] last = new float[batch * units];
+    for (int b = 0; b < batch; b++) {
+      boolean seen = false;
+      for (int t = 0; t < steps; t++) {
+        boolean ok = valid == null || valid[t * batch + b];
+        seen |= ok;
+        int src = (t * batch + b) * units;
+        if (ok || (seen && !layer.zeroOutputForMask())) {
+          System.arraycopy(hidden, src, last, b * units, units);
+        } else {
+          java.util.Arrays.fill(last, b * units, (b + 1) * units, 0f);
+        }
+        if (sequence != null) {
+          System.arraycopy(last, b * units, sequence, (b * steps + t) * units, units);
+        }
+      }
+    }
+    Buf seq = sequence == null ? null : new Buf(new int[] {batch, steps, units}, sequence);
+    return new RecurrentOutput<>(seq, new Buf(new int[] {batch, units}, last), finals);
+  }
+
+  /** One cell over the whole sequence, for batch rows [b0, b1). */
+  private final class CellRows {
+    final FastCell cell;
+    final int batch;
+    final int b0;
+    final int rows;
+    final int steps;
+    final int in;
+    final float[] input;
+    final float[] out;
+    final float[] h;
+    final float[] c;
+    final boolean[] valid;
+    final Workspace ws;
+    final int u;
+    final int pu;
+    final int width;
+    /** States by step parity: step t reads index t % 2 and writes the other. */
+    final float[][] hs = new float[2][];
+    final float[][] cs = new float[2][];
+
+    CellRows(FastCell cell, int batch, int b0, int b1, int steps, int in, float[] input, float[] out, float[] h, float[] c,
+        boolean[] valid, Workspace ws) {
+      this.cell = cell;
+      this.batch = batch;
+      this.b0 = b0;
+      this.rows = b1 - b0;
+      this.steps = steps;
+      this.in = in;
+      this.input = input;
+      this.out = out;
+      this.h = h;
+      this.c = c;
+      this.valid = valid;
+      this.ws = ws;
+      this.u = cell.units;
+      this.pu = cell.paddedUnits;
+      this.width = cell.width;
+    }
+
+    void run() {
+      int chunk = Math.max(1, Math.min(steps, CHUNK_FLOATS / Math.max(1, rows * width)));
+      float[] proj = ws.get(Slot.PROJECTION, chunk * rows * width);
+      float[] x = ws.get(Slot.ROWS, chunk * rows * in);
+      hs[0] = ws.get(Slot.H0, rows * u);
+      hs[1] = ws.get(Slot.H1, rows * u);
+      System.arraycopy(h, b0 * u, hs[0], 0, rows * u);
+      if (c != null) {
+        cs[0] = ws.get(Slot.C0, rows * u);
+        cs[1] = ws.get(Slot.C1, rows * u);
+        System.arraycopy(c, b0 * u, cs[0], 0, rows * u);
+      }
+      float[] rec = cell.kind == FastCell.Kind.GRU_RESET_AFTER || cell.kind == FastCell.Kind.GRU_RESET_BEFORE
+          ? ws.get(Slot.RECURRENT, rows * width) : null;
+      float[] resetH = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? ws.get(Slot.RESET_H, rows * u) : null;
+      float[] tmp = ws.get(Slot.SCRATCH, pu);
+      for (int t0 = 0; t0 < steps; t0 += chunk) {
+        int tc = Math.min(chunk, steps - t0);
+        project(t0, tc, x, proj);
+        for (int t = t0; t < t0 + tc; t++) {
+          step(t, proj, (t - t0) * rows * width, rec, resetH, tmp);
+        }
+      }
+      System.arraycopy(hs[steps % 2], 0, h, b0 * u, rows * u);
+      if (c != null) {
+        System.arraycopy(cs[steps % 2], 0, c, b0 * u, rows * u);
+      }
+    }
+
+    /** x·W + b for this thread's rows of steps [t0, t0 + tc), as one GEMM. */
+    private void project(int t0, int tc, float[] x, float[] proj) {
+      for (int t = 0; t < tc; t++) {
+        System.arraycopy(input, ((t0 + t) * batch + b0) * in, x, t * rows * in, rows * in);
+      }
+      for (int r = 0; r < tc * rows; r++) {
+        System.arraycopy(cell.inputBias, 0, proj, r * width, width);
+      }
+      simd.gemm(x, 0, in, tc * rows, cell.kernel, 0, pu, proj, 0, width, true);
+    }
+
+    /** One time step: recurrent product, gate math, masking, output. */
+    private void step(int t, float[] z, int zOff, float[] rec, float[] resetH, float[] tmp) {
+      final float[] hCur = hs[t % 2];
+      final float[] hNext = hs[(t + 1) % 2];
+      final float[] cCur = cs[t % 2];
+      final float[] cNext = cs[(t + 1) % 2];
+      switch (cell.kind) {
+        case LSTM -> {
+          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
+          for (int b = 0; b < rows; b++) {
+            int zr = zOff + b * width;
+            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
+            simd.activate(cell.activation, z, zr + 2 * pu, u);
+            simd.activate(cell.recurrentActivation, z, zr + 3 * pu, u);
+            int s = b * u;
+            for (int j = 0; j < u; j++) {
+              float cn = z[zr + pu + j] * cCur[s + j] + z[zr + j] * z[zr + 2 * pu + j];
+              cNext[s + j] = cn;
+              tmp[j] = cn;
+            }
+            simd.activate(cell.activation, tmp, 0, u);
+            for (int j = 0; j < u; j++) {
+              hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
+            }
+          }
+        }
+        case GRU_RESET_AFTER -> {
+          for (int b = 0; b < rows; b++) {
+            System.arraycopy(cell.recurrentBias, 0, rec, b * width, width);
+          }
+          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, rec, 0, width, true);
+          for (int b = 0; b < rows; b++) {
+            int zr = zOff + b * width;
+            int rr = b * width;
+            for (int j = 0; j < 2 * pu; j++) {
+              z[zr + j] += rec[rr + j];
+            }
+            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
+            for (int j = 0; j < u; j++) {
+              z[zr + 2 * pu + j] += z[zr + pu + j] * rec[rr + 2 * pu + j];
+            }
+            simd.activate(cell.activation, z, zr + 2 * pu, u);
+            gruMix(z, zr, hCur, hNext, b);
+          }
+        }
+        case GRU_RESET_BEFORE -> {
+          int zrWidth = cell.recurrent.cols;
+          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, rec, 0, zrWidth, false);
+          for (int b = 0; b < rows; b++) {
+            int zr = zOff + b * width;
+            int rr = b * zrWidth;
+            for (int j = 0; j < 2 * pu; j++) {
+              z[zr + j] += rec[rr + j];
+            }
+            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
+            for (int j = 0; j < u; j++) {
+              resetH[b * u + j] = z[zr + pu + j] * hCur[b * u + j];
+            }
+          }
+          simd.gemm(resetH, 0, u, rows, cell.recurrentCandidate, 0, pu, z, zOff + 2 * pu, width, true);
+          for (int b = 0; b < rows; b++) {
+            int zr = zOff + b * width;
+            simd.activate(cell.activation, z, zr + 2 * pu, u);
+            gruMix(z, zr, hCur, hNext, b);
+          }
+        }
+        case SIMPLE -> {
+          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
+          for (int b = 0; b < rows; b++) {
+            int zr = zOff + b * width;
+            simd.activate(cell.activation, z, zr, u);
+            System.arraycopy(z, zr, hNext, b * u, u);
+          }
+        }
+      }
+      for (int b = 0; b < rows; b++) {
+        int s = b * u;
+        if (valid != null && !valid[t * batch + b0 + b]) {
+          System.arraycopy(hCur, s, hNext, s, u);
+          if (c != null) {
+            System.arraycopy(cCur, s, cNext, s, u);
+          }
+        }
+        System.arraycopy(hNext, s, out, (t * batch + b0 + b) * u, u);
+      }
+    }
+
+    /** h' = z∘h + (1−z)∘hh for the GRUs, z at gate 0 and hh at gate 2 of row zr. */
+    private void gruMix(float[] z, int zr, float[] hCur, float[] hNext, int b) {
+      int s = b * u;
+      for (int j = 0; j < u; j++) {
+        float zg = z[zr + j];
+        hNext[s + j] = zg * hCur[s + j] + (1f - zg) * z[zr + 2 * pu + j];
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package org.rnn4j.reference;
+
+/**
+ * How a reference backend computes: the exact path or the fast one, with which kernels and how
+ * many threads, and the weights converted for them. One per prepared model.
+ *
+ * @param exact whether to use the exact path (double accumulation, one row at a time)
+ * @param simd the fast path's kernels
+ * @param fast the fast path's recurrent runner (sharing the backend's threads)
+ * @param weights the model's converted weights
+ */
+record ReferenceEngine(boolean exact, Simd simd, FastRecurrent fast, WeightCache weights) {}

@@ -1,0 +1,56 @@
+package org.rnn4j.reference;
+
+import org.rnn4j.layers.Activation;
+
+/** The kernels in plain Java: correct everywhere, vectorized only as far as the JIT manages. */
+final class ScalarSimd implements Simd {
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+    for (int g = 0; g < b.gates; g++) {
+      panels(a, aOff, lda, m, b, b.panel(g, u0), b.panel(g, Packed.roundUp(u1, Packed.NR)), c, cOff, ldc, accumulate);
+    }
+  }
+
+  private static void panels(float[] a, int aOff, int lda, int m, Packed b, int p0, int p1, float[] c, int cOff, int ldc, boolean accumulate) {
+    final int nr = Packed.NR;
+    final int k = b.rows;
+    final float[] w = b.data;
+    float[] acc = new float[nr];
+    for (int p = p0; p < p1; p++) {
+      int base = p * k * nr;
+      int col = p * nr;
+      for (int r = 0; r < m; r++) {
+        int ci = cOff + r * ldc + col;
+        if (accumulate) {
+          System.arraycopy(c, ci, acc, 0, nr);
+        } else {
+          java.util.Arrays.fill(acc, 0f);
+        }
+        int ai = aOff + r * lda;
+        for (int kk = 0; kk < k; kk++) {
+          float av = a[ai + kk];
+          int wi = base + kk * nr;
+          for (int j = 0; j < nr; j++) {
+            acc[j] = Math.fma(av, w[wi + j], acc[j]);
+          }
+        }
+        System.arraycopy(acc, 0, c, ci, nr);
+      }
+    }
+  }
+
+  @Override
+  public void activate(Activation f, float[] x, int off, int len) {
+    if (f == Activation.LINEAR) {
+      return;
+    }
+    for (int i = off; i < off + len; i++) {
+      x[i] = f.apply(x[i]);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package org.rnn4j.reference;
+
+import org.rnn4j.layers.Activation;
+
+/**
+ * The two kernels the fast path spends its time in: a panel GEMM and element-wise activations.
+ * {@link ScalarSimd} is plain Java; {@code VectorSimd} uses the incubating Vector API when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector} (see {@link SimdProvider}).
+ */
+interface Simd {
+  /** The implementation's name, for reports. */
+  String name();
+
+  /**
+   * {@code c[r·ldc + q] (+)= Σ_k a[aOff + r·lda + k] · B[k, q]} for rows {@code r < m} and, in
+   * every gate block of {@code b}, the columns of units {@code [u0, u1)} (multiples of {@link
+   * Packed#NR}, or the padded end). With {@code accumulate} the products are added to {@code c},
+   * else they replace it.
+   */
+  void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate);
+
+  /** {@code x[off .. off+len) = f(x[...])} in place. */
+  void activate(Activation f, float[] x, int off, int len);
+}

@@ -1,0 +1,268 @@
+package org.rnn4j.reference;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.rnn4j.layers.Activation;
+
+/**
+ * The kernels on the Vector API with 256-bit vectors (8 floats): a 6-row by 16-column register
+ * tile for the GEMM (12 accumulators; the six rows of A packed so that their broadcasts read one
+ * cache line), a four-panel kernel for single rows, and exp-based sigmoid and tanh. Only loaded
+ * when {@code jdk.incubator.vector} is present (see {@link SimdProvider}).
+ */
+final class VectorSimd implements Simd {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = 8;
+
+  private VectorSimd() {}
+
+  /** The kernels, or null when this CPU's vectors are narrower than 256 bits. */
+  static Simd create() {
+    return FloatVector.SPECIES_PREFERRED.length() >= L ? new VectorSimd() : null;
+  }
+
+  @Override
+  public String name() {
+    return "Vector API, " + S.vectorBitSize() + "-bit";
+  }
+
+  /** Per-thread buffer for a packed block of six rows of A. */
+  private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[6 * 512]);
+
+  @Override
+  public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+    final int k = b.rows;
+    final float[] w = b.data;
+    final int pu0 = u0 / Packed.NR;
+    final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
+    final int perGate = b.paddedUnits / Packed.NR;
+    if (m == 1) {
+      for (int g = 0; g < b.gates; g++) {
+        gemv(a, aOff, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff, accumulate);
+      }
+      return;
+    }
+    float[] pack = PACK.get();
+    if (pack.length < 6 * k) {
+      pack = new float[6 * k];
+      PACK.set(pack);
+    }
+    for (int r = 0; r < m; r += 6) {
+      int rows = Math.min(6, m - r);
+      // A's six rows interleaved by k: the tile's six broadcasts then read one cache line
+      for (int kk = 0; kk < k; kk++) {
+        for (int q = 0; q < 6; q++) {
+          pack[kk * 6 + q] = q < rows ? a[aOff + (r + q) * lda + kk] : 0f;
+        }
+      }
+      for (int g = 0; g < b.gates; g++) {
+        for (int p = g * perGate + pu0; p < g * perGate + pu1; p++) {
+          tile6(pack, k, w, p * k * Packed.NR, c, cOff + r * ldc + p * Packed.NR, ldc, rows, accumulate);
+        }
+      }
+    }
+  }
+
+  /** Six rows (the first {@code rows} stored) of one 16-column panel. */
+  private static void tile6(float[] ap, int k, float[] w, int wi, float[] c, int ci, int ldc, int rows, boolean acc) {
+    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+    for (int kk = 0; kk < k; kk++) {
+      int wk = wi + kk * Packed.NR;
+      int ak = kk * 6;
+      FloatVector b0 = FloatVector.fromArray(S, w, wk);
+      FloatVector b1 = FloatVector.fromArray(S, w, wk + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ak]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ak + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ak + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ak + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ak + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ak + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    store(c00, c01, c, ci, acc);
+    if (rows > 1) {
+      store(c10, c11, c, ci + ldc, acc);
+    }
+    if (rows > 2) {
+      store(c20, c21, c, ci + 2 * ldc, acc);
+    }
+    if (rows > 3) {
+      store(c30, c31, c, ci + 3 * ldc, acc);
+    }
+    if (rows > 4) {
+      store(c40, c41, c, ci + 4 * ldc, acc);
+    }
+    if (rows > 5) {
+      store(c50, c51, c, ci + 5 * ldc, acc);
+    }
+  }
+
+  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci, boolean acc) {
+    if (acc) {
+      lo = lo.add(FloatVector.fromArray(S, c, ci));
+      hi = hi.add(FloatVector.fromArray(S, c, ci + L));
+    }
+    lo.intoArray(c, ci);
+    hi.intoArray(c, ci + L);
+  }
+
+  /** One row of A against four panels at a time: eight independent accumulators. */
+  private static void gemv(float[] a, int ai, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
+    final int stride = k * Packed.NR;
+    int p = p0;
+    for (; p + 4 <= p1; p += 4) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+      int w0 = p * stride;
+      for (int kk = 0; kk < k; kk++) {
+        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+        int wk = w0 + kk * Packed.NR;
+        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
+        s2 = x.fma(FloatVector.fromArray(S, w, wk + stride), s2);
+        s3 = x.fma(FloatVector.fromArray(S, w, wk + stride + L), s3);
+        s4 = x.fma(FloatVector.fromArray(S, w, wk + 2 * stride), s4);
+        s5 = x.fma(FloatVector.fromArray(S, w, wk + 2 * stride + L), s5);
+        s6 = x.fma(FloatVector.fromArray(S, w, wk + 3 * stride), s6);
+        s7 = x.fma(FloatVector.fromArray(S, w, wk + 3 * stride + L), s7);
+      }
+      int cp = ci + p * Packed.NR;
+      store(s0, s1, c, cp, acc);
+      store(s2, s3, c, cp + Packed.NR, acc);
+      store(s4, s5, c, cp + 2 * Packed.NR, acc);
+      store(s6, s7, c, cp + 3 * Packed.NR, acc);
+    }
+    for (; p < p1; p++) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0;
+      int w0 = p * stride;
+      for (int kk = 0; kk < k; kk++) {
+        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+        s0 = x.fma(FloatVector.fromArray(S, w, w0 + kk * Packed.NR), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, w0 + kk * Packed.NR + L), s1);
+      }
+      store(s0, s1, c, ci + p * Packed.NR, acc);
+    }
+  }
+
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector SMALL = FloatVector.broadcast(S, 0.125f);
+  private static final FloatVector C9 = FloatVector.broadcast(S, 62f / 2835f);
+  private static final FloatVector C7 = FloatVector.broadcast(S, -17f / 315f);
+  private static final FloatVector C5 = FloatVector.broadcast(S, 2f / 15f);
+  private static final FloatVector C3 = FloatVector.broadcast(S, -1f / 3f);
+
+  private static final FloatVector LOG2E = FloatVector.broadcast(S, 1.44269504088896341f);
+  private static final FloatVector ROUND = FloatVector.broadcast(S, 12582912f);
+  private static final int ROUND_BITS = Float.floatToIntBits(12582912f);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(S, 0.693359375f);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(S, -2.12194440e-4f);
+  private static final FloatVector EXP_MAX = FloatVector.broadcast(S, 88.3762626647949f);
+  private static final FloatVector EXP_MIN = FloatVector.broadcast(S, -87.3365447505531f);
+  private static final FloatVector P0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+  private static final FloatVector P1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+  private static final FloatVector P2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+  private static final FloatVector P3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+  private static final FloatVector P4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+  private static final FloatVector P5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+
+  /**
+   * exp(x) within 2 ulp (Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 in two parts),
+   * exp(r) by a degree-6 polynomial, 2^n by building the float's exponent bits. Inputs are clamped
+   * to float's exponent range (exp(−87.3) is the smallest normal float); NaN stays NaN.
+   */
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.min(EXP_MAX).max(EXP_MIN);
+    // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
+    // bits then hold n itself, from which 2^n's exponent field is built without a conversion
+    FloatVector shifted = xc.fma(LOG2E, ROUND);
+    FloatVector n = shifted.sub(ROUND);
+    FloatVector r = n.fma(LN2_HI.neg(), xc);
+    r = n.fma(LN2_LO.neg(), r);
+    FloatVector r2 = r.mul(r);
+    FloatVector y = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+    y = y.fma(r2, r.add(ONE));
+    var bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+    return y.mul(bits.reinterpretAsFloats()).blend(x, x.compare(VectorOperators.NE, x));
+  }
+
+  /**
+   * tanh from one exp: sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which cannot overflow; below
+   * |x| = 0.125, where 1 − e would lose digits, its Taylor series to x⁹ (error under 1e-10).
+   */
+  static FloatVector tanh(FloatVector x) {
+    FloatVector ax = x.abs();
+    FloatVector e = exp(ax.mul(-2f));
+    FloatVector big = ONE.sub(e).div(ONE.add(e));
+    FloatVector x2 = x.mul(x);
+    // x (1 − x²/3 + 2x⁴/15 − 17x⁶/315 + 62x⁸/2835)
+    FloatVector p = x2.fma(C9, C7);
+    p = p.fma(x2, C5);
+    p = p.fma(x2, C3);
+    FloatVector poly = p.fma(x2, ONE).mul(ax);
+    FloatVector r = big.blend(poly, ax.compare(VectorOperators.LT, SMALL));
+    r = r.blend(r.neg(), x.compare(VectorOperators.LT, 0f));
+    return r.blend(x, x.compare(VectorOperators.NE, x));
+  }
+
+  @Override
+  public void activate(Activation f, float[] x, int off, int len) {
+    // each activation's loop is its own small method, so that the JIT inlines the vector code
+    // into it and keeps the vectors in registers
+    int vend = off + S.loopBound(len);
+    int i = switch (f) {
+      case LINEAR -> off + len;
+      case SIGMOID -> sigmoid(x, off, vend);
+      case TANH -> tanh(x, off, vend);
+      case HARD_SIGMOID -> hardSigmoid(x, off, vend);
+      case RELU -> relu(x, off, vend);
+      default -> off; // the other activations are rare in recurrent layers: exact scalar definitions
+    };
+    for (; i < off + len; i++) {
+      x[i] = f.apply(x[i]);
+    }
+  }
+
+  private static int sigmoid(float[] x, int i, int end) {
+    for (; i < end; i += L) {
+      ONE.div(ONE.add(exp(FloatVector.fromArray(S, x, i).neg()))).intoArray(x, i);
+    }
+    return i;
+  }
+
+  private static int tanh(float[] x, int i, int end) {
+    for (; i < end; i += L) {
+      tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+    }
+    return i;
+  }
+
+  private static int hardSigmoid(float[] x, int i, int end) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector k = FloatVector.broadcast(S, 0.2f);
+    FloatVector half = FloatVector.broadcast(S, 0.5f);
+    for (; i < end; i += L) {
+      FloatVector.fromArray(S, x, i).fma(k, half).max(zero).min(ONE).intoArray(x, i);
+    }
+    return i;
+  }
+
+  private static int relu(float[] x, int i, int end) {
+    FloatVector zero = FloatVector.zero(S);
+    for (; i < end; i += L) {
+      FloatVector.fromArray(S, x, i).max(zero).intoArray(x, i);
+    }
+    return i;
+  }
+}

@@ -1,0 +1,45 @@
+package org.rnn4j.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.RNNCell;
+import org.rnn4j.layers.SingleCell;
+import org.rnn4j.layers.StackedRNNCells;
+
+/**
+ * One prepared model's weights in the forms the kernels want, converted on first use and kept:
+ * per-cell equations for the exact path, packed panels for the fast path.
+ */
+final class WeightCache {
+  private final Map<String, List<CellStep>> exact = new ConcurrentHashMap<>();
+  private final Map<String, List<FastCell>> fast = new ConcurrentHashMap<>();
+  private final Map<String, Packed> dense = new ConcurrentHashMap<>();
+
+  List<CellStep> exactCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
+    return exact.computeIfAbsent(key, k -> CellSteps.of(cell, inputSize, weights));
+  }
+
+  List<FastCell> fastCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
+    return fast.computeIfAbsent(key, k -> {
+      List<SingleCell> cells = cell instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) cell);
+      List<FastCell> out = new ArrayList<>();
+      int in = inputSize;
+      int w = 0;
+      for (SingleCell c : cells) {
+        int n = c.useBias() ? 3 : 2;
+        out.add(FastCell.of(c, in, weights.subList(w, w + n)));
+        w += n;
+        in = c.units();
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  /** A Dense kernel {@code (in, units)} packed as one gate block. */
+  Packed denseKernel(String key, Tensor kernel) {
+    return dense.computeIfAbsent(key, k -> Packed.of(kernel.toArray(), kernel.dim(0), 1, kernel.dim(1)));
+  }
+}

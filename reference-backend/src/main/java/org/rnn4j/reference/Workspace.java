@@ -1,0 +1,47 @@
+package org.rnn4j.reference;
+
+import java.util.Arrays;
+
+/**
+ * Scratch arrays reused from call to call, so that the time loop allocates nothing and a warm
+ * prepared model allocates only its results. Each slot grows to the largest size asked of it.
+ */
+final class Workspace {
+  private final float[][] slots = new float[Slot.values().length][];
+  private Workspace[] threads = new Workspace[0];
+
+  enum Slot {
+    INPUT, HIDDEN_A, HIDDEN_B, ROWS, PROJECTION, RECURRENT, H0, H1, C0, C1, RESET_H, SCRATCH, OUTPUT
+  }
+
+  /** The workspace of worker {@code thread} of a parallel run (0: this one). */
+  synchronized Workspace forThread(int thread) {
+    if (thread == 0) {
+      return this;
+    }
+    if (threads.length < thread) {
+      threads = java.util.Arrays.copyOf(threads, thread);
+    }
+    if (threads[thread - 1] == null) {
+      threads[thread - 1] = new Workspace();
+    }
+    return threads[thread - 1];
+  }
+
+  /** An array of at least {@code size} floats for {@code slot}; its content is undefined. */
+  float[] get(Slot slot, int size) {
+    float[] a = slots[slot.ordinal()];
+    if (a == null || a.length < size) {
+      a = new float[Math.max(size, a == null ? 0 : a.length + a.length / 2)];
+      slots[slot.ordinal()] = a;
+    }
+    return a;
+  }
+
+  /** As {@link #get}, zeroed over {@code size}. */
+  float[] zeroed(Slot slot, int size) {
+    float[] a = get(slot, size);
+    Arrays.fill(a, 0, size, 0f);
+    return a;
+  }
+}

@@ -1,0 +1,86 @@
+package org.rnn4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.Backend;
+import org.rnn4j.Backends;
+import org.rnn4j.Call;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Result;
+import org.rnn4j.Tensor;
+import org.rnn4j.initializers.RandomUniform;
+import org.rnn4j.layers.GRU;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.SimpleRNN;
+import org.rnn4j.testing.Checks;
+import org.rnn4j.testing.RandomData;
+
+/** The fast path: threads change nothing, and it stays within the parity tolerance of the exact path. */
+class FastPathTest {
+  static List<RNN> layers() {
+    RandomUniform bias = new RandomUniform(-0.5, 0.5);
+    return List.of(
+        LSTM.builder(96).biasInitializer(bias).returnSequences(true).returnState(true).build(),
+        GRU.builder(80).biasInitializer(bias).returnSequences(true).returnState(true).build(),
+        GRU.builder(80).resetAfter(false).biasInitializer(bias).returnSequences(true).returnState(true).build(),
+        SimpleRNN.builder(70).biasInitializer(bias).returnSequences(true).returnState(true).build());
+  }
+
+  /**
+   * Batch rows split across threads compute exactly what one thread computes: the results are
+   * bit-identical, run after run (a race between threads would show here).
+   */
+  @Test
+  void threadsGiveBitIdenticalResults() {
+    try (Backend one = Backends.open("reference", Map.of("threads", "1"));
+        Backend two = Backends.open("reference", Map.of("threads", "2"))) {
+      for (RNN layer : layers()) {
+        Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layer), 7);
+        Tensor x = RandomData.uniform(1, -1, 1, 64, 40, 24);
+        try (PreparedModel p = one.prepare(m); PreparedModel q = two.prepare(m)) {
+          Result serial = p.run(x);
+          for (int i = 0; i < 5; i++) {
+            Result parallel = q.run(x);
+            for (int k = 0; k < serial.flat().size(); k++) {
+              assertArrayEquals(serial.flat().get(k).toArray(), parallel.flat().get(k).toArray(), layer + " tensor " + k + " run " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void staysWithinToleranceOfTheExactPath() {
+    try (Backend fast = Backends.open("reference");
+        Backend exact = Backends.open("reference", Map.of("kernels", "exact"))) {
+      for (RNN layer : layers()) {
+        Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layer), 8);
+        Call call = Call.of(RandomData.uniform(2, -1, 1, 13, 30, 24)).withMask(RandomData.mask(3, 13, 30, 0.8));
+        Result a;
+        Result b;
+        try (PreparedModel p = fast.prepare(m); PreparedModel q = exact.prepare(m)) {
+          a = p.run(call);
+          b = q.run(call);
+        }
+        Checks.assertResultsClose(layer.toString(), b, a, Checks.ATOL, 0);
+      }
+    }
+  }
+
+  @Test
+  void reportsItsKernels() {
+    String description = Backends.provider("reference").description();
+    assertTrue(description.contains("SIMD") || description.contains("plain Java"), description);
+    assertEquals("Vector API, 256-bit", SimdProvider.best().name(), "this module's tests run with --add-modules jdk.incubator.vector");
+  }
+}
