@@ -16,12 +16,16 @@ final class BackendChoice {
   List<String> options = new ArrayList<>();
 
   Backend open(String name) {
+    return Backends.open(name, BackendOptions.of(optionsFor(name)));
+  }
+
+  /** The options meant for backend {@code name}: each backend takes the options it declares. */
+  java.util.Map<String, String> optionsFor(String name) {
     BackendOptions all = BackendOptions.parse(options.toArray(String[]::new));
-    // Each backend takes the options it declares; an option no opened backend knows is an error.
     List<String> known = Backends.provider(name).options().stream().map(o -> o.name()).toList();
     java.util.Map<String, String> mine = new java.util.TreeMap<>(all.asMap());
     mine.keySet().retainAll(known);
-    return Backends.open(name, BackendOptions.of(mine));
+    return mine;
   }
 
   /** Fails if an option belongs to none of the backends. */

@@ -28,6 +28,7 @@ public final class Sequential {
   private final List<int[]> outputShapes;
   private final List<WeightSpec> weightSpecs;
   private final int[] weightOffsets;
+  private final List<Integer> recurrentLayers;
 
   private Sequential(String name, InputSpec input, List<Layer> layers) {
     if (layers.isEmpty()) {
@@ -60,6 +61,13 @@ public final class Sequential {
     this.inputShapes = List.copyOf(ins);
     this.outputShapes = List.copyOf(outs);
     this.weightSpecs = List.copyOf(specs);
+    List<Integer> recurrent = new ArrayList<>();
+    for (int i = 0; i < this.layers.size(); i++) {
+      if (this.layers.get(i) instanceof RNN || this.layers.get(i) instanceof Bidirectional) {
+        recurrent.add(i);
+      }
+    }
+    this.recurrentLayers = List.copyOf(recurrent);
   }
 
   private void checkPlacement(int i, Layer layer) {
@@ -182,13 +190,7 @@ public final class Sequential {
 
   /** Indices of the layers that carry recurrent state ({@link RNN} and {@link Bidirectional}). */
   public List<Integer> recurrentLayers() {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) instanceof RNN || layers.get(i) instanceof Bidirectional) {
-        out.add(i);
-      }
-    }
-    return List.copyOf(out);
+    return recurrentLayers;
   }
 
   /**

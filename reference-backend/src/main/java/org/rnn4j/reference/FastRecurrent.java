@@ -220,16 +220,17 @@ final class FastRecurrent {
           simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
           for (int b = 0; b < rows; b++) {
             int zr = zOff + b * width;
-            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
-            simd.activate(cell.activation, z, zr + 2 * pu, u);
-            simd.activate(cell.recurrentActivation, z, zr + 3 * pu, u);
+            simd.activate(cell.recurrentActivation, z, zr, u, pu);
+            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
+            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
+            simd.activate(cell.recurrentActivation, z, zr + 3 * pu, u, pu);
             int s = b * u;
             for (int j = 0; j < u; j++) {
               float cn = z[zr + pu + j] * cCur[s + j] + z[zr + j] * z[zr + 2 * pu + j];
               cNext[s + j] = cn;
               tmp[j] = cn;
             }
-            simd.activate(cell.activation, tmp, 0, u);
+            simd.activate(cell.activation, tmp, 0, u, pu);
             for (int j = 0; j < u; j++) {
               hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
             }
@@ -246,11 +247,12 @@ final class FastRecurrent {
             for (int j = 0; j < 2 * pu; j++) {
               z[zr + j] += rec[rr + j];
             }
-            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
+            simd.activate(cell.recurrentActivation, z, zr, u, pu);
+            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
             for (int j = 0; j < u; j++) {
               z[zr + 2 * pu + j] += z[zr + pu + j] * rec[rr + 2 * pu + j];
             }
-            simd.activate(cell.activation, z, zr + 2 * pu, u);
+            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
             gruMix(z, zr, hCur, hNext, b);
           }
         }
@@ -263,7 +265,8 @@ final class FastRecurrent {
             for (int j = 0; j < 2 * pu; j++) {
               z[zr + j] += rec[rr + j];
             }
-            simd.activate(cell.recurrentActivation, z, zr, 2 * pu);
+            simd.activate(cell.recurrentActivation, z, zr, u, pu);
+            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
             for (int j = 0; j < u; j++) {
               resetH[b * u + j] = z[zr + pu + j] * hCur[b * u + j];
             }
@@ -271,7 +274,7 @@ final class FastRecurrent {
           simd.gemm(resetH, 0, u, rows, cell.recurrentCandidate, 0, pu, z, zOff + 2 * pu, width, true);
           for (int b = 0; b < rows; b++) {
             int zr = zOff + b * width;
-            simd.activate(cell.activation, z, zr + 2 * pu, u);
+            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
             gruMix(z, zr, hCur, hNext, b);
           }
         }
@@ -279,7 +282,7 @@ final class FastRecurrent {
           simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
           for (int b = 0; b < rows; b++) {
             int zr = zOff + b * width;
-            simd.activate(cell.activation, z, zr, u);
+            simd.activate(cell.activation, z, zr, u, pu);
             System.arraycopy(z, zr, hNext, b * u, u);
           }
         }

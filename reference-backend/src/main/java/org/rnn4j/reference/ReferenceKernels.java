@@ -103,7 +103,7 @@ final class ReferenceKernels implements Kernels<Buf> {
     engine.simd().gemm(x.data, 0, in, rows, kernel, 0, kernel.paddedUnits, z, 0, kernel.cols, true);
     float[] out = new float[rows * units];
     for (int r = 0; r < rows; r++) {
-      engine.simd().activate(layer.activation(), z, r * kernel.cols, units);
+      engine.simd().activate(layer.activation(), z, r * kernel.cols, units, kernel.cols);
       System.arraycopy(z, r * kernel.cols, out, r * units, units);
     }
     int[] shape = x.shape.clone();

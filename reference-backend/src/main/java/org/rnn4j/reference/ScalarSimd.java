@@ -45,12 +45,37 @@ final class ScalarSimd implements Simd {
   }
 
   @Override
-  public void activate(Activation f, float[] x, int off, int len) {
-    if (f == Activation.LINEAR) {
-      return;
+  public void activate(Activation f, float[] x, int off, int len, int room) {
+    switch (f) {
+      case LINEAR -> {}
+      case SIGMOID -> {
+        for (int i = off; i < off + len; i++) {
+          x[i] = (float) (1 / (1 + Math.exp(-x[i])));
+        }
+      }
+      case TANH -> {
+        for (int i = off; i < off + len; i++) {
+          x[i] = tanh(x[i]);
+        }
+      }
+      default -> {
+        for (int i = off; i < off + len; i++) {
+          x[i] = f.apply(x[i]);
+        }
+      }
     }
-    for (int i = off; i < off + len; i++) {
-      x[i] = f.apply(x[i]);
+  }
+
+  /**
+   * tanh from the JIT's intrinsic {@code Math.exp} (Math.tanh is not one on every JVM): in double,
+   * sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), and x itself where tanh x = x − x³/3 rounds to x.
+   */
+  static float tanh(float x) {
+    double ax = Math.abs((double) x);
+    if (ax < 1e-4) {
+      return x;
     }
+    double e = Math.exp(-2 * ax);
+    return (float) Math.copySign((1 - e) / (1 + e), x);
   }
 }

@@ -19,6 +19,9 @@ interface Simd {
    */
   void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate);
 
-  /** {@code x[off .. off+len) = f(x[...])} in place. */
-  void activate(Activation f, float[] x, int off, int len);
+  /**
+   * {@code x[off .. off+len) = f(x[...])} in place. The elements {@code [off+len, off+room)} are
+   * padding the caller ignores: a vector implementation may overwrite them to avoid a scalar tail.
+   */
+  void activate(Activation f, float[] x, int off, int len, int room);
 }

@@ -37,6 +37,10 @@ final class VectorSimd implements Simd {
     final int pu0 = u0 / Packed.NR;
     final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
     final int perGate = b.paddedUnits / Packed.NR;
+    if (m == 1 && pu0 == 0 && pu1 == perGate) {
+      gemv(a, aOff, k, w, 0, b.panels, c, cOff, accumulate); // every gate's panels: one range
+      return;
+    }
     if (m == 1) {
       for (int g = 0; g < b.gates; g++) {
         gemv(a, aOff, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff, accumulate);
@@ -119,40 +123,58 @@ final class VectorSimd implements Simd {
     hi.intoArray(c, ci + L);
   }
 
-  /** One row of A against four panels at a time: eight independent accumulators. */
+  /**
+   * One row of A, four panels at a time: each k broadcasts one element of A into eight
+   * accumulators fed by four sequential streams (one per panel); leftover panels one by one.
+   */
   private static void gemv(float[] a, int ai, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
-    final int stride = k * Packed.NR;
+    final int nr = Packed.NR;
+    final int stride = k * nr;
     int p = p0;
     for (; p + 4 <= p1; p += 4) {
-      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
       int w0 = p * stride;
+      int w1 = w0 + stride;
+      int w2 = w1 + stride;
+      int w3 = w2 + stride;
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
       for (int kk = 0; kk < k; kk++) {
+        int o = kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-        int wk = w0 + kk * Packed.NR;
-        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
-        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
-        s2 = x.fma(FloatVector.fromArray(S, w, wk + stride), s2);
-        s3 = x.fma(FloatVector.fromArray(S, w, wk + stride + L), s3);
-        s4 = x.fma(FloatVector.fromArray(S, w, wk + 2 * stride), s4);
-        s5 = x.fma(FloatVector.fromArray(S, w, wk + 2 * stride + L), s5);
-        s6 = x.fma(FloatVector.fromArray(S, w, wk + 3 * stride), s6);
-        s7 = x.fma(FloatVector.fromArray(S, w, wk + 3 * stride + L), s7);
+        s0 = x.fma(FloatVector.fromArray(S, w, w0 + o), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, w0 + o + L), s1);
+        t0 = x.fma(FloatVector.fromArray(S, w, w1 + o), t0);
+        t1 = x.fma(FloatVector.fromArray(S, w, w1 + o + L), t1);
+        u0 = x.fma(FloatVector.fromArray(S, w, w2 + o), u0);
+        u1 = x.fma(FloatVector.fromArray(S, w, w2 + o + L), u1);
+        v0 = x.fma(FloatVector.fromArray(S, w, w3 + o), v0);
+        v1 = x.fma(FloatVector.fromArray(S, w, w3 + o + L), v1);
       }
-      int cp = ci + p * Packed.NR;
+      int cp = ci + p * nr;
       store(s0, s1, c, cp, acc);
-      store(s2, s3, c, cp + Packed.NR, acc);
-      store(s4, s5, c, cp + 2 * Packed.NR, acc);
-      store(s6, s7, c, cp + 3 * Packed.NR, acc);
+      store(t0, t1, c, cp + nr, acc);
+      store(u0, u1, c, cp + 2 * nr, acc);
+      store(v0, v1, c, cp + 3 * nr, acc);
     }
     for (; p < p1; p++) {
-      FloatVector s0 = FloatVector.zero(S), s1 = s0;
       int w0 = p * stride;
-      for (int kk = 0; kk < k; kk++) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
+      int kk = 0;
+      for (; kk + 2 <= k; kk += 2) {
+        int wk = w0 + kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-        s0 = x.fma(FloatVector.fromArray(S, w, w0 + kk * Packed.NR), s0);
-        s1 = x.fma(FloatVector.fromArray(S, w, w0 + kk * Packed.NR + L), s1);
+        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
+        x = FloatVector.broadcast(S, a[ai + kk + 1]);
+        t0 = x.fma(FloatVector.fromArray(S, w, wk + nr), t0);
+        t1 = x.fma(FloatVector.fromArray(S, w, wk + nr + L), t1);
       }
-      store(s0, s1, c, ci + p * Packed.NR, acc);
+      if (kk < k) {
+        int wk = w0 + kk * nr;
+        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
+      }
+      store(s0.add(t0), s1.add(t1), c, ci + p * nr, acc);
     }
   }
 
@@ -178,53 +200,59 @@ final class VectorSimd implements Simd {
   private static final FloatVector P5 = FloatVector.broadcast(S, 5.0000001201e-1f);
 
   /**
-   * exp(x) within 2 ulp (Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 in two parts),
-   * exp(r) by a degree-6 polynomial, 2^n by building the float's exponent bits. Inputs are clamped
-   * to float's exponent range (exp(−87.3) is the smallest normal float); NaN stays NaN.
+   * The sigmoid ({@code tanh} false) or tanh of {@code x[i .. end)}, a vector at a time, from one
+   * exponential e = exp(t) each: the sigmoid is 1/(1 + e) with t = −x, tanh is sign(x)·(1 − e)/(1 +
+   * e) with t = −2|x| (below |x| = 0.125, where 1 − e would lose digits, its Taylor series to x⁹,
+   * error under 1e-10). exp within 2 ulp as in Cephes' expf: t = n·ln 2 + r with |r| ≤ ln 2 / 2
+   * (ln 2 in two parts), exp(r) by a degree-6 polynomial, 2^n from the float's exponent bits, t
+   * clamped to float's exponent range. NaN propagates through every step. Everything is written
+   * out in this one loop: a vector passed to a method the JIT declines to inline is boxed on the
+   * heap, which costs more than the arithmetic.
    */
-  static FloatVector exp(FloatVector x) {
-    FloatVector xc = x.min(EXP_MAX).max(EXP_MIN);
-    // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
-    // bits then hold n itself, from which 2^n's exponent field is built without a conversion
-    FloatVector shifted = xc.fma(LOG2E, ROUND);
-    FloatVector n = shifted.sub(ROUND);
-    FloatVector r = n.fma(LN2_HI.neg(), xc);
-    r = n.fma(LN2_LO.neg(), r);
-    FloatVector r2 = r.mul(r);
-    FloatVector y = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
-    y = y.fma(r2, r.add(ONE));
-    var bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-    return y.mul(bits.reinterpretAsFloats()).blend(x, x.compare(VectorOperators.NE, x));
-  }
-
-  /**
-   * tanh from one exp: sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which cannot overflow; below
-   * |x| = 0.125, where 1 − e would lose digits, its Taylor series to x⁹ (error under 1e-10).
-   */
-  static FloatVector tanh(FloatVector x) {
-    FloatVector ax = x.abs();
-    FloatVector e = exp(ax.mul(-2f));
-    FloatVector big = ONE.sub(e).div(ONE.add(e));
-    FloatVector x2 = x.mul(x);
-    // x (1 − x²/3 + 2x⁴/15 − 17x⁶/315 + 62x⁸/2835)
-    FloatVector p = x2.fma(C9, C7);
-    p = p.fma(x2, C5);
-    p = p.fma(x2, C3);
-    FloatVector poly = p.fma(x2, ONE).mul(ax);
-    FloatVector r = big.blend(poly, ax.compare(VectorOperators.LT, SMALL));
-    r = r.blend(r.neg(), x.compare(VectorOperators.LT, 0f));
-    return r.blend(x, x.compare(VectorOperators.NE, x));
+  private static int squash(float[] x, int i, int end, boolean tanh) {
+    for (; i < end; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, i);
+      FloatVector ax = v.abs();
+      FloatVector t = tanh ? ax.mul(-2f) : v.neg();
+      FloatVector tc = t.min(EXP_MAX).max(EXP_MIN);
+      // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
+      // bits then hold n itself, from which 2^n's exponent field is built without a conversion
+      FloatVector shifted = tc.fma(LOG2E, ROUND);
+      FloatVector n = shifted.sub(ROUND);
+      FloatVector r = n.fma(LN2_HI.neg(), tc);
+      r = n.fma(LN2_LO.neg(), r);
+      FloatVector r2 = r.mul(r);
+      FloatVector y = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+      y = y.fma(r2, r.add(ONE));
+      var bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+      FloatVector e = y.mul(bits.reinterpretAsFloats());
+      FloatVector out;
+      if (tanh) {
+        FloatVector big = ONE.sub(e).div(ONE.add(e));
+        FloatVector x2 = v.mul(v);
+        // |x| (1 − x²/3 + 2x⁴/15 − 17x⁶/315 + 62x⁸/2835)
+        FloatVector p = x2.fma(C9, C7).fma(x2, C5).fma(x2, C3);
+        FloatVector poly = p.fma(x2, ONE).mul(ax);
+        out = big.blend(poly, ax.compare(VectorOperators.LT, SMALL));
+        out = out.blend(out.neg(), v.compare(VectorOperators.LT, 0f));
+      } else {
+        out = ONE.div(ONE.add(e));
+      }
+      out.intoArray(x, i);
+    }
+    return i;
   }
 
   @Override
-  public void activate(Activation f, float[] x, int off, int len) {
-    // each activation's loop is its own small method, so that the JIT inlines the vector code
-    // into it and keeps the vectors in registers
-    int vend = off + S.loopBound(len);
+  public void activate(Activation f, float[] x, int off, int len, int room) {
+    // each activation's loop is its own method taking arrays, never vectors (see squash); the
+    // tail runs as a whole vector over padding where the caller allows
+    int whole = Packed.roundUp(len, L);
+    int vend = off + (whole <= room ? whole : S.loopBound(len));
     int i = switch (f) {
       case LINEAR -> off + len;
-      case SIGMOID -> sigmoid(x, off, vend);
-      case TANH -> tanh(x, off, vend);
+      case SIGMOID -> squash(x, off, vend, false);
+      case TANH -> squash(x, off, vend, true);
       case HARD_SIGMOID -> hardSigmoid(x, off, vend);
       case RELU -> relu(x, off, vend);
       default -> off; // the other activations are rare in recurrent layers: exact scalar definitions
@@ -232,20 +260,6 @@ final class VectorSimd implements Simd {
     for (; i < off + len; i++) {
       x[i] = f.apply(x[i]);
     }
-  }
-
-  private static int sigmoid(float[] x, int i, int end) {
-    for (; i < end; i += L) {
-      ONE.div(ONE.add(exp(FloatVector.fromArray(S, x, i).neg()))).intoArray(x, i);
-    }
-    return i;
-  }
-
-  private static int tanh(float[] x, int i, int end) {
-    for (; i < end; i += L) {
-      tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
-    }
-    return i;
   }
 
   private static int hardSigmoid(float[] x, int i, int end) {

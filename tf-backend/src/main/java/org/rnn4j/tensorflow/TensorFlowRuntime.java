@@ -7,6 +7,20 @@ import org.tensorflow.TensorFlow;
  * library surfaces as an error the provider can catch and report.
  */
 final class TensorFlowRuntime {
+  /**
+   * JavaCPP, beneath TensorFlow Java, by default measures the process's resident memory on every
+   * native allocation to decide whether to run the garbage collector: about half the time of a
+   * small run. This backend closes every native tensor it makes, so that safety net is not needed;
+   * it is switched off unless the application set the property itself.
+   */
+  static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
+  static {
+    if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
+      System.setProperty(MAX_PHYSICAL_BYTES, "0");
+    }
+  }
+
   private TensorFlowRuntime() {}
 
   /** TensorFlow's version; loads the native library on first use. */

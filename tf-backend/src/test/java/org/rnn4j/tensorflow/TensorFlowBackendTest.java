@@ -160,6 +160,13 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void switchesOffJavaCppsPerAllocationMemoryCheckUnlessTheApplicationSetIt() {
+    try (Backend tf = Backends.open("tensorflow")) {
+      assertEquals("0", System.getProperty(TensorFlowRuntime.MAX_PHYSICAL_BYTES));
+    }
+  }
+
+  @Test
   void reportsTensorFlowsOwnVersion() {
     try (Backend tf = Backends.open("tensorflow")) {
       assertTrue(tf.version().matches("\\d+\\.\\d+\\.\\d+.*"), tf.version());

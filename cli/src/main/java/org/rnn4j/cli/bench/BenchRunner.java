@@ -1,0 +1,48 @@
+package org.rnn4j.cli.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A quick in-process benchmark: warm up for a while, then time repeated batches of operations
+ * and report the median, minimum and maximum of the per-operation scores. Results of different
+ * backends measured in the same run can be compared; this machine's absolute figures vary.
+ */
+public final class BenchRunner {
+  private final double warmupSeconds;
+  private final double sampleSeconds;
+  private final int samples;
+
+  public BenchRunner(double warmupSeconds, double sampleSeconds, int samples) {
+    this.warmupSeconds = warmupSeconds;
+    this.sampleSeconds = sampleSeconds;
+    this.samples = samples;
+  }
+
+  /** One measured result. */
+  public record Measurement(Workload workload, String backend, int threads, double median, double min, double max) {}
+
+  public Measurement measure(Workload w, String backend, int threads, Runnable op) {
+    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+    int calls = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < warmEnd || calls < 3) {
+      op.run();
+      calls++;
+    }
+    double perCall = (System.nanoTime() - start) / 1e9 / calls;
+    int batch = Math.max(1, (int) (sampleSeconds / perCall));
+    List<Double> scores = new ArrayList<>();
+    for (int s = 0; s < samples; s++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < batch; i++) {
+        op.run();
+      }
+      scores.add(w.score((System.nanoTime() - t0) / 1e9 / batch));
+    }
+    double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    return new Measurement(w, backend, threads, median, Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0));
+  }
+}

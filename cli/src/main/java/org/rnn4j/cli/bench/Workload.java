@@ -1,0 +1,163 @@
+package org.rnn4j.cli.bench;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.StatefulModel;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.GRU;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.StackedRNNCells;
+
+/**
+ * The benchmark workloads: float32, Keras layout, weights from Keras' initializers (seed 1), zero
+ * initial state, inputs uniform in [-1, 1). Latency workloads report microseconds per call (or per
+ * streamed step), throughput workloads GFLOP/s with an LSTM step counted as {@code 2·B·4H·(I+H)}
+ * and a GRU step as {@code 2·B·3H·(I+H)}.
+ */
+public enum Workload {
+  W1A("W1a", "LSTM B=1 T=1 I=6 H=4 (the notebook layer)", Unit.MICROS_PER_CALL, 1, 1, 6, 4, Kind.LSTM),
+  W1B("W1b", "the notebook stack B=2 T=3 I=6, LSTMCell(4)+LSTMCell(5)", Unit.MICROS_PER_CALL, 2, 3, 6, 0, Kind.NOTEBOOK_STACK),
+  W2("W2", "streaming LSTM B=1 I=32 H=128, one step per call, state carried", Unit.MICROS_PER_STEP, 1, 1, 32, 128, Kind.LSTM),
+  W3("W3", "LSTM B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.LSTM),
+  W4("W4", "LSTM B=128 T=50 I=512 H=1024", Unit.GFLOPS, 128, 50, 512, 1024, Kind.LSTM),
+  G3("G3", "GRU B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.GRU);
+
+  /** What a workload reports. */
+  public enum Unit {
+    MICROS_PER_CALL("µs/call", false),
+    MICROS_PER_STEP("µs/step", false),
+    GFLOPS("GFLOP/s", true);
+
+    final String label;
+    final boolean higherIsBetter;
+
+    Unit(String label, boolean higherIsBetter) {
+      this.label = label;
+      this.higherIsBetter = higherIsBetter;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    public boolean higherIsBetter() {
+      return higherIsBetter;
+    }
+  }
+
+  enum Kind {
+    LSTM,
+    GRU,
+    NOTEBOOK_STACK
+  }
+
+  private final String id;
+  private final String description;
+  private final Unit unit;
+  private final int batch;
+  private final int steps;
+  private final int features;
+  private final int units;
+  private final Kind kind;
+
+  Workload(String id, String description, Unit unit, int batch, int steps, int features, int units, Kind kind) {
+    this.id = id;
+    this.description = description;
+    this.unit = unit;
+    this.batch = batch;
+    this.steps = steps;
+    this.features = features;
+    this.units = units;
+    this.kind = kind;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public Unit unit() {
+    return unit;
+  }
+
+  /** Parses an id such as {@code W1a} (case-insensitive). */
+  public static Workload parse(String id) {
+    for (Workload w : values()) {
+      if (w.id.equalsIgnoreCase(id.trim())) {
+        return w;
+      }
+    }
+    throw new org.rnn4j.InvalidInputException(
+        "unknown workload '" + id + "' (known: " + String.join(", ", java.util.Arrays.stream(values()).map(Workload::id).toList()) + ")");
+  }
+
+  /** The workload's model with seeded Keras-initializer weights. */
+  public Model model() {
+    RNN layer = switch (kind) {
+      case LSTM -> LSTM.of(units);
+      case GRU -> GRU.of(units);
+      case NOTEBOOK_STACK -> RNN.builder(StackedRNNCells.of(LSTMCell.of(4), LSTMCell.of(5))).returnSequences(true).returnState(true).build();
+    };
+    return Model.initialized(Sequential.of(InputSpec.sequence(features), layer), 1);
+  }
+
+  /** The input of one call. */
+  public Tensor input() {
+    SplittableRandom r = new SplittableRandom(2);
+    float[] d = new float[batch * steps * features];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return Tensor.wrap(new int[] {batch, steps, features}, d);
+  }
+
+  /** Floating-point operations of one call (throughput workloads). */
+  public double flopsPerCall() {
+    int gates = kind == Kind.GRU ? 3 : 4;
+    return 2.0 * batch * gates * units * (features + units) * steps;
+  }
+
+  /** Steps of one streamed sequence (W2): the state starts at zero and is carried through them. */
+  public static final int STREAM_STEPS = 1000;
+
+  /**
+   * A repeatable unit of work on a prepared model: one call, or (streaming) a whole sequence of
+   * {@link #STREAM_STEPS} one-step calls from a zero state.
+   */
+  public Runnable operation(PreparedModel prepared) {
+    Tensor x = input();
+    if (unit == Unit.MICROS_PER_STEP) {
+      StatefulModel stream = StatefulModel.of(prepared);
+      return () -> {
+        stream.resetStates();
+        for (int i = 0; i < STREAM_STEPS; i++) {
+          stream.run(x);
+        }
+      };
+    }
+    return () -> prepared.run(x);
+  }
+
+  /** Converts the seconds one operation took into this workload's unit. */
+  public double score(double seconds) {
+    return switch (unit) {
+      case GFLOPS -> flopsPerCall() / seconds / 1e9;
+      case MICROS_PER_STEP -> seconds * 1e6 / STREAM_STEPS;
+      case MICROS_PER_CALL -> seconds * 1e6;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return id.toLowerCase(Locale.ROOT);
+  }
+}

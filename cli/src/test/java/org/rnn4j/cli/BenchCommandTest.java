@@ -1,0 +1,59 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.cli.bench.Workload;
+
+class BenchCommandTest {
+  @Test
+  void jsonHasOneObjectPerWorkloadAndBackendWithTheDocumentedKeys() throws Exception {
+    CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "W1a,W1b", "--backends", "reference,tensorflow",
+        "--threads", "1", "--seconds", "0.05", "--samples", "3", "--format", "json");
+    assertEquals(0, o.exitCode(), o.err());
+    JsonNode arr = new ObjectMapper().readTree(o.out());
+    assertEquals(4, arr.size(), o.out());
+    List<String> seen = new ArrayList<>();
+    for (JsonNode m : arr) {
+      List<String> keys = new ArrayList<>();
+      m.fieldNames().forEachRemaining(keys::add);
+      assertEquals(List.of("workload", "backend", "threads", "unit", "median", "min", "max"), keys);
+      assertEquals(1, m.get("threads").asInt());
+      assertEquals("µs/call", m.get("unit").asText());
+      assertTrue(m.get("min").asDouble() > 0 && m.get("min").asDouble() <= m.get("median").asDouble()
+          && m.get("median").asDouble() <= m.get("max").asDouble(), m.toString());
+      seen.add(m.get("workload").asText() + "/" + m.get("backend").asText());
+    }
+    assertEquals(List.of("W1a/reference", "W1a/tensorflow", "W1b/reference", "W1b/tensorflow"), seen);
+  }
+
+  @Test
+  void textTableShowsTheRatioAgainstTheFirstBackend() {
+    CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "W2", "--backends", "reference,tensorflow",
+        "--seconds", "0.05", "--samples", "1");
+    assertEquals(0, o.exitCode(), o.err());
+    assertTrue(o.out().matches("(?s).*W2 +reference +\\d+ +µs/step.*"), o.out());
+    assertTrue(o.out().matches("(?s).*W2 +tensorflow +\\d+ +µs/step .*\\d+\\.\\d\\dx\\n.*"), o.out());
+    assertTrue(o.out().contains("ratio: reference vs the backend on that row"), o.out());
+  }
+
+  @Test
+  void unknownWorkloadIsAUsageError() {
+    CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "W9");
+    assertEquals(ExitCodes.BAD_INPUT, o.exitCode());
+    assertTrue(o.err().contains("unknown workload 'W9' (known: W1a, W1b, W2, W3, W4, G3)"), o.err());
+  }
+
+  @Test
+  void flopCountsFollowTheIssueFormula() {
+    assertEquals(2.0 * 32 * 4 * 256 * (64 + 256) * 100, Workload.W3.flopsPerCall());
+    assertEquals(2.0 * 32 * 3 * 256 * (64 + 256) * 100, Workload.G3.flopsPerCall());
+    assertEquals(2.0 * 128 * 4 * 1024 * (512 + 1024) * 50, Workload.W4.flopsPerCall());
+    assertEquals(3.0, Workload.W2.score(3e-3), 1e-12);
+  }
+}
