@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
       backendChoice.requireKnown(names);
       for (String name : names) {
         Map<String, String> opts = new LinkedHashMap<>(backendChoice.optionsFor(name));
-        opts.putAll(options(name));
+        opts.putAll(BenchRunner.threadOptions(name, threads == null ? 0 : threads));
         open.put(name, Backends.open(name, opts));
       }
       for (Workload w : ws) {
@@ -113,17 +113,6 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private Map<String, String> options(String backend) {
-    if (threads == null) {
-      return Map.of();
-    }
-    return switch (backend) {
-      case "reference" -> Map.of("threads", threads.toString());
-      case "tensorflow" -> Map.of("intra_op_threads", threads.toString());
-      default -> Map.of();
-    };
   }
 
   private int effectiveThreads(String backend) {

@@ -1,6 +1,7 @@
 package org.rnn4j.cli;
 
 import java.io.PrintWriter;
+import org.rnn4j.Limits;
 import picocli.CommandLine;
 
 /** Entry point of the {@code rnn4j} command. */
@@ -18,6 +19,15 @@ public final class Main {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setParameterExceptionHandler(new UsageErrorReporter());
-    return cli.execute(args);
+    Limits before = Limits.current();
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("rnn4j: error: out of memory (" + e.getMessage() + "); give the JVM more heap (-Xmx) or lower --memory-limit");
+      err.flush();
+      return ExitCodes.BAD_INPUT;
+    } finally {
+      Limits.setCurrent(before); // --memory-limit holds for this run only
+    }
   }
 }

@@ -2,21 +2,32 @@ package org.rnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
+import org.rnn4j.StatefulModel;
 import org.rnn4j.Tensor;
+import org.rnn4j.golden.GoldenFiles;
+import org.rnn4j.keras.KerasModels;
 import org.rnn4j.layers.InputSpec;
 import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.testing.RandomData;
 
-/** The Java example of the README, verbatim, so that the README stays true. */
+/** The Java examples of the README, which must appear there verbatim, so that the README stays true. */
 class ReadmeExampleTest {
   @Test
   void readmeExampleRuns() {
@@ -44,5 +55,51 @@ class ReadmeExampleTest {
         assertEquals(5, r.flat().size());
       }
     }
+  }
+
+  @Test
+  void readmeStreamingExampleRuns() {
+    Path file = GoldenFiles.path("fixtures/keras3/rtneural_gru.keras");
+    List<Tensor> frames = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      frames.add(RandomData.uniform(i, -1, 1, 1, 1, 1));
+    }
+    List<Tensor> outputs = new ArrayList<>();
+    // --- README streaming example start
+    Model model = KerasModels.load(file);                            // a Keras 3 .keras file
+    try (Backend backend = Backends.open("reference", Map.of("threads", "1"));
+         PreparedModel prepared = backend.prepare(model)) {
+      StatefulModel stream = StatefulModel.of(prepared);             // states carried from call to call
+      for (Tensor frame : frames) {                                  // (batch, 1, features) each
+        outputs.add(stream.run(frame).output());
+      }
+      stream.resetStates();                                          // a new sequence starts
+    }
+    // --- README streaming example end
+    assertEquals(4, outputs.size());
+    assertArrayEquals(new int[] {1, 1, 1}, outputs.get(3).shape());
+  }
+
+  @Test
+  void theReadmeShowsBothExamplesVerbatim() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
+    for (String name : List.of("README example", "README streaming example")) {
+      String block = between(source, "// --- " + name + " start\n", "// --- " + name + " end");
+      assertTrue(readme.contains(block), "README.md does not show the " + name + " verbatim:\n" + block);
+    }
+  }
+
+  /** The lines between two markers, with the common indentation removed. */
+  private static String between(String text, String start, String end) {
+    int s = text.indexOf(start) + start.length();
+    int e = text.lastIndexOf('\n', text.indexOf(end, s)) + 1;
+    List<String> lines = text.substring(s, e).lines().toList();
+    int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    StringBuilder out = new StringBuilder();
+    for (String l : lines) {
+      out.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
+    }
+    return out.toString();
   }
 }

@@ -146,6 +146,29 @@ class RunCommandTest {
     expectError("directory", "--output", dir.resolve("no/such/dir/out.npz").toString());
     expectError("unknown backend 'nope' (known: ", "--backend", "nope");
     expectError("has no option 'colour'", "--backend-option", "colour=red");
+    expectError("over the memory limit of 200 bytes (raise it with -Drnn4j.limits.memory=SIZE", "--memory-limit", "200");
+    Path traversal = dir.resolve("traversal.npz");
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(traversal))) {
+      z.putNextEntry(new java.util.zip.ZipEntry("../../arr_0.npy"));
+      z.write(Npy.toBytes(Tensor.zeros(2, 4)));
+      z.closeEntry();
+    }
+    expectError("entry name '../../arr_0.npy' points outside the archive; refused", "--initial-state", traversal.toString());
+  }
+
+  @Test
+  void aMalformedMemoryLimitIsAUsageError() {
+    CliRunner.Outcome o = CliRunner.run("run", "--memory-limit", "lots", "--model", model.toString());
+    assertEquals(2, o.exitCode(), o.err());
+    assertTrue(o.err().startsWith("rnn4j: error: --memory-limit must be a positive size such as 512m or 4g, got 'lots'\n"), o.err());
+  }
+
+  @Test
+  void memoryLimitHoldsForOneRunOnly() {
+    org.rnn4j.Limits before = org.rnn4j.Limits.current();
+    CliRunner.run("run", "--memory-limit", "300", "--model", model.toString(), "--weights", weights.toString(), "--input",
+        input.toString(), "--output", output.toString());
+    assertEquals(before, org.rnn4j.Limits.current());
   }
 
   /** Runs with one argument replaced and expects exit 2 with a one-line message. */

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.Limits;
+import org.rnn4j.ResourceLimitException;
 import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
 
@@ -31,8 +33,18 @@ public final class Npy {
    * @throws FileFormatException naming the file if it is missing, unreadable or malformed
    */
   public static Tensor read(Path file) {
+    return read(file, Limits.current());
+  }
+
+  /**
+   * Reads an array file within {@code limits}.
+   *
+   * @throws FileFormatException naming the file if it is missing, unreadable or malformed
+   * @throws ResourceLimitException if the array would exceed the memory limit
+   */
+  public static Tensor read(Path file, Limits limits) {
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, Files.size(file), file.toString());
+      return read(in, Files.size(file), file.toString(), limits.budget(file.toString()));
     } catch (NoSuchFileException e) {
       throw new FileFormatException(file + ": no such file");
     } catch (IOException e) {
@@ -47,6 +59,17 @@ public final class Npy {
    * @param source the name to use in messages
    */
   public static Tensor read(InputStream in, long available, String source) throws IOException {
+    return read(in, available, source, Limits.current().budget(source));
+  }
+
+  /**
+   * Reads an array from a stream, reserving its memory (the file's data and the float32 result)
+   * from {@code budget} before allocating it.
+   *
+   * @param available the number of bytes the stream holds, or -1 if unknown
+   * @param source the name to use in messages
+   */
+  public static Tensor read(InputStream in, long available, String source, Limits.Budget budget) throws IOException {
     byte[] magic = readExactly(in, 8, source, "magic string");
     for (int i = 0; i < MAGIC.length; i++) {
       if (magic[i] != MAGIC[i]) {
@@ -83,6 +106,10 @@ public final class Npy {
       throw NpyHeader.bad(
           source, "truncated data: header declares " + h.describe() + " (" + dataBytes + " bytes), file holds " + present);
     }
+    if (dataBytes > Integer.MAX_VALUE - 8) {
+      throw new ResourceLimitException(source + ": array " + h.describe() + " holds " + dataBytes + " bytes, more than rnn4j reads into one array");
+    }
+    budget.reserve(dataBytes + 4L * h.elementCount(), "array " + h.describe());
     byte[] data = readExactly(in, (int) dataBytes, source, "data of " + h.describe());
     return decode(h, data);
   }

@@ -1,23 +1,21 @@
 package org.rnn4j.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.Limits;
+import org.rnn4j.ResourceLimitException;
 import org.rnn4j.Tensor;
 
 /**
@@ -34,34 +32,36 @@ public final class Npz {
    * Reads every array, keyed by name (the entry name without {@code .npy}), in archive order.
    *
    * @throws FileFormatException naming the file and entry if anything is malformed
+   * @throws ResourceLimitException if the archive exceeds the {@link Limits#current() current limits}
    */
   public static Map<String, Tensor> read(Path file) {
+    return read(file, Limits.current());
+  }
+
+  /** As {@link #read(Path)}, within {@code limits} (one memory budget for the whole archive). */
+  public static Map<String, Tensor> read(Path file, Limits limits) {
+    return read(file, limits.budget(file.toString()));
+  }
+
+  /** As {@link #read(Path)}, drawing on a budget shared with other reads of the same load. */
+  public static Map<String, Tensor> read(Path file, Limits.Budget budget) {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      Enumeration<? extends ZipEntry> entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry e = entries.nextElement();
-        if (e.isDirectory()) {
+    try (ZipArchive zip = ZipArchive.open(file, ".npz", budget)) {
+      for (String name : zip.names()) {
+        if (zip.isDirectory(name)) {
           continue;
         }
-        String name = e.getName();
         if (!name.endsWith(".npy")) {
           throw new FileFormatException(file + ": entry '" + name + "' is not a .npy array");
         }
-        String key = name.substring(0, name.length() - 4);
-        try (InputStream in = zip.getInputStream(e)) {
-          out.put(key, Npy.read(in, e.getSize(), file + "[" + name + "]"));
+        byte[] bytes = zip.read(name);
+        try {
+          out.put(name.substring(0, name.length() - 4),
+              Npy.read(new ByteArrayInputStream(bytes), bytes.length, zip.source(name), budget));
+        } catch (IOException e) {
+          throw new FileFormatException(zip.source(name) + ": cannot read: " + e.getMessage(), e);
         }
       }
-    } catch (NoSuchFileException e) {
-      throw new FileFormatException(file + ": no such file");
-    } catch (ZipException e) {
-      throw new FileFormatException(file + ": not a valid .npz (zip) archive: " + e.getMessage(), e);
-    } catch (IOException e) {
-      if (!Files.exists(file)) {
-        throw new FileFormatException(file + ": no such file");
-      }
-      throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
     }
     return out;
   }
@@ -71,7 +71,17 @@ public final class Npz {
    * arr_1}, ...); archives with other keys are returned in archive order.
    */
   public static List<Tensor> readList(Path file) {
-    Map<String, Tensor> all = read(file);
+    return readList(file, Limits.current());
+  }
+
+  /** As {@link #readList(Path)}, within {@code limits}. */
+  public static List<Tensor> readList(Path file, Limits limits) {
+    return readList(file, limits.budget(file.toString()));
+  }
+
+  /** As {@link #readList(Path)}, drawing on a budget shared with other reads of the same load. */
+  public static List<Tensor> readList(Path file, Limits.Budget budget) {
+    Map<String, Tensor> all = read(file, budget);
     boolean positional = all.keySet().stream().allMatch(k -> POSITIONAL.matcher(k).matches());
     if (!positional) {
       return new ArrayList<>(all.values());

@@ -19,8 +19,8 @@ import org.rnn4j.Tensor;
 final class H5 {
   private H5() {}
 
-  static HdfFile open(Path file) {
-    return org.rnn4j.io.Hdf5Arrays.open(file);
+  static HdfFile open(Path file, org.rnn4j.Limits.Budget budget) {
+    return org.rnn4j.io.Hdf5Arrays.open(file, budget);
   }
 
   static HdfFile open(byte[] bytes, String source) {
@@ -30,6 +30,11 @@ final class H5 {
   static String message(Throwable e) {
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  /** Runs HDF5 reading code, turning failures inside jHDF into file errors naming {@code source}. */
+  static <T> T guard(String source, java.util.function.Supplier<T> body) {
+    return org.rnn4j.io.Hdf5Arrays.guard(source, body);
   }
 
   /** The child group at {@code path} (slash-separated). */
@@ -125,7 +130,18 @@ final class H5 {
     return out;
   }
 
+  /** The largest attribute read: the JSON of a model config, a list of layer or weight names. */
+  static long maxAttributeBytes() {
+    return org.rnn4j.Limits.current().jsonBytes();
+  }
+
   private static Object read(Attribute a, Node node, String name, String source) {
+    long bytes = a.getSizeInBytes();
+    if (bytes < 0 || bytes > maxAttributeBytes()) {
+      throw new org.rnn4j.ResourceLimitException(source + ": attribute '" + name + "' of '" + node.getPath() + "' holds "
+          + org.rnn4j.Limits.formatBytes(bytes) + ", more than the " + org.rnn4j.Limits.formatBytes(maxAttributeBytes())
+          + " allowed (limit rnn4j.limits.jsonBytes)");
+    }
     try {
       return a.getData();
     } catch (HdfException | IllegalArgumentException | UnsupportedOperationException e) {
@@ -133,8 +149,20 @@ final class H5 {
     }
   }
 
-  /** A numeric dataset as a float32 tensor (float16/64 and integers converted as Keras converts them). */
-  static Tensor tensor(Group parent, String path, String source) {
-    return org.rnn4j.io.Hdf5Arrays.read(parent, path, source);
+  /**
+   * The most values a weight dataset of a layer with {@code layerValues} weight values may hold
+   * before it is refused unread: a file for a somewhat different model still gets the message that
+   * names both shapes, a file far larger than the model implies is not read at all.
+   */
+  static long plausibleValues(long layerValues) {
+    return 64 * layerValues + 4096;
+  }
+
+  /**
+   * A numeric dataset as a float32 tensor (float16/64 and integers converted as Keras converts
+   * them), refused unread if it holds more than {@code maxElements} values or the budget allows.
+   */
+  static Tensor tensor(Group parent, String path, String source, org.rnn4j.Limits.Budget budget, long maxElements) {
+    return org.rnn4j.io.Hdf5Arrays.read(parent, path, source, budget, maxElements);
   }
 }

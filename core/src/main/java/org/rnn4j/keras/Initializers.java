@@ -22,7 +22,10 @@ import org.rnn4j.initializers.Zeros;
 final class Initializers {
   private Initializers() {}
 
-  static Initializer parse(JsonNode node, Initializer defaultValue, String where) {
+  /** The initializer argument {@code key} of a layer config, or {@code defaultValue} when absent. */
+  static Initializer parse(ConfigNode c, String key, Initializer defaultValue) {
+    JsonNode node = c.raw(key);
+    String where = c.where() + ": argument '" + key + "'";
     if (node == null || node.isNull()) {
       return defaultValue;
     }
@@ -32,7 +35,7 @@ final class Initializers {
     if (node.isObject() && node.has("class_name")) {
       return byName(node.get("class_name").asText(), node.get("config"), where);
     }
-    return new UnsupportedInitializer(node.toString());
+    return new UnsupportedInitializer(node.toString(), where);
   }
 
   private static Initializer byName(String name, JsonNode config, String where) {
@@ -58,7 +61,7 @@ final class Initializers {
       case "randomnormal", "normal" -> new RandomNormal(num(config, "mean", 0), num(config, "stddev", 0.05));
       case "truncatednormal" -> new TruncatedNormal(num(config, "mean", 0), num(config, "stddev", 0.05));
       case "identity" -> new Identity(num(config, "gain", 1.0));
-      default -> new UnsupportedInitializer(name);
+      default -> new UnsupportedInitializer(name, where);
     };
   }
 

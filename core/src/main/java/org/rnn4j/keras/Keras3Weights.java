@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.Limits;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
@@ -31,7 +32,7 @@ import org.rnn4j.layers.WeightSpec;
 final class Keras3Weights {
   private Keras3Weights() {}
 
-  static List<Tensor> read(Group root, Sequential arch, String source) {
+  static List<Tensor> read(Group root, Sequential arch, String source, Limits.Budget budget) {
     List<Tensor> out = new ArrayList<>();
     Map<String, Integer> counters = new HashMap<>();
     for (int i = 0; i < arch.layers().size(); i++) {
@@ -48,7 +49,7 @@ final class Keras3Weights {
           throw new FileFormatException(
               source + ": missing weight '" + varPaths.get(k) + "' (" + specs.get(k).name() + ") for layer '" + arch.layerName(i) + "'");
         }
-        out.add(H5.tensor(root, varPaths.get(k), source));
+        out.add(H5.tensor(root, varPaths.get(k), source, budget, H5.plausibleValues(arch.parameterCount(i))));
       }
       checkNoExtraVars(root, varPaths, source, arch.layerName(i));
     }

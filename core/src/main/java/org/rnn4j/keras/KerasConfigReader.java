@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidModelException;
+import org.rnn4j.Limits;
 import org.rnn4j.ResourceLimitException;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.InputSpec;
@@ -37,22 +38,8 @@ import org.rnn4j.layers.Layer;
  * Layers rnn4j does not support are refused together, in one message that lists them.
  */
 public final class KerasConfigReader {
-  /** The largest JSON document read, in characters. */
-  public static final int MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
-  /** The deepest nesting of JSON objects and arrays accepted. */
-  public static final int MAX_NESTING_DEPTH = 128;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder()
-                      .maxNestingDepth(MAX_NESTING_DEPTH)
-                      .maxDocumentLength(MAX_DOCUMENT_CHARS)
-                      .maxNumberLength(100)
-                      .maxStringLength(MAX_DOCUMENT_CHARS)
-                      .build())
-              .build());
+  /** The last mapper built, with the limits it enforces (limits rarely change). */
+  private static volatile Map.Entry<Limits, ObjectMapper> mapper;
 
   private KerasConfigReader() {}
 
@@ -63,11 +50,19 @@ public final class KerasConfigReader {
    * @throws InvalidModelException if the config names unsupported layers or arguments
    */
   public static KerasModelConfig read(Path file) {
+    return read(file, Limits.current());
+  }
+
+  /**
+   * Reads a JSON config file within {@code limits} (its size and nesting depth).
+   *
+   * @throws FileFormatException if the file is missing or not JSON
+   * @throws ResourceLimitException if it is larger or deeper than the limits
+   * @throws InvalidModelException if the config names unsupported layers or arguments
+   */
+  public static KerasModelConfig read(Path file, Limits limits) {
     try {
-      if (Files.size(file) > MAX_DOCUMENT_CHARS) {
-        throw new ResourceLimitException(file + ": JSON config larger than " + MAX_DOCUMENT_CHARS + " bytes");
-      }
-      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), null);
+      return parse(parseJson(readJson(file, limits), file.toString(), limits), file.toString(), null);
     } catch (NoSuchFileException e) {
       throw new FileFormatException(file + ": no such file");
     } catch (IOException e) {
@@ -75,10 +70,25 @@ public final class KerasConfigReader {
     }
   }
 
-  /** Parses a JSON document (the whole of it) into a tree, with rnn4j's size and depth limits. */
+  /** The text of a JSON file, refusing one larger than {@code limits} allow before reading it. */
+  static String readJson(Path file, Limits limits) throws IOException {
+    long size = Files.size(file);
+    if (size > limits.jsonBytes()) {
+      throw new ResourceLimitException(file + ": JSON document of " + Limits.formatBytes(size) + ", more than the "
+          + Limits.formatBytes(limits.jsonBytes()) + " allowed (limit rnn4j.limits.jsonBytes)");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+
+  /** Parses a JSON document (the whole of it) into a tree within the current limits. */
   public static JsonNode parseJson(String json, String source) {
+    return parseJson(json, source, Limits.current());
+  }
+
+  /** Parses a JSON document (the whole of it) into a tree within {@code limits}' size and depth. */
+  public static JsonNode parseJson(String json, String source, Limits limits) {
     try {
-      JsonNode root = JSON.readTree(json);
+      JsonNode root = mapper(limits).readTree(json);
       if (root == null || root.isMissingNode()) {
         throw new FileFormatException(source + ": empty JSON document");
       }
@@ -90,6 +100,26 @@ public final class KerasConfigReader {
       }
       throw new FileFormatException(source + ": not valid JSON: " + (msg == null ? e.toString() : msg.split("\n")[0]));
     }
+  }
+
+  private static ObjectMapper mapper(Limits limits) {
+    Map.Entry<Limits, ObjectMapper> m = mapper;
+    if (m != null && m.getKey() == limits) {
+      return m.getValue();
+    }
+    int chars = (int) Math.min(Integer.MAX_VALUE - 8, limits.jsonBytes());
+    ObjectMapper built = new ObjectMapper(
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.jsonDepth())
+                    .maxDocumentLength(chars)
+                    .maxNumberLength(100)
+                    .maxStringLength(chars)
+                    .build())
+            .build());
+    mapper = Map.entry(limits, built);
+    return built;
   }
 
   /**
@@ -227,7 +257,7 @@ public final class KerasConfigReader {
   }
 
   private static boolean hasModuleKey(JsonNode node, int depth) {
-    if (depth > MAX_NESTING_DEPTH) {
+    if (depth > Limits.MAX_JSON_DEPTH) {
       return false;
     }
     if (node.isObject()) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.Limits;
 
 /**
  * What a Keras file is, read without building the model: its format, the Keras version that wrote
@@ -24,29 +25,30 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
 
   /** Reads a model file's format, version and layer list. */
   public static KerasFileInfo read(Path file) {
+    Limits.Budget budget = Limits.current().budget(file.toString());
     return switch (FileKind.of(file)) {
       case ZIP -> {
-        KerasArchive a = KerasArchive.read(file);
+        KerasArchive a = KerasArchive.read(file, budget);
         yield new KerasFileInfo("Keras 3 .keras archive", a.version, a.config, layers(a.config, file + "[config.json]"));
       }
-      case HDF5 -> {
-        try (HdfFile h5 = H5.open(file)) {
+      case HDF5 -> H5.guard(file.toString(), () -> {
+        try (HdfFile h5 = H5.open(file, budget)) {
           String config = H5.string(h5, "model_config", file.toString());
           String v = H5.string(h5, "keras_version", file.toString());
           KerasVersion version = v == null ? null : KerasVersion.parse(v);
           if (config != null) {
-            yield new KerasFileInfo("legacy HDF5 model (model.save)", version, config, layers(config, file + "[model_config]"));
+            return new KerasFileInfo("legacy HDF5 model (model.save)", version, config, layers(config, file + "[model_config]"));
           }
           String format = H5.strings(h5, "layer_names", file.toString()) != null
               ? "legacy HDF5 weights (save_weights)"
               : H5.has(h5, "layers") ? "Keras 3 weights (.weights.h5)" : "HDF5 file without a Keras model";
-          yield new KerasFileInfo(format, version, null, List.of());
+          return new KerasFileInfo(format, version, null, List.of());
         }
-      }
+      });
       case JSON -> {
         String text;
         try {
-          text = java.nio.file.Files.readString(file);
+          text = KerasConfigReader.readJson(file, budget.limits());
         } catch (java.io.IOException e) {
           throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
         }

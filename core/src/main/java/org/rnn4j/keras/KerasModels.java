@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidModelException;
+import org.rnn4j.Limits;
 import org.rnn4j.Model;
+import org.rnn4j.ResourceLimitException;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.Npz;
 import org.rnn4j.layers.Sequential;
@@ -48,39 +50,53 @@ public final class KerasModels {
    * @throws InvalidModelException if the config or weights do not describe a supported model
    */
   public static Model load(Path model, Path weights) {
+    return load(model, weights, Limits.current());
+  }
+
+  /**
+   * As {@link #load(Path, Path)}, within {@code limits}: one memory budget covers everything the
+   * load reads.
+   *
+   * @throws ResourceLimitException if the files would need more than the limits allow
+   */
+  public static Model load(Path model, Path weights, Limits limits) {
     FileKind kind = FileKind.of(model);
+    Limits.Budget budget = limits.budget(model.toString());
     return switch (kind) {
-      case JSON -> fromJson(model, weights);
-      case ZIP -> fromKeras3Archive(model, weights);
-      case HDF5 -> fromFullH5(model, weights);
+      case JSON -> fromJson(model, weights, budget);
+      case ZIP -> fromKeras3Archive(model, weights, budget);
+      case HDF5 -> H5.guard(model.toString(), () -> fromFullH5(model, weights, budget));
       default -> throw new FileFormatException(
           model + ": not a Keras model file (expected a .keras archive, an .h5 file or a .json config)");
     };
   }
 
-  private static Model fromJson(Path model, Path weights) {
+  private static Model fromJson(Path model, Path weights, Limits.Budget budget) {
     if (weights == null) {
       throw new InvalidModelException(model + ": a JSON config holds no weights; give a weights file (.npz, .h5 or .weights.h5)");
     }
-    KerasModelConfig config = KerasConfigReader.read(model);
-    return withWeights(config, model, weights);
+    KerasModelConfig config = KerasConfigReader.read(model, budget.limits());
+    return withWeights(config, model, weights, budget);
   }
 
-  private static Model fromKeras3Archive(Path model, Path weights) {
-    KerasArchive archive = KerasArchive.read(model);
-    KerasModelConfig config = KerasConfigReader.parse(archive.config, model + "[config.json]", archive.version);
+  private static Model fromKeras3Archive(Path model, Path weights, Limits.Budget budget) {
+    KerasArchive archive = KerasArchive.read(model, budget);
+    KerasModelConfig config = KerasConfigReader.parse(
+        KerasConfigReader.parseJson(archive.config, model + "[config.json]", budget.limits()), model + "[config.json]", archive.version);
     if (weights != null) {
-      return withWeights(config, model, weights);
+      return withWeights(config, model, weights, budget);
     }
     Sequential arch = config.architecture();
     String source = model + "[model.weights.h5]";
-    try (HdfFile h5 = H5.open(archive.weights, source)) {
-      return checked(arch, Keras3Weights.read(h5, arch, source), model, source);
-    }
+    return H5.guard(source, () -> {
+      try (HdfFile h5 = H5.open(archive.weights, source)) {
+        return checked(arch, Keras3Weights.read(h5, arch, source, budget), model, source);
+      }
+    });
   }
 
-  private static Model fromFullH5(Path model, Path weights) {
-    try (HdfFile h5 = H5.open(model)) {
+  private static Model fromFullH5(Path model, Path weights, Limits.Budget budget) {
+    try (HdfFile h5 = H5.open(model, budget)) {
       String json = H5.string(h5, "model_config", model.toString());
       if (json == null) {
         throw new InvalidModelException(
@@ -89,36 +105,41 @@ public final class KerasModels {
       }
       String versionText = H5.string(h5, "keras_version", model.toString());
       KerasVersion version = versionText == null ? null : KerasVersion.parse(versionText);
-      KerasModelConfig config = KerasConfigReader.parse(json, model + "[model_config]", version);
+      KerasModelConfig config = KerasConfigReader.parse(
+          KerasConfigReader.parseJson(json, model + "[model_config]", budget.limits()), model + "[model_config]", version);
       if (weights != null) {
-        return withWeights(config, model, weights);
+        return withWeights(config, model, weights, budget);
       }
       Sequential arch = config.architecture();
       Group group = H5.group(h5, "model_weights", model.toString());
-      return checked(arch, LegacyWeights.read(group, arch, model.toString()), model, model.toString());
+      return checked(arch, LegacyWeights.read(group, arch, model.toString(), budget), model, model.toString());
     }
   }
 
-  private static Model withWeights(KerasModelConfig config, Path model, Path weights) {
+  private static Model withWeights(KerasModelConfig config, Path model, Path weights, Limits.Budget budget) {
     FileKind kind = FileKind.of(weights);
     List<Tensor> values;
     Sequential arch;
     switch (kind) {
       case ZIP -> {
-        values = Npz.readList(weights);
+        values = Npz.readList(weights, budget);
         arch = config.architecture(values);
       }
       case HDF5 -> {
-        arch = config.architecture();
-        try (HdfFile h5 = H5.open(weights)) {
-          values = H5.strings(h5, "layer_names", weights.toString()) != null
-              ? LegacyWeights.read(h5, arch, weights.toString())
-              : H5.has(h5, "layers")
-                  ? Keras3Weights.read(h5, arch, weights.toString())
-                  : H5.has(h5, "model_weights")
-                      ? LegacyWeights.read(H5.group(h5, "model_weights", weights.toString()), arch, weights.toString())
-                      : failNotWeights(weights);
-        }
+        Sequential a = config.architecture();
+        arch = a;
+        String source = weights.toString();
+        values = H5.guard(source, () -> {
+          try (HdfFile h5 = H5.open(weights, budget)) {
+            return H5.strings(h5, "layer_names", source) != null
+                ? LegacyWeights.read(h5, a, source, budget)
+                : H5.has(h5, "layers")
+                    ? Keras3Weights.read(h5, a, source, budget)
+                    : H5.has(h5, "model_weights")
+                        ? LegacyWeights.read(H5.group(h5, "model_weights", source), a, source, budget)
+                        : failNotWeights(weights);
+          }
+        });
       }
       default -> throw new FileFormatException(weights + ": not a weights file (expected .npz, .h5 or .weights.h5)");
     }

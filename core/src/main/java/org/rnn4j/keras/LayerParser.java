@@ -211,10 +211,10 @@ final class LayerParser {
     boolean k1 = keras1(c);
     int units = c.positiveInt(k1 ? "output_dim" : "units");
     Activation act = activation(c, "activation", Activation.TANH);
-    Initializer kernel = Initializers.parse(c.raw(k1 ? "init" : "kernel_initializer"), Initializer.glorotUniform(), c.where());
+    Initializer kernel = Initializers.parse(c, k1 ? "init" : "kernel_initializer", Initializer.glorotUniform());
     Initializer recurrent =
-        Initializers.parse(c.raw(k1 ? "inner_init" : "recurrent_initializer"), Initializer.orthogonal(), c.where());
-    Initializer bias = Initializers.parse(c.raw("bias_initializer"), Initializer.zeros(), c.where());
+        Initializers.parse(c, k1 ? "inner_init" : "recurrent_initializer", Initializer.orthogonal());
+    Initializer bias = Initializers.parse(c, "bias_initializer", Initializer.zeros());
     boolean useBias = c.bool("use_bias", true);
     c.ignore(IGNORED_RECURRENT);
     SingleCell.Builder<?> b =
@@ -324,8 +324,8 @@ final class LayerParser {
     return Dense.builder(c.positiveInt(k1 ? "output_dim" : "units"))
         .activation(activation(c, "activation", Activation.LINEAR))
         .useBias(c.bool(k1 ? "bias" : "use_bias", true))
-        .kernelInitializer(Initializers.parse(c.raw(k1 ? "init" : "kernel_initializer"), Initializer.glorotUniform(), c.where()))
-        .biasInitializer(Initializers.parse(c.raw("bias_initializer"), Initializer.zeros(), c.where()))
+        .kernelInitializer(Initializers.parse(c, k1 ? "init" : "kernel_initializer", Initializer.glorotUniform()))
+        .biasInitializer(Initializers.parse(c, "bias_initializer", Initializer.zeros()))
         .name(name)
         .build();
   }
@@ -351,7 +351,7 @@ final class LayerParser {
     c.ignore("embeddings_regularizer", "embeddings_constraint", "input_length", "W_regularizer", "W_constraint",
         "dropout", "lora_alpha", "quantization_config");
     Initializer init =
-        Initializers.parse(c.raw(c.has("init") ? "init" : "embeddings_initializer"), new RandomUniform(-0.05, 0.05), c.where());
+        Initializers.parse(c, c.has("init") ? "init" : "embeddings_initializer", new RandomUniform(-0.05, 0.05));
     return Embedding.of(inputDim, outputDim, c.bool("mask_zero", false), init, name);
   }
 

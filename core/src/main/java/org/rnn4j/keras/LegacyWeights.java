@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidModelException;
+import org.rnn4j.Limits;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
@@ -35,7 +36,7 @@ final class LegacyWeights {
   private LegacyWeights() {}
 
   /** The weights of {@code arch} from a group holding {@code layer_names}, in get_weights() order. */
-  static List<Tensor> read(Group root, Sequential arch, String source) {
+  static List<Tensor> read(Group root, Sequential arch, String source, Limits.Budget budget) {
     List<String> layerNames = H5.strings(root, "layer_names", source);
     if (layerNames == null) {
       throw new FileFormatException(source + ": missing attribute 'layer_names' of '" + root.getPath() + "' (not a Keras weights file)");
@@ -69,7 +70,7 @@ final class LegacyWeights {
       Group g = H5.group(root, fileLayers.get(k), source);
       List<Tensor> values = new ArrayList<>();
       for (String w : fileWeights.get(k)) {
-        values.add(H5.tensor(g, w, source));
+        values.add(H5.tensor(g, w, source, budget, H5.plausibleValues(arch.parameterCount(layer))));
       }
       values = fromKeras1(arch.layer(layer), fileWeights.get(k), values, source);
       if (values.size() != arch.weightCount(layer)) {

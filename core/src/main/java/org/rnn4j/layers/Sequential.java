@@ -184,6 +184,11 @@ public final class Sequential {
   }
 
   /** The total number of parameters (weight elements). */
+  /** The number of weight values (scalars) of layer {@code index}. */
+  public long parameterCount(int index) {
+    return weightSpecs.subList(weightOffset(index), weightOffset(index + 1)).stream().mapToLong(WeightSpec::size).sum();
+  }
+
   public long parameterCount() {
     return weightSpecs.stream().mapToLong(WeightSpec::size).sum();
   }

@@ -5,6 +5,8 @@ import java.util.List;
 import org.rnn4j.Call;
 import org.rnn4j.InvalidInputException;
 import org.rnn4j.LayerStates;
+import org.rnn4j.Limits;
+import org.rnn4j.ResourceLimitException;
 import org.rnn4j.Mask;
 import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
@@ -59,7 +61,38 @@ public final class CallChecker {
       }
     }
     LayerStates states = initialStates(architecture, call, batch);
+    long bytes = estimatedBytes(architecture, batch, Math.max(1, steps));
+    Limits limits = Limits.current();
+    if (bytes > limits.memoryBytes()) {
+      throw new ResourceLimitException("a call with input " + Shapes.format(actual) + " needs about " + Limits.formatBytes(bytes)
+          + " for its outputs and intermediate sequences, over the memory limit of " + Limits.formatBytes(limits.memoryBytes())
+          + " (raise it with -Drnn4j.limits.memory=SIZE or Limits.setCurrent)");
+    }
     return new CheckedCall(input, mask, states, batch, steps);
+  }
+
+  /**
+   * The memory a call needs, estimated generously: every layer's output and every recurrent
+   * layer's gate pre-activations for all steps, twice over (backends hold copies).
+   */
+  static long estimatedBytes(Sequential architecture, long batch, long steps) {
+    double floats = 0;
+    for (int i = 0; i < architecture.layers().size(); i++) {
+      double out = batch;
+      for (int d : architecture.outputShape(i)) {
+        out *= d < 0 ? steps : d;
+      }
+      floats += out;
+      Layer layer = architecture.layer(i);
+      if (layer instanceof org.rnn4j.layers.RNN || layer instanceof org.rnn4j.layers.Bidirectional) {
+        int width = 0;
+        for (var w : architecture.weightSpecs().subList(architecture.weightOffset(i), architecture.weightOffset(i + 1))) {
+          width = Math.max(width, w.shape()[w.shape().length - 1]);
+        }
+        floats += (double) batch * steps * width * (layer instanceof org.rnn4j.layers.Bidirectional ? 2 : 1);
+      }
+    }
+    return (long) Math.min(Long.MAX_VALUE, 2 * 4 * floats);
   }
 
   private static boolean isSequence(Sequential architecture) {

@@ -8,8 +8,9 @@ import org.rnn4j.layers.Activation;
 /**
  * The kernels on the Vector API with 256-bit vectors (8 floats): a 6-row by 16-column register
  * tile for the GEMM (12 accumulators; the six rows of A packed so that their broadcasts read one
- * cache line), a four-panel kernel for single rows, and exp-based sigmoid and tanh. Only loaded
- * when {@code jdk.incubator.vector} is present (see {@link SimdProvider}).
+ * cache line) inside cache blocks of rows and k, a four-panel kernel for single rows, and
+ * exp-based sigmoid and tanh. Only loaded when {@code jdk.incubator.vector} is present (see {@link
+ * SimdProvider}).
  */
 final class VectorSimd implements Simd {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -27,8 +28,13 @@ final class VectorSimd implements Simd {
     return "Vector API, " + S.vectorBitSize() + "-bit";
   }
 
-  /** Per-thread buffer for a packed block of six rows of A. */
-  private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[6 * 512]);
+  /** Rows of A per block: their packed k-slices stay in L2 while B's panels stream past. */
+  static final int MC = 96;
+  /** k-rows per slice: a slice of one panel of B (KC·16 floats, 16 KiB) stays in L1 across tiles. */
+  static final int KC = 256;
+
+  /** Per-thread buffer for a packed block of rows of A. */
+  private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[MC * 512]);
 
   @Override
   public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
@@ -48,33 +54,64 @@ final class VectorSimd implements Simd {
       return;
     }
     float[] pack = PACK.get();
-    if (pack.length < 6 * k) {
-      pack = new float[6 * k];
+    if (pack.length < MC * k) {
+      pack = new float[MC * k];
       PACK.set(pack);
     }
-    for (int r = 0; r < m; r += 6) {
-      int rows = Math.min(6, m - r);
-      // A's six rows interleaved by k: the tile's six broadcasts then read one cache line
-      for (int kk = 0; kk < k; kk++) {
-        for (int q = 0; q < 6; q++) {
-          pack[kk * 6 + q] = q < rows ? a[aOff + (r + q) * lda + kk] : 0f;
-        }
-      }
-      for (int g = 0; g < b.gates; g++) {
-        for (int p = g * perGate + pu0; p < g * perGate + pu1; p++) {
-          tile6(pack, k, w, p * k * Packed.NR, c, cOff + r * ldc + p * Packed.NR, ldc, rows, accumulate);
+    // Blocked as in GotoBLAS: a block of up to MC rows of A is packed once; then, slice by slice
+    // of k, each panel slice of B is loaded once and used by every six-row tile of the block.
+    for (int r0 = 0; r0 < m; r0 += MC) {
+      int mc = Math.min(MC, m - r0);
+      int tiles = (mc + 5) / 6;
+      packRows(a, aOff + r0 * lda, lda, mc, k, pack);
+      for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = Math.min(KC, k - k0);
+        boolean acc = accumulate || k0 > 0;
+        for (int g = 0; g < b.gates; g++) {
+          for (int p = g * perGate + pu0; p < g * perGate + pu1; p++) {
+            int wi = (p * k + k0) * Packed.NR;
+            for (int t = 0; t < tiles; t++) {
+              int row = r0 + 6 * t;
+              tile6(pack, (t * k + k0) * 6, kc, w, wi, c, cOff + row * ldc + p * Packed.NR, ldc, Math.min(6, m - row), acc);
+            }
+          }
         }
       }
     }
   }
 
-  /** Six rows (the first {@code rows} stored) of one 16-column panel. */
-  private static void tile6(float[] ap, int k, float[] w, int wi, float[] c, int ci, int ldc, int rows, boolean acc) {
+  /**
+   * Packs {@code rows} rows of A tile by tile: tile t holds rows 6t..6t+5 interleaved by k ({@code
+   * pack[(t·k + kk)·6 + q]}), so that a tile's six broadcasts per k read one cache line; rows past
+   * the end are zero.
+   */
+  private static void packRows(float[] a, int aOff, int lda, int rows, int k, float[] pack) {
+    int tiles = (rows + 5) / 6;
+    for (int t = 0; t < tiles; t++) {
+      int base = t * k * 6;
+      for (int q = 0; q < 6; q++) {
+        int row = 6 * t + q;
+        if (row < rows) {
+          int ai = aOff + row * lda;
+          for (int kk = 0; kk < k; kk++) {
+            pack[base + kk * 6 + q] = a[ai + kk];
+          }
+        } else {
+          for (int kk = 0; kk < k; kk++) {
+            pack[base + kk * 6 + q] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** Six rows (the first {@code rows} stored) of one 16-column panel, over {@code k} k-rows. */
+  private static void tile6(float[] ap, int apOff, int k, float[] w, int wi, float[] c, int ci, int ldc, int rows, boolean acc) {
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
     for (int kk = 0; kk < k; kk++) {
       int wk = wi + kk * Packed.NR;
-      int ak = kk * 6;
+      int ak = apOff + kk * 6;
       FloatVector b0 = FloatVector.fromArray(S, w, wk);
       FloatVector b1 = FloatVector.fromArray(S, w, wk + L);
       FloatVector x = FloatVector.broadcast(S, ap[ak]);

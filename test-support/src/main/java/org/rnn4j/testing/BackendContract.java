@@ -99,6 +99,11 @@ public abstract class BackendContract {
   }
 
   @TestFactory
+  Stream<DynamicNode> edgeValues() {
+    return EdgeValueSuite.tests(ctx);
+  }
+
+  @TestFactory
   Stream<DynamicNode> streaming() {
     return StreamingSuite.tests(ctx);
   }

@@ -3,6 +3,7 @@ package org.rnn4j.cli.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A quick in-process benchmark: warm up for a while, then time repeated batches of operations
@@ -18,6 +19,21 @@ public final class BenchRunner {
     this.warmupSeconds = warmupSeconds;
     this.sampleSeconds = sampleSeconds;
     this.samples = samples;
+  }
+
+  /**
+   * The options that give a backend {@code threads} threads (reference: {@code threads},
+   * tensorflow: {@code intra_op_threads}); none for 0 (the backend's default) or other backends.
+   */
+  public static Map<String, String> threadOptions(String backend, int threads) {
+    if (threads <= 0) {
+      return Map.of();
+    }
+    return switch (backend) {
+      case "reference" -> Map.of("threads", Integer.toString(threads));
+      case "tensorflow" -> Map.of("intra_op_threads", Integer.toString(threads));
+      default -> Map.of();
+    };
   }
 
   /** One measured result. */
