@@ -8,7 +8,10 @@ import java.util.TreeSet;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.Sequential;
+import org.rnn4j.spi.Stepper;
+import org.rnn4j.spi.Stepping;
 
 /**
  * A prepared model that keeps its recurrent layers' final states as the next call's initial
@@ -24,6 +27,11 @@ import org.rnn4j.layers.Sequential;
  * stream.resetStates();                  // or resetStates(row) for chosen batch rows
  * }</pre>
  *
+ * <p>{@link #step(float[], float[])} streams from and into the caller's arrays. On the reference
+ * backend (fast path) a model of recurrent, Dense, TimeDistributed(Dense), Activation, Flatten and
+ * inference-identity layers is stepped in place and a warm step allocates nothing; other models and
+ * backends run each step as a call and copy its output.
+ *
  * <p>Which layers carry state: when the model has layers with {@code stateful=True}, exactly those
  * (as in Keras); when it has none, every recurrent layer (streaming). The batch size is fixed by
  * the first call until {@link #resetStates()}. Calls are serialized; the object is thread-safe.
@@ -32,12 +40,25 @@ import org.rnn4j.layers.Sequential;
 public final class StatefulModel {
   private final PreparedModel model;
   private final Set<Integer> carried;
+  /** Why {@link #step} cannot run this model, or null; the floats of one row's step in and out. */
+  private final String stepRefusal;
+  private final int stepInputSize;
+  private final int stepOutputSize;
   private LayerStates states = LayerStates.empty();
   private int batch = -1;
+  /** The backend's in-place stepper for batch size {@link #stepperBatch}, or null if it has none. */
+  private Stepper stepper;
+  private int stepperBatch = -1;
+  /** Whether the stepper's arrays, not {@link #states}, hold the current states. */
+  private boolean stepperHoldsStates;
 
   private StatefulModel(PreparedModel model) {
     this.model = Objects.requireNonNull(model);
-    this.carried = carriedLayers(model.model().architecture());
+    Sequential arch = model.model().architecture();
+    this.carried = carriedLayers(arch);
+    this.stepRefusal = stepRefusal(arch);
+    this.stepInputSize = stepRowSize(arch.input().shape());
+    this.stepOutputSize = stepRowSize(arch.outputShape());
   }
 
   /** Wraps a prepared model; the caller still owns (and closes) it. */
@@ -77,35 +98,136 @@ public final class StatefulModel {
       throw new InvalidInputException("a stateful model supplies its own initial states; use setStates() to set them");
     }
     int b = call.input().rank() == 0 ? 0 : call.input().dim(0);
-    if (batch >= 0 && b != batch) {
-      throw new InvalidInputException(
-          "stateful model was called with batch size " + batch + ", got " + b + "; call resetStates() to change it");
-    }
-    Result r = model.run(call.withInitialStates(states));
+    checkBatch(b);
+    LayerStates start = currentStates();
+    Result r = model.run(call.withInitialStates(start));
     LayerStates next = LayerStates.empty();
     for (int layer : carried) {
       next = next.with(layer, r.finalStates().get(layer));
     }
     states = next;
+    stepperHoldsStates = false;
     batch = b;
     return r;
+  }
+
+  /**
+   * Runs one time step for every batch row, from and into the caller's arrays, starting from the
+   * carried states and keeping the final ones: the same numbers as {@link #run(Tensor)} on a {@code
+   * (batch, 1, features...)} tensor. The batch size is {@code input.length} divided by the floats
+   * of one row's step.
+   *
+   * @param input one step of every batch row, row-major
+   * @param output receives the model's output for the step, row-major ({@code batch} times the
+   *     floats of one row's output); must have exactly that length
+   * @throws InvalidInputException if an array's length does not fit the model or the batch size
+   *     differs from the previous call's
+   */
+  public synchronized void step(float[] input, float[] output) {
+    Sequential arch = model.model().architecture();
+    if (stepRefusal != null) {
+      throw new InvalidInputException(stepRefusal);
+    }
+    int rowIn = stepInputSize;
+    int rowOut = stepOutputSize;
+    if (input.length == 0 || input.length % rowIn != 0) {
+      throw new InvalidInputException("step input has " + input.length + " floats, expected a positive multiple of "
+          + rowIn + " (batch × one step of " + Shapes.format(stepShape(arch.input().shape())) + ")");
+    }
+    int b = input.length / rowIn;
+    checkBatch(b);
+    if (output.length != b * rowOut) {
+      throw new InvalidInputException("step output array has " + output.length + " floats, expected " + b * rowOut
+          + " (batch " + b + " × " + Shapes.format(stepShape(arch.outputShape())) + ")");
+    }
+    if (stepperBatch != b) {
+      states = currentStates();
+      stepper = model instanceof Stepping s ? s.stepper(b, carried) : null;
+      stepperBatch = b;
+      stepperHoldsStates = false;
+    }
+    if (stepper == null) {
+      int[] shape = new int[arch.input().rank() + 1];
+      shape[0] = b;
+      System.arraycopy(stepShape(arch.input().shape()), 0, shape, 1, shape.length - 1);
+      run(Tensor.of(shape, input)).output().copyTo(output, 0);
+      return;
+    }
+    if (!stepperHoldsStates) {
+      stepper.load(states);
+      stepperHoldsStates = true;
+    }
+    stepper.step(input, output);
+    batch = b;
+  }
+
+  private void checkBatch(int b) {
+    if (batch >= 0 && b != batch) {
+      throw new InvalidInputException(
+          "stateful model was called with batch size " + batch + ", got " + b + "; call resetStates() to change it");
+    }
+  }
+
+  /** A per-example shape with its time axis (the first) set to one step. */
+  private static int[] stepShape(int[] shape) {
+    int[] s = shape.clone();
+    if (s.length > 0 && s[0] == -1) {
+      s[0] = 1;
+    }
+    return s;
+  }
+
+  /** The floats of one row's step of {@code shape}, or -1 when a dimension besides time is open. */
+  private static int stepRowSize(int[] shape) {
+    int n = 1;
+    for (int d : stepShape(shape)) {
+      if (d < 0) {
+        return -1;
+      }
+      n *= d;
+    }
+    return n;
+  }
+
+  /** Why {@link #step} cannot run this model, or null when it can. */
+  private static String stepRefusal(Sequential arch) {
+    int last = arch.layers().size() - 1;
+    if (arch.layer(last) instanceof Bidirectional bi && bi.mergeMode() == MergeMode.NONE) {
+      return "step() needs a model with one output; '" + arch.layerName(last)
+          + "' (Bidirectional, merge_mode=None) has two: use run()";
+    }
+    if (stepRowSize(arch.input().shape()) < 0 || stepRowSize(arch.outputShape()) < 0) {
+      return "step() needs a model whose input and output have fixed sizes besides time; got input "
+          + Shapes.format(arch.input().shape()) + ", output " + Shapes.format(arch.outputShape());
+    }
+    return null;
+  }
+
+  /** The current states, wherever they are held. */
+  private LayerStates currentStates() {
+    return stepperHoldsStates ? stepper.states() : states;
   }
 
   /** Forgets every state: the next call starts from zeros, with any batch size. */
   public synchronized void resetStates() {
     states = LayerStates.empty();
+    stepperHoldsStates = false;
     batch = -1;
   }
 
   /** Zeroes the states of the given batch rows only. */
   public synchronized void resetStates(int... rows) {
-    if (states.isEmpty()) {
+    if (batch < 0) {
       return;
     }
     for (int row : rows) {
       if (row < 0 || row >= batch) {
         throw new IndexOutOfBoundsException("row " + row + " outside batch of " + batch);
       }
+    }
+    if (stepperHoldsStates) {
+      stepper.resetRows(rows);
+      return;
     }
     LayerStates next = LayerStates.empty();
     for (int layer : states.layers()) {
@@ -125,7 +247,7 @@ public final class StatefulModel {
 
   /** The carried states (empty before the first call and after a reset). */
   public synchronized LayerStates states() {
-    return states;
+    return currentStates();
   }
 
   /**
@@ -137,6 +259,7 @@ public final class StatefulModel {
       throw new InvalidInputException("states must be given for layers " + carried + ", got " + newStates.layers());
     }
     states = newStates;
+    stepperHoldsStates = false;
     batch = carried.isEmpty() ? -1 : newStates.get(carried.iterator().next()).get(0).dim(0);
   }
 

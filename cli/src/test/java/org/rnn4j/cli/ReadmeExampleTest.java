@@ -65,6 +65,8 @@ class ReadmeExampleTest {
       frames.add(RandomData.uniform(i, -1, 1, 1, 1, 1));
     }
     List<Tensor> outputs = new ArrayList<>();
+    List<float[]> samples = frames.stream().map(Tensor::toArray).toList();
+    List<Float> stepped = new ArrayList<>();
     // --- README streaming example start
     Model model = KerasModels.load(file);                            // a Keras 3 .keras file
     try (Backend backend = Backends.open("reference", Map.of("threads", "1"));
@@ -74,10 +76,18 @@ class ReadmeExampleTest {
         outputs.add(stream.run(frame).output());
       }
       stream.resetStates();                                          // a new sequence starts
+      float[] y = new float[1];                                      // batch × output features
+      for (float[] sample : samples) {                               // batch × input features
+        stream.step(sample, y);                                      // in place: allocates nothing when warm
+        stepped.add(y[0]);
+      }
     }
     // --- README streaming example end
     assertEquals(4, outputs.size());
     assertArrayEquals(new int[] {1, 1, 1}, outputs.get(3).shape());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(outputs.get(i).getFlat(0), stepped.get(i), 0f, "step " + i);
+    }
   }
 
   @Test

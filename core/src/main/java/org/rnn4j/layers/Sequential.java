@@ -183,12 +183,12 @@ public final class Sequential {
     return weightOffsets[index + 1] - weightOffsets[index];
   }
 
-  /** The total number of parameters (weight elements). */
   /** The number of weight values (scalars) of layer {@code index}. */
   public long parameterCount(int index) {
     return weightSpecs.subList(weightOffset(index), weightOffset(index + 1)).stream().mapToLong(WeightSpec::size).sum();
   }
 
+  /** The total number of parameters (weight elements). */
   public long parameterCount() {
     return weightSpecs.stream().mapToLong(WeightSpec::size).sum();
   }

@@ -41,13 +41,18 @@ public abstract class AbstractPreparedModel implements PreparedModel {
     CheckedCall checked = CallChecker.check(model.architecture(), call);
     lock.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("model '" + model.architecture().name() + "' on backend '" + backendName + "' is closed");
-      }
+      ensureOpen();
       Execution e = execute(checked);
       return Result.of(model.architecture(), e.outputs(), e.finalStates());
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /** @throws IllegalStateException if the model is closed */
+  protected final void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("model '" + model.architecture().name() + "' on backend '" + backendName + "' is closed");
     }
   }
 

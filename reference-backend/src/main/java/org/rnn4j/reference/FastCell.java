@@ -93,4 +93,115 @@ final class FastCell {
   long stepWork() {
     return (long) width * (in + units);
   }
+
+  /** Scratch floats {@link #step} needs in {@code rec}: GRUs only, per row of the block. */
+  int recurrentScratch() {
+    return kind == Kind.GRU_RESET_AFTER || kind == Kind.GRU_RESET_BEFORE ? width : 0;
+  }
+
+  /**
+   * Sets {@code z} (rows of {@link #width}, from {@code zOff}) to the input projection {@code x·W + b}
+   * of {@code rows} rows of {@code x} (each {@link #in} wide).
+   */
+  void project(Simd simd, float[] x, int rows, float[] z, int zOff) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(inputBias, 0, z, zOff + r * width, width);
+    }
+    simd.gemm(x, 0, in, rows, kernel, 0, paddedUnits, z, zOff, width, true);
+  }
+
+  /**
+   * One time step for a block of {@code rows} rows: adds the recurrent product of {@code hCur} to
+   * the input projection in {@code z} (rows of {@link #width} from {@code zOff}), applies the gate
+   * math and writes {@code hNext} (and for LSTM {@code cNext}). {@code rec} holds {@code rows ·
+   * width} floats of scratch for the GRUs, {@code resetH} {@code rows · units} for GRU
+   * (reset_before), {@code tmp} {@link #paddedUnits}.
+   */
+  void step(Simd simd, int rows, float[] z, int zOff, float[] hCur, float[] hNext, float[] cCur, float[] cNext,
+      float[] rec, float[] resetH, float[] tmp) {
+    int u = units;
+    int pu = paddedUnits;
+    switch (kind) {
+      case LSTM -> {
+        simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, z, zOff, width, true);
+        for (int b = 0; b < rows; b++) {
+          int zr = zOff + b * width;
+          simd.activate(recurrentActivation, z, zr, u, pu);
+          simd.activate(recurrentActivation, z, zr + pu, u, pu);
+          simd.activate(activation, z, zr + 2 * pu, u, pu);
+          simd.activate(recurrentActivation, z, zr + 3 * pu, u, pu);
+          int s = b * u;
+          for (int j = 0; j < u; j++) {
+            float cn = z[zr + pu + j] * cCur[s + j] + z[zr + j] * z[zr + 2 * pu + j];
+            cNext[s + j] = cn;
+            tmp[j] = cn;
+          }
+          simd.activate(activation, tmp, 0, u, pu);
+          for (int j = 0; j < u; j++) {
+            hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
+          }
+        }
+      }
+      case GRU_RESET_AFTER -> {
+        for (int b = 0; b < rows; b++) {
+          System.arraycopy(recurrentBias, 0, rec, b * width, width);
+        }
+        simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, rec, 0, width, true);
+        for (int b = 0; b < rows; b++) {
+          int zr = zOff + b * width;
+          int rr = b * width;
+          for (int j = 0; j < 2 * pu; j++) {
+            z[zr + j] += rec[rr + j];
+          }
+          simd.activate(recurrentActivation, z, zr, u, pu);
+          simd.activate(recurrentActivation, z, zr + pu, u, pu);
+          for (int j = 0; j < u; j++) {
+            z[zr + 2 * pu + j] += z[zr + pu + j] * rec[rr + 2 * pu + j];
+          }
+          simd.activate(activation, z, zr + 2 * pu, u, pu);
+          gruMix(z, zr, hCur, hNext, b);
+        }
+      }
+      case GRU_RESET_BEFORE -> {
+        int zrWidth = recurrent.cols;
+        simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, rec, 0, zrWidth, false);
+        for (int b = 0; b < rows; b++) {
+          int zr = zOff + b * width;
+          int rr = b * zrWidth;
+          for (int j = 0; j < 2 * pu; j++) {
+            z[zr + j] += rec[rr + j];
+          }
+          simd.activate(recurrentActivation, z, zr, u, pu);
+          simd.activate(recurrentActivation, z, zr + pu, u, pu);
+          for (int j = 0; j < u; j++) {
+            resetH[b * u + j] = z[zr + pu + j] * hCur[b * u + j];
+          }
+        }
+        simd.gemm(resetH, 0, u, rows, recurrentCandidate, 0, pu, z, zOff + 2 * pu, width, true);
+        for (int b = 0; b < rows; b++) {
+          int zr = zOff + b * width;
+          simd.activate(activation, z, zr + 2 * pu, u, pu);
+          gruMix(z, zr, hCur, hNext, b);
+        }
+      }
+      case SIMPLE -> {
+        simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, z, zOff, width, true);
+        for (int b = 0; b < rows; b++) {
+          int zr = zOff + b * width;
+          simd.activate(activation, z, zr, u, pu);
+          System.arraycopy(z, zr, hNext, b * u, u);
+        }
+      }
+    }
+  }
+
+  /** h' = z∘h + (1−z)∘hh for the GRUs, z at gate 0 and hh at gate 2 of row zr. */
+  private void gruMix(float[] z, int zr, float[] hCur, float[] hNext, int b) {
+    int s = b * units;
+    int pu = paddedUnits;
+    for (int j = 0; j < units; j++) {
+      float zg = z[zr + j];
+      hNext[s + j] = zg * hCur[s + j] + (1f - zg) * z[zr + 2 * pu + j];
+    }
+  }
 }

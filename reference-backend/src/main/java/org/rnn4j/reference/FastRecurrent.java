@@ -181,8 +181,7 @@ final class FastRecurrent {
         cs[1] = ws.get(Slot.C1, rows * u);
         System.arraycopy(c, b0 * u, cs[0], 0, rows * u);
       }
-      float[] rec = cell.kind == FastCell.Kind.GRU_RESET_AFTER || cell.kind == FastCell.Kind.GRU_RESET_BEFORE
-          ? ws.get(Slot.RECURRENT, rows * width) : null;
+      float[] rec = cell.recurrentScratch() > 0 ? ws.get(Slot.RECURRENT, rows * cell.recurrentScratch()) : null;
       float[] resetH = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? ws.get(Slot.RESET_H, rows * u) : null;
       float[] tmp = ws.get(Slot.SCRATCH, pu);
       for (int t0 = 0; t0 < steps; t0 += chunk) {
@@ -203,90 +202,16 @@ final class FastRecurrent {
       for (int t = 0; t < tc; t++) {
         System.arraycopy(input, ((t0 + t) * batch + b0) * in, x, t * rows * in, rows * in);
       }
-      for (int r = 0; r < tc * rows; r++) {
-        System.arraycopy(cell.inputBias, 0, proj, r * width, width);
-      }
-      simd.gemm(x, 0, in, tc * rows, cell.kernel, 0, pu, proj, 0, width, true);
+      cell.project(simd, x, tc * rows, proj, 0);
     }
 
-    /** One time step: recurrent product, gate math, masking, output. */
+    /** One time step: the cell's step, then masking and output. */
     private void step(int t, float[] z, int zOff, float[] rec, float[] resetH, float[] tmp) {
       final float[] hCur = hs[t % 2];
       final float[] hNext = hs[(t + 1) % 2];
       final float[] cCur = cs[t % 2];
       final float[] cNext = cs[(t + 1) % 2];
-      switch (cell.kind) {
-        case LSTM -> {
-          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
-          for (int b = 0; b < rows; b++) {
-            int zr = zOff + b * width;
-            simd.activate(cell.recurrentActivation, z, zr, u, pu);
-            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
-            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
-            simd.activate(cell.recurrentActivation, z, zr + 3 * pu, u, pu);
-            int s = b * u;
-            for (int j = 0; j < u; j++) {
-              float cn = z[zr + pu + j] * cCur[s + j] + z[zr + j] * z[zr + 2 * pu + j];
-              cNext[s + j] = cn;
-              tmp[j] = cn;
-            }
-            simd.activate(cell.activation, tmp, 0, u, pu);
-            for (int j = 0; j < u; j++) {
-              hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
-            }
-          }
-        }
-        case GRU_RESET_AFTER -> {
-          for (int b = 0; b < rows; b++) {
-            System.arraycopy(cell.recurrentBias, 0, rec, b * width, width);
-          }
-          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, rec, 0, width, true);
-          for (int b = 0; b < rows; b++) {
-            int zr = zOff + b * width;
-            int rr = b * width;
-            for (int j = 0; j < 2 * pu; j++) {
-              z[zr + j] += rec[rr + j];
-            }
-            simd.activate(cell.recurrentActivation, z, zr, u, pu);
-            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
-            for (int j = 0; j < u; j++) {
-              z[zr + 2 * pu + j] += z[zr + pu + j] * rec[rr + 2 * pu + j];
-            }
-            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
-            gruMix(z, zr, hCur, hNext, b);
-          }
-        }
-        case GRU_RESET_BEFORE -> {
-          int zrWidth = cell.recurrent.cols;
-          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, rec, 0, zrWidth, false);
-          for (int b = 0; b < rows; b++) {
-            int zr = zOff + b * width;
-            int rr = b * zrWidth;
-            for (int j = 0; j < 2 * pu; j++) {
-              z[zr + j] += rec[rr + j];
-            }
-            simd.activate(cell.recurrentActivation, z, zr, u, pu);
-            simd.activate(cell.recurrentActivation, z, zr + pu, u, pu);
-            for (int j = 0; j < u; j++) {
-              resetH[b * u + j] = z[zr + pu + j] * hCur[b * u + j];
-            }
-          }
-          simd.gemm(resetH, 0, u, rows, cell.recurrentCandidate, 0, pu, z, zOff + 2 * pu, width, true);
-          for (int b = 0; b < rows; b++) {
-            int zr = zOff + b * width;
-            simd.activate(cell.activation, z, zr + 2 * pu, u, pu);
-            gruMix(z, zr, hCur, hNext, b);
-          }
-        }
-        case SIMPLE -> {
-          simd.gemm(hCur, 0, u, rows, cell.recurrent, 0, pu, z, zOff, width, true);
-          for (int b = 0; b < rows; b++) {
-            int zr = zOff + b * width;
-            simd.activate(cell.activation, z, zr, u, pu);
-            System.arraycopy(z, zr, hNext, b * u, u);
-          }
-        }
-      }
+      cell.step(simd, rows, z, zOff, hCur, hNext, cCur, cNext, rec, resetH, tmp);
       for (int b = 0; b < rows; b++) {
         int s = b * u;
         if (valid != null && !valid[t * batch + b0 + b]) {
@@ -296,15 +221,6 @@ final class FastRecurrent {
           }
         }
         System.arraycopy(hNext, s, out, (t * batch + b0 + b) * u, u);
-      }
-    }
-
-    /** h' = z∘h + (1−z)∘hh for the GRUs, z at gate 0 and hh at gate 2 of row zr. */
-    private void gruMix(float[] z, int zr, float[] hCur, float[] hNext, int b) {
-      int s = b * u;
-      for (int j = 0; j < u; j++) {
-        float zg = z[zr + j];
-        hNext[s + j] = zg * hCur[s + j] + (1f - zg) * z[zr + 2 * pu + j];
       }
     }
   }

@@ -96,19 +96,28 @@ final class ReferenceKernels implements Kernels<Buf> {
     int rows = x.data.length / in;
     Packed kernel = engine.weights().denseKernel(weights.key(), weights.get(0));
     float[] bias = Packed.bias(layer.useBias() ? weights.get(1).toArray() : null, 0, 1, units);
-    float[] z = ws.get(Workspace.Slot.OUTPUT, rows * kernel.cols);
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(bias, 0, z, r * kernel.cols, kernel.cols);
-    }
-    engine.simd().gemm(x.data, 0, in, rows, kernel, 0, kernel.paddedUnits, z, 0, kernel.cols, true);
     float[] out = new float[rows * units];
-    for (int r = 0; r < rows; r++) {
-      engine.simd().activate(layer.activation(), z, r * kernel.cols, units, kernel.cols);
-      System.arraycopy(z, r * kernel.cols, out, r * units, units);
-    }
+    denseRows(engine.simd(), layer, kernel, bias, x.data, in, rows, ws.get(Workspace.Slot.OUTPUT, rows * kernel.cols), out);
     int[] shape = x.shape.clone();
     shape[shape.length - 1] = units;
     return new Buf(shape, out);
+  }
+
+  /**
+   * {@code out = activation(x·W + b)} of a Dense layer for {@code rows} rows of {@code x} ({@code in} wide), through
+   * {@code z} (rows of the packed width) as scratch; {@code bias} is packed like the kernel.
+   */
+  static void denseRows(Simd simd, Dense layer, Packed kernel, float[] bias, float[] x, int in, int rows, float[] z,
+      float[] out) {
+    int units = layer.units();
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(bias, 0, z, r * kernel.cols, kernel.cols);
+    }
+    simd.gemm(x, 0, in, rows, kernel, 0, kernel.paddedUnits, z, 0, kernel.cols, true);
+    for (int r = 0; r < rows; r++) {
+      simd.activate(layer.activation(), z, r * kernel.cols, units, kernel.cols);
+      System.arraycopy(z, r * kernel.cols, out, r * units, units);
+    }
   }
 
   private Buf exactDense(Dense layer, LayerWeights weights, Buf x) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
@@ -12,12 +13,16 @@ import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.spi.Execution;
 import org.rnn4j.spi.ModelExecutor;
+import org.rnn4j.spi.Stepper;
+import org.rnn4j.spi.Stepping;
 
 /**
  * A model prepared on the reference backend. Safe for concurrent calls: each call takes its own
  * {@link Workspace} from a pool (and returns it), weights are converted once into a shared cache.
+ * On the fast path, models of stepwise layers can also be stepped in place ({@link
+ * ReferenceStepper}).
  */
-final class ReferencePreparedModel extends AbstractPreparedModel {
+final class ReferencePreparedModel extends AbstractPreparedModel implements Stepping {
   private final ReferenceEngine engine;
   private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
 
@@ -58,6 +63,20 @@ final class ReferencePreparedModel extends AbstractPreparedModel {
       finals = finals.with(e.getKey(), states);
     }
     return new Execution(outputs, finals);
+  }
+
+  @Override
+  public Stepper stepper(int batch, Set<Integer> carried) {
+    ensureOpen();
+    if (engine.exact() || !ReferenceStepper.supports(model().architecture())) {
+      return null;
+    }
+    return ReferenceStepper.of(this, engine, batch, carried);
+  }
+
+  /** For steppers: @throws IllegalStateException if the model is closed. */
+  void checkOpen() {
+    ensureOpen();
   }
 
   @Override

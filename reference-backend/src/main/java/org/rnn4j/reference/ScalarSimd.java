@@ -4,6 +4,9 @@ import org.rnn4j.layers.Activation;
 
 /** The kernels in plain Java: correct everywhere, vectorized only as far as the JIT manages. */
 final class ScalarSimd implements Simd {
+  /** Per-thread accumulators of one row of a panel, reused so that a product allocates nothing. */
+  private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[Packed.NR]);
+
   @Override
   public String name() {
     return "scalar";
@@ -20,7 +23,7 @@ final class ScalarSimd implements Simd {
     final int nr = Packed.NR;
     final int k = b.rows;
     final float[] w = b.data;
-    float[] acc = new float[nr];
+    float[] acc = ACC.get();
     for (int p = p0; p < p1; p++) {
       int base = p * k * nr;
       int col = p * nr;

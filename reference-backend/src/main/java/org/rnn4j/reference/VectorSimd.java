@@ -28,10 +28,12 @@ final class VectorSimd implements Simd {
     return "Vector API, " + S.vectorBitSize() + "-bit";
   }
 
-  /** Rows of A per block: their packed k-slices stay in L2 while B's panels stream past. */
+  /** Rows of A per block, packed once per call of a block. */
   static final int MC = 96;
-  /** k-rows per slice: a slice of one panel of B (KC·16 floats, 16 KiB) stays in L1 across tiles. */
+  /** k-rows per slice of B. */
   static final int KC = 256;
+  /** Panels per block of B: a KC × 8·16 block of B (128 KiB) stays in L2 across the row tiles. */
+  static final int NC_PANELS = 8;
 
   /** Per-thread buffer for a packed block of rows of A. */
   private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[MC * 512]);
@@ -58,8 +60,9 @@ final class VectorSimd implements Simd {
       pack = new float[MC * k];
       PACK.set(pack);
     }
-    // Blocked as in GotoBLAS: a block of up to MC rows of A is packed once; then, slice by slice
-    // of k, each panel slice of B is loaded once and used by every six-row tile of the block.
+    // Cache blocking: a block of up to MC rows of A is packed once; for each slice of KC k-rows
+    // and each block of NC_PANELS panels of B (which stays in L2), every six-row tile of the block
+    // runs through those panels, writing C along its rows.
     for (int r0 = 0; r0 < m; r0 += MC) {
       int mc = Math.min(MC, m - r0);
       int tiles = (mc + 5) / 6;
@@ -68,11 +71,15 @@ final class VectorSimd implements Simd {
         int kc = Math.min(KC, k - k0);
         boolean acc = accumulate || k0 > 0;
         for (int g = 0; g < b.gates; g++) {
-          for (int p = g * perGate + pu0; p < g * perGate + pu1; p++) {
-            int wi = (p * k + k0) * Packed.NR;
+          int gEnd = g * perGate + pu1;
+          for (int p0 = g * perGate + pu0; p0 < gEnd; p0 += NC_PANELS) {
+            int p1 = Math.min(gEnd, p0 + NC_PANELS);
             for (int t = 0; t < tiles; t++) {
               int row = r0 + 6 * t;
-              tile6(pack, (t * k + k0) * 6, kc, w, wi, c, cOff + row * ldc + p * Packed.NR, ldc, Math.min(6, m - row), acc);
+              int rows = Math.min(6, m - row);
+              for (int p = p0; p < p1; p++) {
+                tile6(pack, (t * k + k0) * 6, kc, w, (p * k + k0) * Packed.NR, c, cOff + row * ldc + p * Packed.NR, ldc, rows, acc);
+              }
             }
           }
         }

@@ -131,16 +131,19 @@ public enum Workload {
 
   /**
    * A repeatable unit of work on a prepared model: one call, or (streaming) a whole sequence of
-   * {@link #STREAM_STEPS} one-step calls from a zero state.
+   * {@link #STREAM_STEPS} steps from a zero state through the streaming API, {@link
+   * StatefulModel#step}, from and into arrays.
    */
   public Runnable operation(PreparedModel prepared) {
     Tensor x = input();
     if (unit == Unit.MICROS_PER_STEP) {
       StatefulModel stream = StatefulModel.of(prepared);
+      float[] step = x.toArray();
+      float[] out = new float[batch * units];
       return () -> {
         stream.resetStates();
         for (int i = 0; i < STREAM_STEPS; i++) {
-          stream.run(x);
+          stream.step(step, out);
         }
       };
     }
