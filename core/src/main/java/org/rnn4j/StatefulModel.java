@@ -30,7 +30,8 @@ import org.rnn4j.spi.Stepping;
  * <p>{@link #step(float[], float[])} streams from and into the caller's arrays. On the reference
  * backend (fast path) a model of recurrent, Dense, TimeDistributed(Dense), Activation, Flatten and
  * inference-identity layers is stepped in place and a warm step allocates nothing; other models and
- * backends run each step as a call and copy its output.
+ * backends, and steps the reference backend would split across threads, run each step as a call
+ * and copy its output.
  *
  * <p>Which layers carry state: when the model has layers with {@code stateful=True}, exactly those
  * (as in Keras); when it has none, every recurrent layer (streaming). The batch size is fixed by

@@ -84,15 +84,19 @@ final class FastRecurrent {
 
   private void runCell(FastCell cell, int batch, int steps, int in, float[] input, float[] out, float[] h, float[] c,
       boolean[] valid, Workspace ws) {
-    long work = (long) batch * steps * cell.stepWork();
-    int threads = work >= PARALLEL_WORK ? Math.min(parallel.threads(), Math.max(1, batch / ROW_TILE)) : 1;
-    parallel.run(threads, (thread, n) -> {
+    parallel.run(threads(cell, batch, steps), (thread, n) -> {
       int b0 = rowSplit(batch, thread, n);
       int b1 = rowSplit(batch, thread + 1, n);
       if (b1 > b0) {
         new CellRows(cell, batch, b0, b1, steps, in, input, out, h, c, valid, ws.forThread(thread)).run();
       }
     });
+  }
+
+  /** The threads a cell's run over {@code batch} rows and {@code steps} steps is split across. */
+  int threads(FastCell cell, int batch, int steps) {
+    long work = (long) batch * steps * cell.stepWork();
+    return work >= PARALLEL_WORK ? Math.min(parallel.threads(), Math.max(1, batch / ROW_TILE)) : 1;
   }
 
   /** The first row of part {@code i} of {@code n}: even parts, rounded to the GEMM tile. */

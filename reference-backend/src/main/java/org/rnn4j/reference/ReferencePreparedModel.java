@@ -20,7 +20,7 @@ import org.rnn4j.spi.Stepping;
  * A model prepared on the reference backend. Safe for concurrent calls: each call takes its own
  * {@link Workspace} from a pool (and returns it), weights are converted once into a shared cache.
  * On the fast path, models of stepwise layers can also be stepped in place ({@link
- * ReferenceStepper}).
+ * ReferenceStepper}) when a step is small enough for one thread.
  */
 final class ReferencePreparedModel extends AbstractPreparedModel implements Stepping {
   private final ReferenceEngine engine;

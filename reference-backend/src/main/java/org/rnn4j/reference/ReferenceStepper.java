@@ -60,7 +60,11 @@ final class ReferenceStepper implements Stepper {
     return true;
   }
 
-  /** A stepper for a model that {@link #supports}. */
+  /**
+   * A stepper for a model that {@link #supports}, or null when one of its recurrent layers would
+   * split a step's rows across threads: such large steps are left to the general path, which
+   * spreads them over the backend's workers.
+   */
   static ReferenceStepper of(ReferencePreparedModel model, ReferenceEngine engine, int batch, Set<Integer> carriedLayers) {
     Sequential arch = model.model().architecture();
     Weights weights = model.model().weights();
@@ -72,7 +76,13 @@ final class ReferenceStepper implements Stepper {
       List<Tensor> w = weights.forLayer(arch, i);
       int in = arch.inputShape(i)[arch.inputShape(i).length - 1];
       if (l instanceof RNN r) {
-        RecurrentStage stage = s.new RecurrentStage(i, engine.simd(), engine.weights().fastCells(key, r.cell(), in, w));
+        List<FastCell> cells = engine.weights().fastCells(key, r.cell(), in, w);
+        for (FastCell cell : cells) {
+          if (engine.fast().threads(cell, batch, 1) > 1) {
+            return null;
+          }
+        }
+        RecurrentStage stage = s.new RecurrentStage(i, engine.simd(), cells);
         stages.add(stage);
         if (carriedLayers.contains(i)) {
           s.carried.add(stage);

@@ -83,4 +83,33 @@ class FastPathTest {
     assertTrue(description.contains("SIMD") || description.contains("plain Java"), description);
     assertEquals("Vector API, 256-bit", SimdProvider.best().name(), "this module's tests run with --add-modules jdk.incubator.vector");
   }
+
+  /**
+   * A step small enough for one thread is stepped in place; a larger one (rows that the backend
+   * would split across its threads) runs as a one-step call, which spreads it. Both give what a
+   * one-step call gives, bit for bit.
+   */
+  @Test
+  void largeStepsRunAsCallsAcrossThreads() {
+    Model m = Model.initialized(Sequential.of(InputSpec.sequence(32), LSTM.builder(256).returnSequences(true).build()), 5);
+    try (Backend b = Backends.open("reference", Map.of("threads", "2")); PreparedModel p = b.prepare(m)) {
+      ReferencePreparedModel prepared = (ReferencePreparedModel) p;
+      assertTrue(prepared.stepper(1, java.util.Set.of(0)) != null, "one row: stepped in place");
+      assertEquals(null, prepared.stepper(64, java.util.Set.of(0)), "64 rows of LSTM(256): split across threads");
+      for (int batch : new int[] {1, 64}) {
+        Tensor x = RandomData.uniform(batch, -1, 1, batch, 3, 32);
+        org.rnn4j.StatefulModel stepped = org.rnn4j.StatefulModel.of(p);
+        org.rnn4j.StatefulModel called = org.rnn4j.StatefulModel.of(p);
+        for (int t = 0; t < 3; t++) {
+          float[] one = new float[batch * 32];
+          for (int r = 0; r < batch; r++) {
+            System.arraycopy(x.toArray(), (r * 3 + t) * 32, one, r * 32, 32);
+          }
+          float[] y = new float[batch * 256];
+          stepped.step(one, y);
+          assertArrayEquals(called.run(Tensor.wrap(new int[] {batch, 1, 32}, one)).output().toArray(), y, "batch " + batch + " step " + t);
+        }
+      }
+    }
+  }
 }
