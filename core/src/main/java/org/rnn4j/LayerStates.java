@@ -21,6 +21,16 @@ public final class LayerStates {
     return EMPTY;
   }
 
+  /** States for several layers at once, by layer index. */
+  public static LayerStates of(Map<Integer, List<Tensor>> states) {
+    if (states.isEmpty()) {
+      return EMPTY;
+    }
+    TreeMap<Integer, List<Tensor>> copy = new TreeMap<>();
+    states.forEach((layer, list) -> copy.put(layer, List.copyOf(list)));
+    return new LayerStates(java.util.Collections.unmodifiableMap(copy));
+  }
+
   /** States for one layer. */
   public static LayerStates of(int layerIndex, List<Tensor> states) {
     return empty().with(layerIndex, states);

@@ -17,6 +17,7 @@ import org.rnn4j.Result;
 public abstract class AbstractPreparedModel implements PreparedModel {
   private final Model model;
   private final String backendName;
+  private final CallChecker checker;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Runnable> closeListeners = new ArrayList<>();
   private volatile boolean closed;
@@ -24,6 +25,7 @@ public abstract class AbstractPreparedModel implements PreparedModel {
   protected AbstractPreparedModel(Model model, String backendName) {
     this.model = model;
     this.backendName = backendName;
+    this.checker = CallChecker.of(model.architecture());
   }
 
   @Override
@@ -38,7 +40,7 @@ public abstract class AbstractPreparedModel implements PreparedModel {
 
   @Override
   public final Result run(Call call) {
-    CheckedCall checked = CallChecker.check(model.architecture(), call);
+    CheckedCall checked = checker.check(call);
     lock.readLock().lock();
     try {
       ensureOpen();

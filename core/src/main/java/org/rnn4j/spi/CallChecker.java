@@ -14,9 +14,41 @@ import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Sequential;
 
-/** Checks a call against a model before any backend sees it, with messages that say what was expected. */
+/**
+ * Checks a call against a model before any backend sees it, with messages that say what was
+ * expected. One checker per architecture holds what every call is checked against, so that a valid
+ * call costs a few comparisons and no allocation beyond the {@link CheckedCall}.
+ */
 public final class CallChecker {
-  private CallChecker() {}
+  private final Sequential architecture;
+  /** The input shape with the batch axis first; -1 where any size goes. */
+  private final int[] expected;
+  private final boolean sequence;
+  /**
+   * The estimated memory of a call, {@code batch · (fixedFloats + stepFloats · steps)} floats,
+   * twice; when an output has more than one open axis (not linear in steps), estimated per call.
+   */
+  private final double fixedFloats;
+  private final double stepFloats;
+  private final boolean linearInSteps;
+
+  private CallChecker(Sequential architecture) {
+    this.architecture = architecture;
+    this.expected = withBatch(architecture.input().shape());
+    this.sequence = isSequence(architecture);
+    this.fixedFloats = floatsPerRow(architecture, 0);
+    this.stepFloats = floatsPerRow(architecture, 1) - fixedFloats;
+    boolean linear = true;
+    for (int i = 0; i < architecture.layers().size(); i++) {
+      linear &= Arrays.stream(architecture.outputShape(i)).filter(d -> d < 0).count() <= 1;
+    }
+    this.linearInSteps = linear;
+  }
+
+  /** A checker for calls on {@code architecture}. */
+  public static CallChecker of(Sequential architecture) {
+    return new CallChecker(architecture);
+  }
 
   /**
    * Checks {@code call} against {@code architecture}.
@@ -24,8 +56,61 @@ public final class CallChecker {
    * @throws InvalidInputException naming the input, mask or state that does not fit
    */
   public static CheckedCall check(Sequential architecture, Call call) {
+    return of(architecture).check(call);
+  }
+
+  /**
+   * Checks {@code call} against this checker's architecture.
+   *
+   * @throws InvalidInputException naming the input, mask or state that does not fit
+   */
+  public CheckedCall check(Call call) {
     Tensor input = call.input();
-    int[] expected = withBatch(architecture.input().shape());
+    if (input.rank() != expected.length || !fits(input)) {
+      return refuse(input);
+    }
+    int batch = input.dim(0);
+    int steps = sequence ? input.dim(1) : -1;
+    if (architecture.input().integerIds()) {
+      checkIds(architecture, input);
+    }
+    Mask mask = call.mask();
+    if (mask != null) {
+      if (steps < 0) {
+        throw new InvalidInputException("a mask needs a sequence input, but the model's input has no time axis");
+      }
+      if (mask.batch() != batch || mask.steps() != steps) {
+        throw new InvalidInputException(
+            "mask has shape " + mask.shapeString() + ", expected " + Shapes.format(batch, steps) + " (batch, time)");
+      }
+    }
+    LayerStates states = call.initialState() == null && call.initialStates().isEmpty()
+        ? call.initialStates() : initialStates(architecture, call, batch);
+    long bytes = linearInSteps
+        ? (long) Math.min(Long.MAX_VALUE, 2 * 4 * (double) batch * (fixedFloats + stepFloats * Math.max(1, steps)))
+        : estimatedBytes(architecture, batch, Math.max(1, steps));
+    Limits limits = Limits.current();
+    if (bytes > limits.memoryBytes()) {
+      throw new ResourceLimitException("a call with input " + Shapes.format(input.shape()) + " needs about " + Limits.formatBytes(bytes)
+          + " for its outputs and intermediate sequences, over the memory limit of " + Limits.formatBytes(limits.memoryBytes())
+          + " (raise it with -Drnn4j.limits.memory=SIZE or Limits.setCurrent)");
+    }
+    return new CheckedCall(input, mask, states, batch, steps);
+  }
+
+  /** Whether every axis of the input is non-empty and has the size the model needs. */
+  private boolean fits(Tensor input) {
+    for (int i = 0; i < expected.length; i++) {
+      int d = input.dim(i);
+      if (d == 0 || (expected[i] >= 0 && expected[i] != d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Throws the error that says how {@code input} does not fit. */
+  private CheckedCall refuse(Tensor input) {
     int[] actual = input.shape();
     if (actual.length != expected.length) {
       throw new InvalidInputException(
@@ -45,30 +130,7 @@ public final class CallChecker {
                 + (what.equals("features") ? " (" + expected[i] + " features, got " + actual[i] + ")" : ""));
       }
     }
-    int batch = actual[0];
-    int steps = isSequence(architecture) ? actual[1] : -1;
-    if (architecture.input().integerIds()) {
-      checkIds(architecture, input);
-    }
-    Mask mask = call.mask();
-    if (mask != null) {
-      if (steps < 0) {
-        throw new InvalidInputException("a mask needs a sequence input, but the model's input has no time axis");
-      }
-      if (mask.batch() != batch || mask.steps() != steps) {
-        throw new InvalidInputException(
-            "mask has shape " + mask.shapeString() + ", expected " + Shapes.format(batch, steps) + " (batch, time)");
-      }
-    }
-    LayerStates states = initialStates(architecture, call, batch);
-    long bytes = estimatedBytes(architecture, batch, Math.max(1, steps));
-    Limits limits = Limits.current();
-    if (bytes > limits.memoryBytes()) {
-      throw new ResourceLimitException("a call with input " + Shapes.format(actual) + " needs about " + Limits.formatBytes(bytes)
-          + " for its outputs and intermediate sequences, over the memory limit of " + Limits.formatBytes(limits.memoryBytes())
-          + " (raise it with -Drnn4j.limits.memory=SIZE or Limits.setCurrent)");
-    }
-    return new CheckedCall(input, mask, states, batch, steps);
+    throw new IllegalStateException("input " + Shapes.format(actual) + " fits");
   }
 
   /**
@@ -76,9 +138,14 @@ public final class CallChecker {
    * layer's gate pre-activations for all steps, twice over (backends hold copies).
    */
   static long estimatedBytes(Sequential architecture, long batch, long steps) {
+    return (long) Math.min(Long.MAX_VALUE, 2 * 4 * batch * floatsPerRow(architecture, steps));
+  }
+
+  /** The floats {@link #estimatedBytes} counts for one batch row over {@code steps} steps. */
+  private static double floatsPerRow(Sequential architecture, long steps) {
     double floats = 0;
     for (int i = 0; i < architecture.layers().size(); i++) {
-      double out = batch;
+      double out = 1;
       for (int d : architecture.outputShape(i)) {
         out *= d < 0 ? steps : d;
       }
@@ -89,10 +156,10 @@ public final class CallChecker {
         for (var w : architecture.weightSpecs().subList(architecture.weightOffset(i), architecture.weightOffset(i + 1))) {
           width = Math.max(width, w.shape()[w.shape().length - 1]);
         }
-        floats += (double) batch * steps * width * (layer instanceof org.rnn4j.layers.Bidirectional ? 2 : 1);
+        floats += (double) steps * width * (layer instanceof org.rnn4j.layers.Bidirectional ? 2 : 1);
       }
     }
-    return (long) Math.min(Long.MAX_VALUE, 2 * 4 * floats);
+    return floats;
   }
 
   private static boolean isSequence(Sequential architecture) {

@@ -35,14 +35,27 @@ public final class ModelExecutor {
   public record Outcome<V>(List<V> outputs, Map<Integer, List<V>> finalStates) {}
 
   /**
+   * Each layer's weights keyed by the layer's name, in layer order: what {@link #run} takes, made
+   * once per prepared model.
+   */
+  public static List<LayerWeights> layerWeights(Sequential architecture, Weights weights) {
+    List<LayerWeights> out = new ArrayList<>();
+    for (int i = 0; i < architecture.layers().size(); i++) {
+      out.add(new LayerWeights(architecture.layerName(i), weights.forLayer(architecture, i)));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
    * Runs {@code architecture} on {@code input}.
    *
+   * @param layerWeights every layer's weights, from {@link #layerWeights}
    * @param mask the explicit input mask, or null
    * @param initialStates initial states by recurrent layer index; missing layers start at zero
    */
   public static <V> Outcome<V> run(
       Sequential architecture,
-      Weights weights,
+      List<LayerWeights> layerWeights,
       Kernels<V> k,
       V input,
       V mask,
@@ -52,7 +65,7 @@ public final class ModelExecutor {
     List<V> outputs = null;
     for (int i = 0; i < architecture.layers().size(); i++) {
       Layer layer = architecture.layer(i);
-      LayerWeights w = new LayerWeights(architecture.layerName(i), weights.forLayer(architecture, i));
+      LayerWeights w = layerWeights.get(i);
       List<V> init = initialStates.get(i);
       if (layer instanceof Masking m) {
         mask = k.maskFromValues(x, m.maskValue());

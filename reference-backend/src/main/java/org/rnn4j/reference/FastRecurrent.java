@@ -55,7 +55,7 @@ final class FastRecurrent {
         }
       }
     }
-    List<Buf> finals = new ArrayList<>();
+    List<Buf> finals = new ArrayList<>(2 * cells.size());
     int in = features;
     int state = 0;
     Slot[] hidden = {Slot.HIDDEN_A, Slot.HIDDEN_B};

@@ -1,17 +1,18 @@
 package org.rnn4j.reference;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.spi.Execution;
+import org.rnn4j.spi.LayerWeights;
 import org.rnn4j.spi.ModelExecutor;
 import org.rnn4j.spi.Stepper;
 import org.rnn4j.spi.Stepping;
@@ -24,45 +25,81 @@ import org.rnn4j.spi.Stepping;
  */
 final class ReferencePreparedModel extends AbstractPreparedModel implements Stepping {
   private final ReferenceEngine engine;
-  private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
+  private final List<LayerWeights> layerWeights;
+  /**
+   * Idle kernels, each over its own {@link Workspace}: a call takes one (or makes one when none is
+   * idle) and puts it back; beyond {@link #IDLE_SLOTS} concurrent calls the extra ones are dropped.
+   */
+  private final AtomicReferenceArray<ReferenceKernels> idle = new AtomicReferenceArray<>(IDLE_SLOTS);
+  private static final int IDLE_SLOTS = 16;
 
   ReferencePreparedModel(Model model, ReferenceEngine engine) {
     super(model, ReferenceBackendProvider.NAME);
     this.engine = engine;
+    this.layerWeights = ModelExecutor.layerWeights(model.architecture(), model.weights());
   }
 
   @Override
   protected Execution execute(CheckedCall call) {
-    Workspace ws = workspaces.poll();
-    if (ws == null) {
-      ws = new Workspace();
-    }
+    ReferenceKernels kernels = takeIdle();
     try {
-      return execute(call, new ReferenceKernels(engine, ws));
+      return execute(call, kernels);
     } finally {
-      workspaces.offer(ws);
+      putIdle(kernels);
+    }
+  }
+
+  private ReferenceKernels takeIdle() {
+    for (int i = 0; i < IDLE_SLOTS; i++) {
+      if (idle.get(i) != null) {
+        ReferenceKernels k = idle.getAndSet(i, null);
+        if (k != null) {
+          return k;
+        }
+      }
+    }
+    return new ReferenceKernels(engine, new Workspace());
+  }
+
+  private void putIdle(ReferenceKernels kernels) {
+    for (int i = 0; i < IDLE_SLOTS; i++) {
+      if (idle.get(i) == null && idle.compareAndSet(i, null, kernels)) {
+        return;
+      }
     }
   }
 
   private Execution execute(CheckedCall call, ReferenceKernels kernels) {
-    Map<Integer, List<Buf>> initial = new HashMap<>();
-    for (int layer : call.initialStates().layers()) {
-      List<Buf> states = new ArrayList<>();
-      call.initialStates().get(layer).forEach(t -> states.add(Buf.of(t)));
-      initial.put(layer, states);
+    Map<Integer, List<Buf>> initial = Map.of();
+    if (!call.initialStates().isEmpty()) {
+      initial = new HashMap<>();
+      for (int layer : call.initialStates().layers()) {
+        initial.put(layer, tensorsToBufs(call.initialStates().get(layer)));
+      }
     }
     Buf mask = call.mask() == null ? null : Buf.of(call.mask().toTensor());
     ModelExecutor.Outcome<Buf> outcome =
-        ModelExecutor.run(model().architecture(), model().weights(), kernels, Buf.of(call.input()), mask, initial);
-    List<Tensor> outputs = new ArrayList<>();
-    outcome.outputs().forEach(b -> outputs.add(b.toTensor()));
-    LayerStates finals = LayerStates.empty();
-    for (Map.Entry<Integer, List<Buf>> e : outcome.finalStates().entrySet()) {
-      List<Tensor> states = new ArrayList<>();
-      e.getValue().forEach(b -> states.add(b.toTensor()));
-      finals = finals.with(e.getKey(), states);
+        ModelExecutor.run(model().architecture(), layerWeights, kernels, Buf.of(call.input()), mask, initial);
+    Map<Integer, List<Tensor>> finals = new TreeMap<>();
+    outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
+    return new Execution(bufsToTensors(outcome.outputs()), LayerStates.of(finals));
+  }
+
+  private static List<Buf> tensorsToBufs(List<Tensor> tensors) {
+    Buf[] out = new Buf[tensors.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Buf.of(tensors.get(i));
     }
-    return new Execution(outputs, finals);
+    return List.of(out);
+  }
+
+  /** Tensors owning the buffers' arrays (the buffers belong to this call alone). */
+  private static List<Tensor> bufsToTensors(List<Buf> bufs) {
+    Tensor[] out = new Tensor[bufs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bufs.get(i).toTensor();
+    }
+    return List.of(out);
   }
 
   @Override
@@ -81,6 +118,8 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
 
   @Override
   protected void release() {
-    workspaces.clear();
+    for (int i = 0; i < IDLE_SLOTS; i++) {
+      idle.set(i, null);
+    }
   }
 }

@@ -62,7 +62,7 @@ final class GraphPlan implements AutoCloseable {
       }
       ModelExecutor.Outcome<Node> outcome =
           ModelExecutor.run(
-              model.architecture(), model.weights(), new TfKernels(g, lstmPath),
+              model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()), new TfKernels(g, lstmPath),
               new Node(input, shape), mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
       for (Node n : outcome.outputs()) {
         fetches.add(n.op());
