@@ -57,9 +57,9 @@ public final class StatefulModel {
     this.model = Objects.requireNonNull(model);
     Sequential arch = model.model().architecture();
     this.carried = carriedLayers(arch);
-    this.stepRefusal = stepRefusal(arch);
     this.stepInputSize = stepRowSize(arch.input().shape());
     this.stepOutputSize = stepRowSize(arch.outputShape());
+    this.stepRefusal = stepRefusal(arch, stepInputSize, stepOutputSize);
   }
 
   /** Wraps a prepared model; the caller still owns (and closes) it. */
@@ -129,20 +129,18 @@ public final class StatefulModel {
     if (stepRefusal != null) {
       throw new InvalidInputException(stepRefusal);
     }
-    int rowIn = stepInputSize;
-    int rowOut = stepOutputSize;
-    if (input.length == 0 || input.length % rowIn != 0) {
+    if (input.length == 0 || input.length % stepInputSize != 0) {
       throw new InvalidInputException("step input has " + input.length + " floats, expected a positive multiple of "
-          + rowIn + " (batch × one step of " + Shapes.format(stepShape(arch.input().shape())) + ")");
+          + stepInputSize + " (batch × one step of " + Shapes.format(stepShape(arch.input().shape())) + ")");
     }
-    int b = input.length / rowIn;
+    int b = input.length / stepInputSize;
     checkBatch(b);
-    if (output.length != b * rowOut) {
-      throw new InvalidInputException("step output array has " + output.length + " floats, expected " + b * rowOut
+    if (output.length != b * stepOutputSize) {
+      throw new InvalidInputException("step output array has " + output.length + " floats, expected " + b * stepOutputSize
           + " (batch " + b + " × " + Shapes.format(stepShape(arch.outputShape())) + ")");
     }
     if (stepperBatch != b) {
-      states = currentStates();
+      // a stepper holding states has the batch size checked above, so none holds them here
       stepper = model instanceof Stepping s ? s.stepper(b, carried) : null;
       stepperBatch = b;
       stepperHoldsStates = false;
@@ -191,13 +189,13 @@ public final class StatefulModel {
   }
 
   /** Why {@link #step} cannot run this model, or null when it can. */
-  private static String stepRefusal(Sequential arch) {
+  private static String stepRefusal(Sequential arch, int inputSize, int outputSize) {
     int last = arch.layers().size() - 1;
     if (arch.layer(last) instanceof Bidirectional bi && bi.mergeMode() == MergeMode.NONE) {
       return "step() needs a model with one output; '" + arch.layerName(last)
           + "' (Bidirectional, merge_mode=None) has two: use run()";
     }
-    if (stepRowSize(arch.input().shape()) < 0 || stepRowSize(arch.outputShape()) < 0) {
+    if (inputSize < 0 || outputSize < 0) {
       return "step() needs a model whose input and output have fixed sizes besides time; got input "
           + Shapes.format(arch.input().shape()) + ", output " + Shapes.format(arch.outputShape());
     }

@@ -86,9 +86,7 @@ public final class CallChecker {
     }
     LayerStates states = call.initialState() == null && call.initialStates().isEmpty()
         ? call.initialStates() : initialStates(architecture, call, batch);
-    long bytes = linearInSteps
-        ? (long) Math.min(Long.MAX_VALUE, 2 * 4 * (double) batch * (fixedFloats + stepFloats * Math.max(1, steps)))
-        : estimatedBytes(architecture, batch, Math.max(1, steps));
+    long bytes = estimatedBytes(batch, Math.max(1, steps));
     Limits limits = Limits.current();
     if (bytes > limits.memoryBytes()) {
       throw new ResourceLimitException("a call with input " + Shapes.format(input.shape()) + " needs about " + Limits.formatBytes(bytes)
@@ -121,7 +119,7 @@ public final class CallChecker {
       if (actual[i] == 0) {
         throw new InvalidInputException(
             "input has shape " + Shapes.format(actual) + ": "
-                + (i == 1 && isSequence(architecture) ? "an empty time axis (a recurrent layer needs at least one step)" : "an empty axis " + i));
+                + (i == 1 && sequence ? "an empty time axis (a recurrent layer needs at least one step)" : "an empty axis " + i));
       }
       if (expected[i] >= 0 && expected[i] != actual[i]) {
         String what = i == actual.length - 1 && !architecture.input().integerIds() ? "features" : "size " + expected[i] + " on axis " + i;
@@ -137,8 +135,9 @@ public final class CallChecker {
    * The memory a call needs, estimated generously: every layer's output and every recurrent
    * layer's gate pre-activations for all steps, twice over (backends hold copies).
    */
-  static long estimatedBytes(Sequential architecture, long batch, long steps) {
-    return (long) Math.min(Long.MAX_VALUE, 2 * 4 * batch * floatsPerRow(architecture, steps));
+  private long estimatedBytes(int batch, int steps) {
+    double perRow = linearInSteps ? fixedFloats + stepFloats * steps : floatsPerRow(architecture, steps);
+    return (long) Math.min(Long.MAX_VALUE, 2 * 4 * (double) batch * perRow);
   }
 
   /** The floats {@link #estimatedBytes} counts for one batch row over {@code steps} steps. */

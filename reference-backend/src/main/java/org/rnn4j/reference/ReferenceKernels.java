@@ -91,33 +91,13 @@ final class ReferenceKernels implements Kernels<Buf> {
 
   /** {@code activation(x·W + b)} as one GEMM over every row. */
   private Buf fastDense(Dense layer, LayerWeights weights, Buf x) {
-    int in = x.dim(-1);
-    int units = layer.units();
-    int rows = x.data.length / in;
-    Packed kernel = engine.weights().denseKernel(weights.key(), weights.get(0));
-    float[] bias = Packed.bias(layer.useBias() ? weights.get(1).toArray() : null, 0, 1, units);
-    float[] out = new float[rows * units];
-    denseRows(engine.simd(), layer, kernel, bias, x.data, in, rows, ws.get(Workspace.Slot.OUTPUT, rows * kernel.cols), out);
+    FastDense dense = engine.weights().fastDense(weights.key(), layer, weights.values());
+    int rows = x.data.length / dense.in;
+    float[] out = new float[rows * layer.units()];
+    dense.apply(engine.simd(), x.data, rows, ws.get(Workspace.Slot.OUTPUT, rows * dense.scratchWidth()), out);
     int[] shape = x.shape.clone();
-    shape[shape.length - 1] = units;
+    shape[shape.length - 1] = layer.units();
     return new Buf(shape, out);
-  }
-
-  /**
-   * {@code out = activation(x·W + b)} of a Dense layer for {@code rows} rows of {@code x} ({@code in} wide), through
-   * {@code z} (rows of the packed width) as scratch; {@code bias} is packed like the kernel.
-   */
-  static void denseRows(Simd simd, Dense layer, Packed kernel, float[] bias, float[] x, int in, int rows, float[] z,
-      float[] out) {
-    int units = layer.units();
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(bias, 0, z, r * kernel.cols, kernel.cols);
-    }
-    simd.gemm(x, 0, in, rows, kernel, 0, kernel.paddedUnits, z, 0, kernel.cols, true);
-    for (int r = 0; r < rows; r++) {
-      simd.activate(layer.activation(), z, r * kernel.cols, units, kernel.cols);
-      System.arraycopy(z, r * kernel.cols, out, r * units, units);
-    }
   }
 
   private Buf exactDense(Dense layer, LayerWeights weights, Buf x) {
@@ -144,10 +124,15 @@ final class ReferenceKernels implements Kernels<Buf> {
   @Override
   public Buf activation(Activation activation, Buf x) {
     float[] out = new float[x.data.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = activation.apply(x.data[i]);
-    }
+    apply(activation, x.data, out);
     return new Buf(x.shape.clone(), out);
+  }
+
+  /** {@code out[i] = activation(x[i])} over {@code out}, by the activation's exact definition. */
+  static void apply(Activation activation, float[] x, float[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = activation.apply(x[i]);
+    }
   }
 
   @Override

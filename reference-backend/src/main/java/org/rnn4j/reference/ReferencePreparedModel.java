@@ -105,10 +105,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   @Override
   public Stepper stepper(int batch, Set<Integer> carried) {
     ensureOpen();
-    if (engine.exact() || !ReferenceStepper.supports(model().architecture())) {
-      return null;
-    }
-    return ReferenceStepper.of(this, engine, batch, carried);
+    return engine.exact() ? null : ReferenceStepper.of(this, engine, batch, carried);
   }
 
   /** For steppers: @throws IllegalStateException if the model is closed. */

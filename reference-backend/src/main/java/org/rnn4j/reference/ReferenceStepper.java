@@ -44,8 +44,8 @@ final class ReferenceStepper implements Stepper {
     this.batch = batch;
   }
 
-  /** Whether {@link #of} can step this architecture (a float sequence input and stepwise layers). */
-  static boolean supports(Sequential arch) {
+  /** Whether this architecture can be stepped: a float sequence input and stepwise layers. */
+  private static boolean supports(Sequential arch) {
     InputSpec in = arch.input();
     if (in.integerIds() || in.rank() != 2 || (in.shape()[0] != -1 && in.shape()[0] != 1)) {
       return false;
@@ -61,12 +61,15 @@ final class ReferenceStepper implements Stepper {
   }
 
   /**
-   * A stepper for a model that {@link #supports}, or null when one of its recurrent layers would
-   * split a step's rows across threads: such large steps are left to the general path, which
-   * spreads them over the backend's workers.
+   * A stepper for the model, or null when its layers need the general path or one of its recurrent
+   * layers would split a step's rows across threads (large steps are left to the general path,
+   * which spreads them over the backend's workers).
    */
   static ReferenceStepper of(ReferencePreparedModel model, ReferenceEngine engine, int batch, Set<Integer> carriedLayers) {
     Sequential arch = model.model().architecture();
+    if (!supports(arch)) {
+      return null;
+    }
     Weights weights = model.model().weights();
     ReferenceStepper s = new ReferenceStepper(model, batch);
     List<Stage> stages = new ArrayList<>();
@@ -90,9 +93,9 @@ final class ReferenceStepper implements Stepper {
           stage.zeroAlways = true;
         }
       } else if (l instanceof Dense d) {
-        stages.add(s.new DenseStage(engine.simd(), d, engine.weights().denseKernel(key, w.get(0)), w, in));
+        stages.add(s.new DenseStage(engine.simd(), engine.weights().fastDense(key, d, w)));
       } else if (l instanceof TimeDistributed t) {
-        stages.add(s.new DenseStage(engine.simd(), t.layer(), engine.weights().denseKernel(key, w.get(0)), w, in));
+        stages.add(s.new DenseStage(engine.simd(), engine.weights().fastDense(key, t.layer(), w)));
       } else if (l instanceof ActivationLayer a) {
         stages.add(s.new ActivationStage(a.activation(), in));
       }
@@ -274,26 +277,20 @@ final class ReferenceStepper implements Stepper {
   /** {@code activation(x·W + b)} for every row, as one GEMM. */
   private final class DenseStage implements Stage {
     final Simd simd;
-    final Dense layer;
-    final Packed kernel;
-    final float[] bias;
-    final int in;
+    final FastDense dense;
     final float[] z;
     final float[] out;
 
-    DenseStage(Simd simd, Dense layer, Packed kernel, List<Tensor> w, int in) {
+    DenseStage(Simd simd, FastDense dense) {
       this.simd = simd;
-      this.layer = layer;
-      this.kernel = kernel;
-      this.bias = Packed.bias(layer.useBias() ? w.get(1).toArray() : null, 0, 1, layer.units());
-      this.in = in;
-      this.z = new float[batch * kernel.cols];
-      this.out = new float[batch * layer.units()];
+      this.dense = dense;
+      this.z = new float[batch * dense.scratchWidth()];
+      this.out = new float[batch * dense.layer.units()];
     }
 
     @Override
     public float[] run(float[] x) {
-      ReferenceKernels.denseRows(simd, layer, kernel, bias, x, in, batch, z, out);
+      dense.apply(simd, x, batch, z, out);
       return out;
     }
   }
@@ -310,9 +307,7 @@ final class ReferenceStepper implements Stepper {
 
     @Override
     public float[] run(float[] x) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = activation.apply(x[i]);
-      }
+      ReferenceKernels.apply(activation, x, out);
       return out;
     }
   }

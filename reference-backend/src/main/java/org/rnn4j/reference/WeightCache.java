@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rnn4j.Tensor;
+import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.RNNCell;
 import org.rnn4j.layers.SingleCell;
 import org.rnn4j.layers.StackedRNNCells;
@@ -16,7 +17,7 @@ import org.rnn4j.layers.StackedRNNCells;
 final class WeightCache {
   private final Map<String, List<CellStep>> exact = new ConcurrentHashMap<>();
   private final Map<String, List<FastCell>> fast = new ConcurrentHashMap<>();
-  private final Map<String, Packed> dense = new ConcurrentHashMap<>();
+  private final Map<String, FastDense> dense = new ConcurrentHashMap<>();
 
   List<CellStep> exactCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
     return exact.computeIfAbsent(key, k -> CellSteps.of(cell, inputSize, weights));
@@ -38,8 +39,8 @@ final class WeightCache {
     });
   }
 
-  /** A Dense kernel {@code (in, units)} packed as one gate block. */
-  Packed denseKernel(String key, Tensor kernel) {
-    return dense.computeIfAbsent(key, k -> Packed.of(kernel.toArray(), kernel.dim(0), 1, kernel.dim(1)));
+  /** A Dense layer's kernel and bias packed for the fast kernels. */
+  FastDense fastDense(String key, Dense layer, List<Tensor> weights) {
+    return dense.computeIfAbsent(key, k -> FastDense.of(layer, weights));
   }
 }
