@@ -45,6 +45,18 @@ final class ConfigNode {
     return node.get(key);
   }
 
+  /** An integer argument, or {@code defaultValue} when absent or null. */
+  int integer(String key, int defaultValue) {
+    JsonNode v = raw(key);
+    if (v == null || v.isNull()) {
+      return defaultValue;
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      throw error("argument '" + key + "' must be an integer, got " + v);
+    }
+    return v.asInt();
+  }
+
   int positiveInt(String key) {
     JsonNode v = raw(key);
     if (v == null || v.isNull()) {

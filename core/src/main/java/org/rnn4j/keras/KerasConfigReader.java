@@ -169,6 +169,7 @@ public final class KerasConfigReader {
     refuseUnsupported(layerNodes, source);
     LayerParser parser = new LayerParser(version);
     List<Layer> layers = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
     int[] declared = null;
     boolean integerInput = false;
     for (int i = 0; i < layerNodes.size(); i++) {
@@ -181,6 +182,7 @@ public final class KerasConfigReader {
       }
       if (p.layer() != null) {
         layers.add(p.layer());
+        positions.add(i);
       }
     }
     if (layers.isEmpty()) {
@@ -195,7 +197,7 @@ public final class KerasConfigReader {
         throw new InvalidModelException(source + ": declared input shape must include the batch axis, got " + java.util.Arrays.toString(declared));
       }
       int[] withoutBatch = java.util.Arrays.copyOfRange(declared, 1, declared.length);
-      if (layers.get(0) instanceof Embedding || integerInput) {
+      if (idsFirst(layers) || integerInput) {
         if (withoutBatch.length != 1) {
           throw new InvalidModelException(source + ": an integer-id input must have shape (batch, time)");
         }
@@ -203,10 +205,26 @@ public final class KerasConfigReader {
       } else {
         input = InputSpec.of(withoutBatch);
       }
-    } else if (layers.get(0) instanceof Embedding) {
+    } else if (idsFirst(layers)) {
       input = InputSpec.ids(-1);
     }
-    return new KerasModelConfig(name, List.copyOf(layers), input, version, source);
+    return new KerasModelConfig(name, List.copyOf(layers), List.copyOf(positions), input, version, source);
+  }
+
+  /**
+   * Whether the input feeds an Embedding through Masking and dropout-like layers only: then it
+   * holds token ids, whatever dtype the input declares (Keras' Embedding casts them to integers).
+   */
+  private static boolean idsFirst(List<Layer> layers) {
+    for (Layer l : layers) {
+      if (l instanceof Embedding) {
+        return true;
+      }
+      if (!(l instanceof org.rnn4j.layers.Masking || l instanceof org.rnn4j.layers.InferenceIdentity)) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private static int[] shapeOrNull(JsonNode node) {

@@ -18,11 +18,13 @@ import org.rnn4j.layers.TimeDistributed;
  *
  * @param name the model's name
  * @param layers the layers, input layers excluded
+ * @param positions each layer's position among the config's layers (for messages)
  * @param input the declared input, or null when the config declares none (a bare layer config)
  * @param version the Keras version that wrote it
  * @param source where it was read from, for messages
  */
-public record KerasModelConfig(String name, List<Layer> layers, InputSpec input, KerasVersion version, String source) {
+public record KerasModelConfig(
+    String name, List<Layer> layers, List<Integer> positions, InputSpec input, KerasVersion version, String source) {
 
   /**
    * The architecture; the config must declare its input.
@@ -34,7 +36,16 @@ public record KerasModelConfig(String name, List<Layer> layers, InputSpec input,
       throw new InvalidModelException(
           source + ": the config declares no input shape (no InputLayer or batch_input_shape); give the weights to infer it");
     }
-    return Sequential.of(name, input, layers);
+    return build(input);
+  }
+
+  /** The architecture on {@code in}, its errors prefixed with the source. */
+  private Sequential build(InputSpec in) {
+    try {
+      return Sequential.of(name, in, layers, positions);
+    } catch (InvalidModelException e) {
+      throw e.getMessage().startsWith(source) ? e : new InvalidModelException(source + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -59,6 +70,6 @@ public record KerasModelConfig(String name, List<Layer> layers, InputSpec input,
     } else {
       inferred = InputSpec.of(features);
     }
-    return Sequential.of(name, inferred, layers);
+    return build(inferred);
   }
 }

@@ -10,6 +10,10 @@ import org.rnn4j.initializers.RandomUniform;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
@@ -69,7 +73,10 @@ final class LayerParser {
   static boolean isSupported(String className) {
     return switch (className) {
       case "InputLayer", "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "Dense",
-          "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector" -> true;
+          "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector",
+          "Conv1D", "Convolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
+          "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
+          "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -103,6 +110,27 @@ final class LayerParser {
             yield Flatten.of(name);
           }
           case "RepeatVector" -> RepeatVector.of(c.positiveInt("n"), name);
+          case "Conv1D", "Convolution1D" -> conv1d(c, name);
+          case "MaxPooling1D", "MaxPool1D" -> pooling(Pooling.Kind.MAX, c, name);
+          case "AveragePooling1D", "AvgPool1D" -> pooling(Pooling.Kind.AVERAGE, c, name);
+          case "GlobalMaxPooling1D", "GlobalMaxPool1D" -> globalPooling(Pooling.Kind.MAX, c, name);
+          case "GlobalAveragePooling1D", "GlobalAvgPool1D" -> globalPooling(Pooling.Kind.AVERAGE, c, name);
+          case "BatchNormalization" -> normalization(Normalization.Kind.BATCH, c, name);
+          case "LayerNormalization" -> normalization(Normalization.Kind.LAYER, c, name);
+          case "Softmax" -> {
+            int axis = c.integer("axis", -1);
+            if (axis != -1) {
+              throw c.error("Softmax over axis " + axis + " is not supported (only the last axis, -1)");
+            }
+            yield ActivationLayer.of(Activation.SOFTMAX, name);
+          }
+          case "ReLU" -> relu(c, name);
+          case "ELU" -> {
+            if (c.number("alpha", 1.0) != 1.0) {
+              throw c.error("ELU with alpha=" + c.number("alpha", 1.0) + " is not supported (only alpha 1.0)");
+            }
+            yield ActivationLayer.of(Activation.ELU, name);
+          }
           default -> {
             if (!InferenceIdentity.CLASSES.contains(cls)) {
               throw new InvalidModelException(where + ": unknown layer class '" + cls + "'");
@@ -353,6 +381,113 @@ final class LayerParser {
     Initializer init =
         Initializers.parse(c, c.has("init") ? "init" : "embeddings_initializer", new RandomUniform(-0.05, 0.05));
     return Embedding.of(inputDim, outputDim, c.bool("mask_zero", false), init, name);
+  }
+
+  private Conv1D conv1d(ConfigNode c, String name) {
+    channelsLast(c);
+    JsonNode lora = c.raw("lora_rank");
+    if (lora != null && !lora.isNull()) {
+      throw c.error("argument lora_rank=" + lora + " is not supported");
+    }
+    c.ignore("kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "lora_alpha");
+    String padding = c.string("padding", "valid");
+    Conv1D.Padding mode = switch (lower(padding)) {
+      case "valid" -> Conv1D.Padding.VALID;
+      case "same" -> Conv1D.Padding.SAME;
+      case "causal" -> Conv1D.Padding.CAUSAL;
+      default -> throw c.error("padding '" + padding + "' is not one of valid, same, causal");
+    };
+    try {
+      return Conv1D.builder(c.positiveInt("filters"), oneInt(c, "kernel_size", -1))
+          .strides(oneInt(c, "strides", 1))
+          .padding(mode)
+          .dilation(oneInt(c, "dilation_rate", 1))
+          .groups(c.has("groups") ? c.positiveInt("groups") : 1)
+          .activation(activation(c, "activation", Activation.LINEAR))
+          .useBias(c.bool("use_bias", true))
+          .kernelInitializer(Initializers.parse(c, "kernel_initializer", Initializer.glorotUniform()))
+          .biasInitializer(Initializers.parse(c, "bias_initializer", Initializer.zeros()))
+          .name(name)
+          .build();
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage());
+    }
+  }
+
+  private Pooling pooling(Pooling.Kind kind, ConfigNode c, String name) {
+    channelsLast(c);
+    int pool = oneInt(c, "pool_size", 2);
+    JsonNode strides = c.raw("strides");
+    int stride = strides == null || strides.isNull() ? pool : oneInt(c, "strides", pool);
+    String padding = lower(c.string("padding", "valid"));
+    if (!padding.equals("valid") && !padding.equals("same")) {
+      throw c.error("padding '" + padding + "' is not one of valid, same");
+    }
+    return Pooling.of(kind, pool, stride, padding.equals("same"), name);
+  }
+
+  private GlobalPooling globalPooling(Pooling.Kind kind, ConfigNode c, String name) {
+    channelsLast(c);
+    return GlobalPooling.of(kind, c.bool("keepdims", false), name);
+  }
+
+  private Normalization normalization(Normalization.Kind kind, ConfigNode c, String name) {
+    JsonNode axisNode = c.raw("axis");
+    int axis = -1;
+    if (axisNode != null && axisNode.isArray() && axisNode.size() == 1) {
+      axis = axisNode.get(0).asInt();
+    } else if (axisNode != null && axisNode.canConvertToInt()) {
+      axis = axisNode.asInt();
+    } else if (axisNode != null && !axisNode.isNull()) {
+      throw c.error("normalizing over axes " + axisNode + " is not supported (only the last axis)");
+    }
+    c.requireDefault("rms_scaling", false);
+    c.requireDefault("renorm", false);
+    for (String unsupported : new String[] {"virtual_batch_size", "adjustment"}) {
+      JsonNode v = c.raw(unsupported);
+      if (v != null && !v.isNull()) {
+        throw c.error("argument " + unsupported + "=" + v + " is not supported");
+      }
+    }
+    c.ignore("momentum", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+        "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint",
+        "gamma_constraint", "renorm_clipping", "renorm_momentum", "fused", "synchronized");
+    return Normalization.of(kind, axis, c.number("epsilon", 1e-3), c.bool("center", true), c.bool("scale", true), name);
+  }
+
+  private ActivationLayer relu(ConfigNode c, String name) {
+    JsonNode max = c.raw("max_value");
+    double slope = c.number("negative_slope", 0.0);
+    double threshold = c.number("threshold", 0.0);
+    boolean noMax = max == null || max.isNull();
+    if (slope == 0 && threshold == 0 && (noMax || max.asDouble() == 6.0)) {
+      return ActivationLayer.of(noMax ? Activation.RELU : Activation.RELU6, name);
+    }
+    throw c.error("ReLU with max_value=" + max + ", negative_slope=" + slope + ", threshold=" + threshold
+        + " is not supported (only the plain ReLU and max_value 6)");
+  }
+
+  private static void channelsLast(ConfigNode c) {
+    String format = c.string("data_format", "channels_last");
+    if (!format.equals("channels_last")) {
+      throw c.error("data_format=" + format + " is not supported (only channels_last)");
+    }
+  }
+
+  /** An int given alone or as a one-element list ({@code kernel_size: [3]}), or the default (-1: required). */
+  private static int oneInt(ConfigNode c, String key, int defaultValue) {
+    JsonNode v = c.raw(key);
+    if (v == null || v.isNull()) {
+      if (defaultValue < 0) {
+        throw c.error("argument '" + key + "' is required");
+      }
+      return defaultValue;
+    }
+    JsonNode n = v.isArray() && v.size() == 1 ? v.get(0) : v;
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() <= 0) {
+      throw c.error("argument '" + key + "' must be a positive integer (or a list of one), got " + v);
+    }
+    return n.asInt();
   }
 
   static String lower(String s) {

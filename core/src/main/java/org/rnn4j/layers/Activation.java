@@ -7,8 +7,10 @@ import java.util.stream.Collectors;
 import org.rnn4j.InvalidModelException;
 
 /**
- * The element-wise activations a Keras recurrent or dense layer can name, each with its exact
- * Keras definition. {@link #apply(float)} is the reference definition every backend is tested
+ * The activations a Keras layer can name, each with its exact Keras definition. Most are
+ * element-wise ({@link #apply(float)}); {@code softmax}, {@code log_softmax} and {@code sparsemax}
+ * act on each vector along the last axis, {@code crelu} doubles and {@code glu} halves that axis
+ * ({@link #outputWidth}). {@link #applyRow} is the reference definition every backend is tested
  * against: it evaluates in double precision and rounds once to float32.
  *
  * <p>Keras changed {@code hard_sigmoid} between versions: Keras 2 (and tf.keras) defines {@code
@@ -39,7 +41,33 @@ public enum Activation {
   HARD_SILU("hard_silu"),
   EXPONENTIAL("exponential"),
   /** {@code x * tanh(softplus(x))}. */
-  MISH("mish");
+  MISH("mish"),
+  /** {@code max(0, x) + min(0, exp(x) - 1)} (alpha 1). */
+  CELU("celu"),
+  /** {@code clip(x, -1, 1)}. */
+  HARD_TANH("hard_tanh"),
+  /** {@code x} where {@code |x| > 0.5}, else 0. */
+  HARD_SHRINK("hard_shrink"),
+  /** {@code x - 0.5} above 0.5, {@code x + 0.5} below -0.5, else 0. */
+  SOFT_SHRINK("soft_shrink"),
+  /** {@code -softplus(-x)}. */
+  LOG_SIGMOID("log_sigmoid"),
+  /** 0 up to -1, {@code (x + 1)² / 4} up to 1, then {@code x}. */
+  SPARSE_PLUS("sparse_plus"),
+  /** {@code (x + sqrt(x² + 4)) / 2}. */
+  SQUAREPLUS("squareplus"),
+  /** {@code x - tanh(x)}. */
+  TANH_SHRINK("tanh_shrink"),
+  /** {@code exp(x - max) / sum(exp(x - max))} along the last axis. */
+  SOFTMAX("softmax"),
+  /** {@code x - max - log(sum(exp(x - max)))} along the last axis. */
+  LOG_SOFTMAX("log_softmax"),
+  /** The Euclidean projection onto the probability simplex along the last axis. */
+  SPARSEMAX("sparsemax"),
+  /** {@code concat(relu(x), relu(-x))} along the last axis: twice as wide. */
+  CRELU("crelu"),
+  /** {@code a * sigmoid(b)} for the two halves {@code a, b} of the last axis: half as wide. */
+  GLU("glu");
 
   static final double SELU_ALPHA = 1.6732632423543772848170429916717;
   static final double SELU_SCALE = 1.0507009873554804934193349852946;
@@ -56,12 +84,110 @@ public enum Activation {
     return kerasName;
   }
 
-  /** The activation's value at {@code x}, rounded once to float32. */
+  /** Whether the activation acts on each element alone ({@link #apply(float)} defines it). */
+  public boolean elementwise() {
+    return switch (this) {
+      case SOFTMAX, LOG_SOFTMAX, SPARSEMAX, CRELU, GLU -> false;
+      default -> true;
+    };
+  }
+
+  /**
+   * The width of the last axis after the activation: {@code width}, twice it for {@code crelu},
+   * half of it for {@code glu}.
+   *
+   * @throws InvalidModelException if {@code glu} meets an odd width
+   */
+  public int outputWidth(int width) {
+    return switch (this) {
+      case CRELU -> width < 0 ? width : 2 * width;
+      case GLU -> {
+        if (width > 0 && width % 2 != 0) {
+          throw new InvalidModelException("activation 'glu' splits the last axis in two halves, but it has odd size " + width);
+        }
+        yield width < 0 ? width : width / 2;
+      }
+      default -> width;
+    };
+  }
+
+  /** The activation's value at {@code x}, rounded once to float32 (element-wise activations only). */
   public float apply(float x) {
     return (float) applyExact(x);
   }
 
-  /** The activation's value at {@code x} in double precision. */
+  /**
+   * Applies the activation to one vector along the last axis: {@code n} values of {@code x} from
+   * {@code off} into {@link #outputWidth outputWidth(n)} values of {@code out} from {@code outOff}
+   * ({@code out} may be {@code x} when the width is kept). Evaluated in double, rounded once.
+   */
+  public void applyRow(float[] x, int off, int n, float[] out, int outOff) {
+    switch (this) {
+      case SOFTMAX, LOG_SOFTMAX -> {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+          max = Math.max(max, x[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += Math.exp(x[off + i] - max);
+        }
+        double logSum = Math.log(sum);
+        for (int i = 0; i < n; i++) {
+          double shifted = x[off + i] - max;
+          out[outOff + i] = (float) (this == SOFTMAX ? Math.exp(shifted) / sum : shifted - logSum);
+        }
+      }
+      case SPARSEMAX -> {
+        double[] sorted = new double[n];
+        for (int i = 0; i < n; i++) {
+          sorted[i] = x[off + i];
+        }
+        java.util.Arrays.sort(sorted);
+        // the largest value is always in the support (1 + z > z), even where rounding says otherwise
+        double cumsum = sorted[n - 1];
+        double supportSum = cumsum;
+        int k = 1;
+        for (int j = 2; j <= n; j++) {
+          double z = sorted[n - j];
+          cumsum += z;
+          if (1 + j * z > cumsum) {
+            k = j;
+            supportSum = cumsum;
+          }
+        }
+        double tau = (supportSum - 1) / k;
+        for (int i = 0; i < n; i++) {
+          out[outOff + i] = (float) Math.max(x[off + i] - tau, 0.0);
+        }
+      }
+      case CRELU -> {
+        float[] row = java.util.Arrays.copyOfRange(x, off, off + n);
+        for (int i = 0; i < n; i++) {
+          out[outOff + i] = RELU.apply(row[i]);
+          out[outOff + n + i] = RELU.apply(-row[i]);
+        }
+      }
+      case GLU -> {
+        int half = n / 2;
+        float[] row = java.util.Arrays.copyOfRange(x, off, off + n);
+        for (int i = 0; i < half; i++) {
+          out[outOff + i] = (float) (row[i] * sigmoid(row[half + i]));
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          out[outOff + i] = apply(x[off + i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The activation's value at {@code x} in double precision (element-wise activations only).
+   *
+   * @throws IllegalStateException for an activation along the last axis
+   */
   public double applyExact(double x) {
     return switch (this) {
       case LINEAR -> x;
@@ -81,6 +207,18 @@ public enum Activation {
       case HARD_SILU -> x * hardSigmoid3(x);
       case EXPONENTIAL -> Math.exp(x);
       case MISH -> x * Math.tanh(softplus(x));
+      case CELU -> Math.max(0.0, x) + Math.min(0.0, Math.expm1(x));
+      case HARD_TANH -> Double.isNaN(x) ? x : Math.min(1.0, Math.max(-1.0, x));
+      // where(condition, ..., 0) in Keras: NaN fails every condition and gives 0
+      case HARD_SHRINK -> Math.abs(x) > 0.5 ? x : 0.0;
+      case SOFT_SHRINK -> x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0.0);
+      case LOG_SIGMOID -> -softplus(-x);
+      case SPARSE_PLUS -> x <= -1 ? 0.0 : (x < 1 ? (x + 1) * (x + 1) / 4 : x);
+      // Keras squares in float32: above ~1.8e19 the square, and so the result, is infinite
+      case SQUAREPLUS -> (x + Math.sqrt((float) (x * x) + 4.0)) / 2;
+      case TANH_SHRINK -> x - Math.tanh(x);
+      case SOFTMAX, LOG_SOFTMAX, SPARSEMAX, CRELU, GLU ->
+          throw new IllegalStateException("activation '" + kerasName + "' acts along the last axis, not element-wise");
     };
   }
 
@@ -130,6 +268,22 @@ public enum Activation {
       case "hard_silu", "hard_swish" -> HARD_SILU;
       case "exponential" -> EXPONENTIAL;
       case "mish" -> MISH;
+      case "celu" -> CELU;
+      case "hard_tanh" -> HARD_TANH;
+      case "hard_shrink" -> HARD_SHRINK;
+      case "soft_shrink" -> SOFT_SHRINK;
+      case "log_sigmoid" -> LOG_SIGMOID;
+      case "sparse_plus" -> SPARSE_PLUS;
+      case "squareplus" -> SQUAREPLUS;
+      case "tanh_shrink" -> TANH_SHRINK;
+      case "softmax" -> SOFTMAX;
+      case "log_softmax" -> LOG_SOFTMAX;
+      case "sparsemax" -> SPARSEMAX;
+      case "crelu" -> CRELU;
+      case "glu" -> GLU;
+      case "threshold" ->
+          throw new InvalidModelException(
+              "activation 'threshold' needs its threshold and default_value arguments, which a name alone does not give");
       default ->
           throw new InvalidModelException(
               "unsupported activation '" + name + "' (supported: " + supportedNames() + ")");

@@ -2,7 +2,7 @@ package org.rnn4j.layers;
 
 import java.util.List;
 
-/** Keras {@code Activation(activation)} layer: an element-wise activation, no weights. */
+/** Keras {@code Activation(activation)} layer: an activation (element-wise or along the last axis), no weights. */
 public final class ActivationLayer implements Layer {
   private final Activation activation;
   private final String name;
@@ -36,7 +36,12 @@ public final class ActivationLayer implements Layer {
 
   @Override
   public int[] outputShape(int[] inputShape) {
-    return inputShape.clone();
+    int[] out = inputShape.clone();
+    if (!activation.elementwise()) {
+      int last = LayerShapes.lastDim(this, inputShape);
+      out[out.length - 1] = activation.outputWidth(last);
+    }
+    return out;
   }
 
   @Override

@@ -64,8 +64,22 @@ public final class Dense implements Layer {
   public int[] outputShape(int[] inputShape) {
     LayerShapes.lastDim(this, inputShape);
     int[] out = inputShape.clone();
-    out[out.length - 1] = units;
+    out[out.length - 1] = activation.outputWidth(units);
     return out;
+  }
+
+  /**
+   * The same layer (name, weights) without its activation: {@code x·kernel + bias}. Backends run a
+   * Dense whose activation changes the width ({@code crelu}, {@code glu}) as this, then the
+   * activation.
+   */
+  public Dense linear() {
+    Builder b = new Builder(units);
+    b.useBias = useBias;
+    b.kernelInitializer = kernelInitializer;
+    b.biasInitializer = biasInitializer;
+    b.name = name;
+    return new Dense(b);
   }
 
   @Override

@@ -21,7 +21,7 @@ public final class GRUCell extends SingleCell {
 
   private GRUCell(Builder b) {
     super(b);
-    this.recurrentActivation = b.recurrentActivation;
+    this.recurrentActivation = keepsWidth(b.recurrentActivation, "recurrent_activation");
     this.resetAfter = b.resetAfter;
   }
 

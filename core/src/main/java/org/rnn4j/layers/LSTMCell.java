@@ -22,7 +22,7 @@ public final class LSTMCell extends SingleCell {
 
   private LSTMCell(Builder b) {
     super(b);
-    this.recurrentActivation = b.recurrentActivation;
+    this.recurrentActivation = keepsWidth(b.recurrentActivation, "recurrent_activation");
     this.unitForgetBias = b.unitForgetBias;
   }
 

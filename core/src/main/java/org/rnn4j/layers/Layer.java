@@ -16,6 +16,10 @@ public sealed interface Layer
         ActivationLayer,
         Flatten,
         RepeatVector,
+        Conv1D,
+        Pooling,
+        GlobalPooling,
+        Normalization,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

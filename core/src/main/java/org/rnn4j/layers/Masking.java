@@ -39,7 +39,9 @@ public final class Masking implements Layer {
 
   @Override
   public int[] outputShape(int[] inputShape) {
-    LayerShapes.requireRank(this, inputShape, 2, "(time, features)");
+    if (inputShape.length != 1) {
+      LayerShapes.requireRank(this, inputShape, 2, "(time, features), or (features,) or token ids (time,)");
+    }
     return inputShape.clone();
   }
 

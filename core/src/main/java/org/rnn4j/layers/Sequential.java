@@ -29,14 +29,20 @@ public final class Sequential {
   private final List<WeightSpec> weightSpecs;
   private final int[] weightOffsets;
   private final List<Integer> recurrentLayers;
+  /** Each layer's position in the file it was read from (for messages), or null. */
+  private final List<Integer> positions;
 
-  private Sequential(String name, InputSpec input, List<Layer> layers) {
+  private Sequential(String name, InputSpec input, List<Layer> layers, List<Integer> positions) {
     if (layers.isEmpty()) {
       throw new InvalidModelException("a model needs at least one layer");
     }
     this.name = name == null ? "sequential" : name;
     this.input = Objects.requireNonNull(input, "input");
     this.layers = List.copyOf(layers);
+    this.positions = positions == null ? null : List.copyOf(positions);
+    if (positions != null && positions.size() != layers.size()) {
+      throw new IllegalArgumentException(positions.size() + " positions for " + layers.size() + " layers");
+    }
     this.names = layerNames(this.layers);
     List<int[]> ins = new ArrayList<>();
     List<int[]> outs = new ArrayList<>();
@@ -53,7 +59,7 @@ public final class Sequential {
           specs.add(w.prefixed(names.get(i)));
         }
       } catch (InvalidModelException e) {
-        throw new InvalidModelException("layer " + i + " ('" + names.get(i) + "'): " + e.getMessage(), e);
+        throw new InvalidModelException(describe(i) + ": " + e.getMessage(), e);
       }
       outs.add(shape);
       weightOffsets[i + 1] = specs.size();
@@ -74,21 +80,31 @@ public final class Sequential {
     boolean last = i == layers.size() - 1;
     if (!last && returnsState(layer)) {
       throw new InvalidModelException(
-          "layer " + i + " ('" + names.get(i) + "') returns states but is not the last layer;"
+          describe(i) + " returns states but is not the last layer;"
               + " only a model's last layer may set return_state");
     }
     if (layer instanceof Bidirectional b && b.mergeMode() == MergeMode.NONE && !last) {
       throw new InvalidModelException(
-          "layer " + i + " ('" + names.get(i) + "') has merge_mode=None (two outputs) but is not the last layer");
+          describe(i) + " has merge_mode=None (two outputs) but is not the last layer");
+    }
+    // integer ids reach an Embedding unchanged through Masking and the inference identities only
+    boolean idsHere = input.integerIds();
+    for (int j = 0; j < i && idsHere; j++) {
+      idsHere = layers.get(j) instanceof Masking || layers.get(j) instanceof InferenceIdentity;
     }
     if (layer instanceof Embedding) {
-      if (i != 0 || !input.integerIds()) {
+      if (!idsHere) {
         throw new InvalidModelException(
-            "layer " + i + " ('" + names.get(i) + "'): an Embedding must be the first layer, on an integer-id input");
+            describe(i) + ": an Embedding takes integer ids: the model's input, through Masking and dropout-like layers only");
       }
-    } else if (i == 0 && input.integerIds()) {
-      throw new InvalidModelException("an integer-id input must feed an Embedding layer first");
+    } else if (idsHere && !(layer instanceof Masking || layer instanceof InferenceIdentity)) {
+      throw new InvalidModelException(describe(i) + ": an integer-id input must reach an Embedding layer first");
     }
+  }
+
+  /** "layer N ('name')": N is the position in the source file when the model was read from one. */
+  private String describe(int i) {
+    return "layer " + (positions == null ? i : positions.get(i)) + " (" + layers.get(i).kerasClassName() + " '" + names.get(i) + "')";
   }
 
   private static boolean returnsState(Layer layer) {
@@ -124,12 +140,20 @@ public final class Sequential {
 
   /** A model of the given layers on the given input. */
   public static Sequential of(InputSpec input, Layer... layers) {
-    return new Sequential(null, input, List.of(layers));
+    return new Sequential(null, input, List.of(layers), null);
   }
 
   /** A named model of the given layers on the given input. */
   public static Sequential of(String name, InputSpec input, List<? extends Layer> layers) {
-    return new Sequential(name, input, new ArrayList<>(layers));
+    return new Sequential(name, input, new ArrayList<>(layers), null);
+  }
+
+  /**
+   * A named model read from a file: {@code positions} gives each layer's position among the
+   * file's layers, which messages name.
+   */
+  public static Sequential of(String name, InputSpec input, List<? extends Layer> layers, List<Integer> positions) {
+    return new Sequential(name, input, new ArrayList<>(layers), positions);
   }
 
   public String name() {

@@ -25,12 +25,21 @@ public abstract sealed class SingleCell implements RNNCell permits LSTMCell, GRU
           getClass().getSimpleName() + ": units must be positive, got " + b.units);
     }
     this.units = b.units;
-    this.activation = Objects.requireNonNull(b.activation, "activation");
+    this.activation = keepsWidth(Objects.requireNonNull(b.activation, "activation"), "activation");
     this.useBias = b.useBias;
     this.kernelInitializer = Objects.requireNonNull(b.kernelInitializer, "kernelInitializer");
     this.recurrentInitializer = Objects.requireNonNull(b.recurrentInitializer, "recurrentInitializer");
     this.biasInitializer = Objects.requireNonNull(b.biasInitializer, "biasInitializer");
     this.name = b.name;
+  }
+
+  /** A cell's activations must keep the width of its gates and states (Keras fails otherwise). */
+  static Activation keepsWidth(Activation a, String argument) {
+    if (a.outputWidth(2) != 2) {
+      throw new InvalidModelException(
+          "a recurrent cell's " + argument + " must keep the width of its states; '" + a.kerasName() + "' does not");
+    }
+    return a;
   }
 
   public int units() {

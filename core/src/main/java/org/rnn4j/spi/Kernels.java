@@ -1,6 +1,10 @@
 package org.rnn4j.spi;
 
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.MergeMode;
@@ -25,10 +29,13 @@ public interface Kernels<V> {
    */
   RecurrentOutput<V> recurrent(RecurrentCall<V> call);
 
-  /** The {@code (batch, time)} mask of a {@code Masking(mask_value)} layer: valid where any feature differs. */
+  /**
+   * The mask of a {@code Masking(mask_value)} layer, shaped as the input without its last axis
+   * ({@code (batch, time)} for a sequence): valid where any element of the last axis differs.
+   */
   V maskFromValues(V input, float maskValue);
 
-  /** The input with masked steps set to zero, as Keras' {@code Masking} layer outputs it. */
+  /** The input with its masked rows (along the last axis) set to zero, as Keras' {@code Masking} layer outputs it. */
   V applyMask(V input, V mask);
 
   /** The {@code (batch, time)} mask of {@code Embedding(mask_zero=True)}: valid where the id is not 0. */
@@ -37,10 +44,13 @@ public interface Kernels<V> {
   /** Embedding lookup: {@code (batch, time)} ids to {@code (batch, time, output_dim)}. */
   V embedding(Embedding layer, LayerWeights weights, V ids);
 
-  /** {@code activation(x·kernel + bias)} on the last axis of {@code x} (rank 2 or 3). */
+  /**
+   * {@code activation(x·kernel + bias)} on the last axis of {@code x} (rank 2 or 3); the
+   * activation keeps the width (it may act along the last axis, as softmax does).
+   */
   V dense(Dense layer, LayerWeights weights, V x);
 
-  /** An element-wise activation. */
+  /** An activation: element-wise, or along the last axis (which {@code crelu} and {@code glu} resize). */
   V activation(Activation activation, V x);
 
   /** A sequence {@code (batch, time, f)} with its time axis reversed. */
@@ -54,4 +64,20 @@ public interface Kernels<V> {
 
   /** {@code (batch, f)} to {@code (batch, n, f)}. */
   V repeat(V x, int n);
+
+  /** Keras {@code Conv1D} on {@code (batch, steps, channels)}, activation included (see {@link Conv1D}). */
+  V conv1d(Conv1D layer, LayerWeights weights, V x);
+
+  /** Keras {@code MaxPooling1D} or {@code AveragePooling1D} on {@code (batch, steps, channels)}. */
+  V pool(Pooling layer, V x);
+
+  /**
+   * Keras {@code GlobalMaxPooling1D} or {@code GlobalAveragePooling1D}: {@code (batch, steps,
+   * channels)} to {@code (batch, channels)} (or {@code (batch, 1, channels)} with keepdims); the
+   * average is over the valid steps of {@code mask} when there is one.
+   */
+  V globalPool(GlobalPooling layer, V x, V mask);
+
+  /** Keras {@code BatchNormalization} (moving statistics) or {@code LayerNormalization} on the last axis. */
+  V normalize(Normalization layer, LayerWeights weights, V x);
 }

@@ -7,6 +7,10 @@ import java.util.TreeMap;
 import org.rnn4j.Weights;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
@@ -70,6 +74,11 @@ public final class ModelExecutor {
       if (layer instanceof Masking m) {
         mask = k.maskFromValues(x, m.maskValue());
         x = k.applyMask(x, mask);
+        if (architecture.inputShape(i).length == 1) {
+          // on (features,) or token ids the mask has no time axis: it zeroes whole rows, and no
+          // layer after it can use it (an Embedding drops it, as in Keras)
+          mask = null;
+        }
       } else if (layer instanceof Embedding e) {
         if (e.maskZero()) {
           mask = k.maskFromIds(x);
@@ -104,9 +113,9 @@ public final class ModelExecutor {
         }
         mask = seq ? mask : null;
       } else if (layer instanceof Dense d) {
-        x = k.dense(d, w, x);
+        x = dense(k, d, w, x);
       } else if (layer instanceof TimeDistributed t) {
-        x = k.dense(t.layer(), w, x);
+        x = dense(k, t.layer(), w, x);
       } else if (layer instanceof ActivationLayer a) {
         x = k.activation(a.activation(), x);
       } else if (layer instanceof Flatten) {
@@ -115,10 +124,29 @@ public final class ModelExecutor {
       } else if (layer instanceof RepeatVector rv) {
         x = k.repeat(x, rv.n());
         mask = null;
+      } else if (layer instanceof Conv1D c) {
+        x = k.conv1d(c, w, x);
+        mask = null; // convolutions do not support masking: the mask ends here, as in Keras
+      } else if (layer instanceof Pooling p) {
+        x = k.pool(p, x);
+        mask = null;
+      } else if (layer instanceof GlobalPooling gp) {
+        x = k.globalPool(gp, x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null);
+        mask = null;
+      } else if (layer instanceof Normalization n) {
+        x = k.normalize(n, w, x); // the mask passes on
       } else if (!(layer instanceof InferenceIdentity)) {
         throw new IllegalStateException("no execution rule for layer " + layer.kerasClassName());
       }
     }
     return new Outcome<>(outputs != null ? outputs : List.of(x), finals);
+  }
+
+  /** A Dense layer; one whose activation changes the width runs linear, then the activation. */
+  private static <V> V dense(Kernels<V> k, Dense d, LayerWeights w, V x) {
+    if (d.activation().outputWidth(d.units()) != d.units()) {
+      return k.activation(d.activation(), k.dense(d.linear(), w, x));
+    }
+    return k.dense(d, w, x);
   }
 }

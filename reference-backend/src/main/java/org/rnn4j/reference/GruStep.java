@@ -68,30 +68,43 @@ final class GruStep implements CellStep {
     MatVec.init(a, inputBias, 0, 3 * u);
     MatVec.accumulate(a, x, xOff, in, kernel, 3 * u, 0, 3 * u);
     double[] q = new double[3 * u];
+    // activations act on each gate's row (softmax and its kind need the whole row)
+    float[] z = new float[u];
+    float[] r = new float[u];
+    float[] hh = new float[u];
     if (resetAfter) {
       MatVec.init(q, recurrentBias, 0, 3 * u);
       MatVec.accumulate(q, h, 0, u, recurrent, 3 * u, 0, 3 * u);
+      gates(a, q, z, r);
       for (int j = 0; j < u; j++) {
-        float z = rec.apply((float) (a[j] + q[j]));
-        float r = rec.apply((float) (a[u + j] + q[u + j]));
-        float hh = act.apply((float) (a[2 * u + j] + r * q[2 * u + j]));
-        next[0][j] = z * h[j] + (1f - z) * hh;
+        hh[j] = (float) (a[2 * u + j] + r[j] * q[2 * u + j]);
       }
-      return;
+    } else {
+      MatVec.accumulate(q, h, 0, u, recurrent, 3 * u, 0, 2 * u);
+      gates(a, q, z, r);
+      float[] rh = new float[u];
+      for (int j = 0; j < u; j++) {
+        rh[j] = r[j] * h[j];
+      }
+      double[] qh = new double[u];
+      MatVec.accumulate(qh, rh, 0, u, recurrent, 3 * u, 2 * u, u);
+      for (int j = 0; j < u; j++) {
+        hh[j] = (float) (a[2 * u + j] + qh[j]);
+      }
     }
-    MatVec.accumulate(q, h, 0, u, recurrent, 3 * u, 0, 2 * u);
-    float[] z = new float[u];
-    float[] rh = new float[u];
+    act.applyRow(hh, 0, u, hh, 0);
     for (int j = 0; j < u; j++) {
-      z[j] = rec.apply((float) (a[j] + q[j]));
-      float r = rec.apply((float) (a[u + j] + q[u + j]));
-      rh[j] = r * h[j];
+      next[0][j] = z[j] * h[j] + (1f - z[j]) * hh[j];
     }
-    double[] qh = new double[u];
-    MatVec.accumulate(qh, rh, 0, u, recurrent, 3 * u, 2 * u, u);
+  }
+
+  /** The update and reset gates from the input and recurrent products. */
+  private void gates(double[] a, double[] q, float[] z, float[] r) {
     for (int j = 0; j < u; j++) {
-      float hh = act.apply((float) (a[2 * u + j] + qh[j]));
-      next[0][j] = z[j] * h[j] + (1f - z[j]) * hh;
+      z[j] = (float) (a[j] + q[j]);
+      r[j] = (float) (a[u + j] + q[u + j]);
     }
+    rec.applyRow(z, 0, u, z, 0);
+    rec.applyRow(r, 0, u, r, 0);
   }
 }

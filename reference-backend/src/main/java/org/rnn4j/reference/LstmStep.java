@@ -53,14 +53,24 @@ final class LstmStep implements CellStep {
     MatVec.init(z, bias, 0, 4 * u);
     MatVec.accumulate(z, x, xOff, in, kernel, 4 * u, 0, 4 * u);
     MatVec.accumulate(z, h, 0, u, recurrent, 4 * u, 0, 4 * u);
+    // activations act on each gate's row (softmax and its kind need the whole row)
+    float[] gates = new float[4 * u];
+    for (int j = 0; j < 4 * u; j++) {
+      gates[j] = (float) z[j];
+    }
+    rec.applyRow(gates, 0, u, gates, 0);
+    rec.applyRow(gates, u, u, gates, u);
+    act.applyRow(gates, 2 * u, u, gates, 2 * u);
+    rec.applyRow(gates, 3 * u, u, gates, 3 * u);
+    float[] squashed = new float[u];
     for (int j = 0; j < u; j++) {
-      float i = rec.apply((float) z[j]);
-      float f = rec.apply((float) z[u + j]);
-      float g = act.apply((float) z[2 * u + j]);
-      float o = rec.apply((float) z[3 * u + j]);
-      float cNew = f * c[j] + i * g;
+      float cNew = gates[u + j] * c[j] + gates[j] * gates[2 * u + j];
       next[1][j] = cNew;
-      next[0][j] = o * act.apply(cNew);
+      squashed[j] = cNew;
+    }
+    act.applyRow(squashed, 0, u, squashed, 0);
+    for (int j = 0; j < u; j++) {
+      next[0][j] = gates[3 * u + j] * squashed[j];
     }
   }
 }

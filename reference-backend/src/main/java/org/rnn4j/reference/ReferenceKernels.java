@@ -2,6 +2,10 @@ package org.rnn4j.reference;
 
 import java.util.List;
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.MergeMode;
@@ -51,7 +55,7 @@ final class ReferenceKernels implements Kernels<Buf> {
         }
       }
     }
-    return new Buf(new int[] {input.dim(0), input.dim(1)}, mask);
+    return new Buf(java.util.Arrays.copyOf(input.shape, input.shape.length - 1), mask);
   }
 
   @Override
@@ -113,8 +117,9 @@ final class ReferenceKernels implements Kernels<Buf> {
       MatVec.init(acc, bias, 0, units);
       MatVec.accumulate(acc, x.data, r * in, in, kernel, units, 0, units);
       for (int j = 0; j < units; j++) {
-        out[r * units + j] = act.apply((float) acc[j]);
+        out[r * units + j] = (float) acc[j];
       }
+      act.applyRow(out, r * units, units, out, r * units);
     }
     int[] shape = x.shape.clone();
     shape[shape.length - 1] = units;
@@ -123,15 +128,22 @@ final class ReferenceKernels implements Kernels<Buf> {
 
   @Override
   public Buf activation(Activation activation, Buf x) {
-    float[] out = new float[x.data.length];
-    apply(activation, x.data, out);
-    return new Buf(x.shape.clone(), out);
+    int width = x.dim(-1);
+    int[] shape = x.shape.clone();
+    shape[shape.length - 1] = activation.outputWidth(width);
+    float[] out = new float[x.data.length / width * shape[shape.length - 1]];
+    apply(activation, x.data, width, out);
+    return new Buf(shape, out);
   }
 
-  /** {@code out[i] = activation(x[i])} over {@code out}, by the activation's exact definition. */
-  static void apply(Activation activation, float[] x, float[] out) {
-    for (int i = 0; i < out.length; i++) {
-      out[i] = activation.apply(x[i]);
+  /**
+   * The activation of every row of {@code width} values of {@code x} into {@code out}, by the
+   * activation's exact definition.
+   */
+  static void apply(Activation activation, float[] x, int width, float[] out) {
+    int outWidth = activation.outputWidth(width);
+    for (int r = 0, rows = x.length / width; r < rows; r++) {
+      activation.applyRow(x, r * width, width, out, r * outWidth);
     }
   }
 
@@ -195,5 +207,25 @@ final class ReferenceKernels implements Kernels<Buf> {
       }
     }
     return new Buf(new int[] {batch, n, f}, out);
+  }
+
+  @Override
+  public Buf conv1d(Conv1D layer, LayerWeights weights, Buf x) {
+    return WindowOps.conv1d(layer, weights, x);
+  }
+
+  @Override
+  public Buf pool(Pooling layer, Buf x) {
+    return WindowOps.pool(layer, x);
+  }
+
+  @Override
+  public Buf globalPool(GlobalPooling layer, Buf x, Buf mask) {
+    return WindowOps.globalPool(layer, x, mask);
+  }
+
+  @Override
+  public Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
+    return WindowOps.normalize(layer, weights, x);
   }
 }

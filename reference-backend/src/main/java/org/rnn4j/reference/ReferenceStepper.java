@@ -51,7 +51,11 @@ final class ReferenceStepper implements Stepper {
       return false;
     }
     for (Layer l : arch.layers()) {
-      boolean stepwise = l instanceof RNN || l instanceof Dense || l instanceof TimeDistributed
+      Dense dense = l instanceof Dense d ? d : l instanceof TimeDistributed t ? t.layer() : null;
+      if (dense != null && dense.activation().outputWidth(dense.units()) != dense.units()) {
+        return false; // crelu and glu resize the row: the general path runs them after the product
+      }
+      boolean stepwise = l instanceof RNN || dense != null
           || l instanceof ActivationLayer || l instanceof Flatten || l instanceof InferenceIdentity;
       if (!stepwise) {
         return false;
@@ -298,16 +302,18 @@ final class ReferenceStepper implements Stepper {
   /** An activation into its own array (the input may be a recurrent state). */
   private final class ActivationStage implements Stage {
     final Activation activation;
+    final int width;
     final float[] out;
 
     ActivationStage(Activation activation, int width) {
       this.activation = activation;
-      this.out = new float[batch * width];
+      this.width = width;
+      this.out = new float[batch * activation.outputWidth(width)];
     }
 
     @Override
     public float[] run(float[] x) {
-      ReferenceKernels.apply(activation, x, out);
+      ReferenceKernels.apply(activation, x, width, out);
       return out;
     }
   }

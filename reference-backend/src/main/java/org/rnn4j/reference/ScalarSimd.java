@@ -61,11 +61,7 @@ final class ScalarSimd implements Simd {
           x[i] = tanh(x[i]);
         }
       }
-      default -> {
-        for (int i = off; i < off + len; i++) {
-          x[i] = f.apply(x[i]);
-        }
-      }
+      default -> f.applyRow(x, off, len, x, off); // element by element, or the row as a vector
     }
   }
 

@@ -43,7 +43,8 @@ final class SimpleRnnStep implements CellStep {
     MatVec.accumulate(a, x, xOff, in, kernel, u, 0, u);
     MatVec.accumulate(a, states[0], 0, u, recurrent, u, 0, u);
     for (int j = 0; j < u; j++) {
-      next[0][j] = act.apply((float) a[j]);
+      next[0][j] = (float) a[j];
     }
+    act.applyRow(next[0], 0, u, next[0], 0);
   }
 }

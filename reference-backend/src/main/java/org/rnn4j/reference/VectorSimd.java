@@ -301,9 +301,7 @@ final class VectorSimd implements Simd {
       case RELU -> relu(x, off, vend);
       default -> off; // the other activations are rare in recurrent layers: exact scalar definitions
     };
-    for (; i < off + len; i++) {
-      x[i] = f.apply(x[i]);
-    }
+    f.applyRow(x, i, off + len - i, x, i); // the tail element by element, or the whole row as a vector
   }
 
   private static int hardSigmoid(float[] x, int i, int end) {

@@ -57,6 +57,11 @@ public abstract class BackendContract {
   }
 
   @TestFactory
+  Stream<DynamicNode> realKeras3Files() {
+    return RealKerasFilesSuite.tests(ctx);
+  }
+
+  @TestFactory
   Stream<DynamicNode> kerasUnitTestValues() {
     return KerasUnitSuite.tests(ctx);
   }

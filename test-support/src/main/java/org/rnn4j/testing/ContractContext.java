@@ -21,6 +21,11 @@ public final class ContractContext {
     this.label = label;
   }
 
+  /** The label of the backend configuration under test, for messages. */
+  public String label() {
+    return label;
+  }
+
   public Backend backend() {
     return backend;
   }

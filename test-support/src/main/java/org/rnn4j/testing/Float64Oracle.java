@@ -11,6 +11,10 @@ import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
@@ -46,7 +50,19 @@ public final class Float64Oracle {
       Layer layer = arch.layer(i);
       List<Tensor> w = model.weights().forLayer(arch, i);
       List<Tensor> init = initialStates(arch, call, i);
-      if (layer instanceof Masking m) {
+      if (layer instanceof Masking m && x instanceof double[][] rows) {
+        // no time axis: rows whose every value is the mask value become zeros; no mask follows
+        for (int b = 0; b < rows.length; b++) {
+          boolean valid = false;
+          for (double v : rows[b]) {
+            valid |= v != m.maskValue();
+          }
+          if (!valid) {
+            rows[b] = new double[rows[b].length];
+          }
+        }
+        mask = null;
+      } else if (layer instanceof Masking m) {
         double[][][] s = (double[][][]) x;
         mask = new boolean[s.length][s[0].length];
         for (int b = 0; b < s.length; b++) {
@@ -115,6 +131,17 @@ public final class Float64Oracle {
         }
         x = out;
         mask = null;
+      } else if (layer instanceof Conv1D c) {
+        x = OracleWindows.conv1d(c, w, (double[][][]) x);
+        mask = null;
+      } else if (layer instanceof Pooling p) {
+        x = OracleWindows.pool(p, (double[][][]) x);
+        mask = null;
+      } else if (layer instanceof GlobalPooling gp) {
+        x = OracleWindows.globalPool(gp, (double[][][]) x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null);
+        mask = null;
+      } else if (layer instanceof Normalization n) {
+        x = OracleWindows.normalize(n, w, x);
       } else if (!(layer instanceof InferenceIdentity)) {
         throw new IllegalArgumentException("oracle has no rule for " + layer.kerasClassName());
       }
@@ -216,15 +243,18 @@ public final class Float64Oracle {
     double[] h = states[0];
     if (cell instanceof LSTMCell l) {
       double[] z = add(sum(matvec(x, w.kernel(), 0, 4 * u), matvec(h, w.recurrent(), 0, 4 * u)), w.inputBias(), 0, 4 * u);
+      double[] i = f(l.recurrentActivation(), slice(z, 0, u));
+      double[] fg = f(l.recurrentActivation(), slice(z, u, u));
+      double[] g = f(l.activation(), slice(z, 2 * u, u));
+      double[] o = f(l.recurrentActivation(), slice(z, 3 * u, u));
       double[] c = new double[u];
+      for (int j = 0; j < u; j++) {
+        c[j] = fg[j] * states[1][j] + i[j] * g[j];
+      }
+      double[] squashed = f(l.activation(), c);
       double[] hn = new double[u];
       for (int j = 0; j < u; j++) {
-        double i = f(l.recurrentActivation(), z[j]);
-        double fg = f(l.recurrentActivation(), z[u + j]);
-        double g = f(l.activation(), z[2 * u + j]);
-        double o = f(l.recurrentActivation(), z[3 * u + j]);
-        c[j] = fg * states[1][j] + i * g;
-        hn[j] = o * f(l.activation(), c[j]);
+        hn[j] = o[j] * squashed[j];
       }
       return new double[][] {hn, c};
     }
@@ -233,37 +263,42 @@ public final class Float64Oracle {
       double[] hn = new double[u];
       if (g.resetAfter()) {
         double[] hz = add(matvec(h, w.recurrent(), 0, 3 * u), w.recurrentBias(), 0, 3 * u);
+        double[] z = f(g.recurrentActivation(), sum(slice(xz, 0, u), slice(hz, 0, u)));
+        double[] r = f(g.recurrentActivation(), sum(slice(xz, u, u), slice(hz, u, u)));
+        double[] pre = new double[u];
         for (int j = 0; j < u; j++) {
-          double z = f(g.recurrentActivation(), xz[j] + hz[j]);
-          double r = f(g.recurrentActivation(), xz[u + j] + hz[u + j]);
-          double hh = f(g.activation(), xz[2 * u + j] + r * hz[2 * u + j]);
-          hn[j] = z * h[j] + (1 - z) * hh;
+          pre[j] = xz[2 * u + j] + r[j] * hz[2 * u + j];
+        }
+        double[] hh = f(g.activation(), pre);
+        for (int j = 0; j < u; j++) {
+          hn[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
         }
       } else {
         double[] hzr = matvec(h, w.recurrent(), 0, 2 * u);
-        double[] z = new double[u];
+        double[] z = f(g.recurrentActivation(), sum(slice(xz, 0, u), slice(hzr, 0, u)));
+        double[] r = f(g.recurrentActivation(), sum(slice(xz, u, u), slice(hzr, u, u)));
         double[] rh = new double[u];
         for (int j = 0; j < u; j++) {
-          z[j] = f(g.recurrentActivation(), xz[j] + hzr[j]);
-          rh[j] = f(g.recurrentActivation(), xz[u + j] + hzr[u + j]) * h[j];
+          rh[j] = r[j] * h[j];
         }
-        double[] hh = matvec(rh, w.recurrent(), 2 * u, u);
+        double[] hh = f(g.activation(), sum(slice(xz, 2 * u, u), matvec(rh, w.recurrent(), 2 * u, u)));
         for (int j = 0; j < u; j++) {
-          hn[j] = z[j] * h[j] + (1 - z[j]) * f(g.activation(), xz[2 * u + j] + hh[j]);
+          hn[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
         }
       }
       return new double[][] {hn};
     }
     double[] a = add(sum(matvec(x, w.kernel(), 0, u), matvec(h, w.recurrent(), 0, u)), w.inputBias(), 0, u);
-    double[] hn = new double[u];
-    for (int j = 0; j < u; j++) {
-      hn[j] = f(cell.activation(), a[j]);
-    }
-    return new double[][] {hn};
+    return new double[][] {f(cell.activation(), a)};
   }
 
-  private static double f(Activation a, double v) {
-    return a.applyExact(v);
+  /** The activation of one row, from its definition (not the backends' code). */
+  private static double[] f(Activation a, double[] row) {
+    return OracleActivations.apply(a, row);
+  }
+
+  private static double[] slice(double[] v, int from, int length) {
+    return java.util.Arrays.copyOfRange(v, from, from + length);
   }
 
   /** v · m[:, col0 .. col0+width). */
@@ -309,11 +344,7 @@ public final class Float64Oracle {
     double[][] m = (double[][]) x;
     double[][] out = new double[m.length][];
     for (int b = 0; b < m.length; b++) {
-      double[] a = add(matvec(m[b], kernel, 0, d.units()), bias, 0, d.units());
-      for (int j = 0; j < a.length; j++) {
-        a[j] = f(d.activation(), a[j]);
-      }
-      out[b] = a;
+      out[b] = f(d.activation(), add(matvec(m[b], kernel, 0, d.units()), bias, 0, d.units()));
     }
     return out;
   }
@@ -329,10 +360,7 @@ public final class Float64Oracle {
     double[][] m = (double[][]) x;
     double[][] out = new double[m.length][];
     for (int b = 0; b < m.length; b++) {
-      out[b] = new double[m[b].length];
-      for (int j = 0; j < m[b].length; j++) {
-        out[b][j] = f(a, m[b][j]);
-      }
+      out[b] = f(a, m[b]);
     }
     return out;
   }

@@ -44,7 +44,54 @@ final class TfActivations {
       case HARD_SILU -> g.mul(x, hardSigmoidKeras3(g, x));
       case EXPONENTIAL -> Exponential.exponential(tf, x);
       case MISH -> g.mul(x, tf.math.tanh(tf.math.softplus(x)));
+      case CELU -> g.add(tf.math.maximum(x, g.scalar(0f)), tf.math.expm1(tf.math.minimum(x, g.scalar(0f))));
+      case HARD_TANH -> tf.clipByValue(x, g.scalar(-1f), g.scalar(1f));
+      case HARD_SHRINK -> tf.select(tf.math.greater(tf.math.abs(x), g.scalar(0.5f)), x, tf.zerosLike(x));
+      case SOFT_SHRINK ->
+          tf.select(tf.math.greater(x, g.scalar(0.5f)), tf.math.sub(x, g.scalar(0.5f)),
+              tf.select(tf.math.less(x, g.scalar(-0.5f)), g.add(x, g.scalar(0.5f)), tf.zerosLike(x)));
+      case LOG_SIGMOID -> tf.math.neg(tf.math.softplus(tf.math.neg(x)));
+      case SPARSE_PLUS -> {
+        Operand<TFloat32> plusOne = g.add(x, g.scalar(1f));
+        yield tf.select(tf.math.lessEqual(x, g.scalar(-1f)), tf.zerosLike(x),
+            tf.select(tf.math.greaterEqual(x, g.scalar(1f)), x, g.mul(g.scalar(0.25f), tf.math.square(plusOne))));
+      }
+      case SQUAREPLUS -> tf.math.div(g.add(x, tf.math.sqrt(g.add(tf.math.square(x), g.scalar(4f)))), g.scalar(2f));
+      case TANH_SHRINK -> tf.math.sub(x, tf.math.tanh(x));
+      case SOFTMAX -> tf.nn.softmax(x);
+      case LOG_SOFTMAX -> tf.nn.logSoftmax(x);
+      case SPARSEMAX -> sparsemax(g, x);
+      case CRELU -> tf.concat(java.util.List.of(tf.nn.relu(x), tf.nn.relu(tf.math.neg(x))), tf.constant(-1));
+      case GLU -> {
+        var halves = tf.split(tf.constant(-1), x, 2L);
+        yield g.mul(halves.output().get(0), tf.math.sigmoid(halves.output().get(1)));
+      }
     };
+  }
+
+  /**
+   * Sparsemax along the last axis: with the row sorted in decreasing order and its running sums
+   * {@code s_k}, the support is every {@code k} where {@code 1 + k·z_k > s_k}; {@code tau} is
+   * (the sum over the support − 1) / its size, and the output {@code max(x − tau, 0)}.
+   */
+  private static Operand<TFloat32> sparsemax(GraphOps g, Operand<TFloat32> x) {
+    var tf = g.tf;
+    int n = (int) x.shape().size(x.shape().numDimensions() - 1);
+    Operand<TFloat32> sorted = tf.nn.topK(x, tf.constant(n), new org.tensorflow.op.nn.TopK.Options[0]).values();
+    Operand<TFloat32> cumsum = tf.math.cumsum(sorted, tf.constant(-1));
+    float[] ks = new float[n];
+    for (int k = 0; k < n; k++) {
+      ks[k] = k + 1;
+    }
+    Operand<TFloat32> k = g.constant(ks, n);
+    float[] first = new float[n];
+    first[0] = 1f; // the largest value is always in the support (1 + z > z), even where rounding says otherwise
+    Operand<TFloat32> support = tf.math.maximum(
+        tf.dtypes.cast(tf.math.greater(g.add(g.scalar(1f), g.mul(k, sorted)), cumsum), TFloat32.class), g.constant(first, n));
+    Operand<TFloat32> size = tf.reduceSum(support, g.ints(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> supportSum = tf.reduceSum(g.mul(support, sorted), g.ints(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> tau = tf.math.div(tf.math.sub(supportSum, g.scalar(1f)), size);
+    return tf.nn.relu(tf.math.sub(x, tau));
   }
 
   /** Keras 3: relu6(x + 3) / 6. */

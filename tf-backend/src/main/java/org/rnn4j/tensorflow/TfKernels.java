@@ -5,6 +5,10 @@ import java.util.List;
 import org.rnn4j.InvalidInputException;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.LSTMCell;
@@ -116,7 +120,7 @@ final class TfKernels implements Kernels<Node> {
   public Node maskFromValues(Node input, float maskValue) {
     Operand<TBool> differs = g.tf.math.notEqual(input.op(), g.scalar(maskValue));
     Operand<TBool> any = g.tf.reduceAny(differs, g.ints(-1));
-    return new Node(g.tf.dtypes.cast(any, TFloat32.class), new int[] {input.dim(0), input.dim(1)});
+    return new Node(g.tf.dtypes.cast(any, TFloat32.class), java.util.Arrays.copyOf(input.shape(), input.shape().length - 1));
   }
 
   @Override
@@ -157,7 +161,9 @@ final class TfKernels implements Kernels<Node> {
 
   @Override
   public Node activation(Activation activation, Node x) {
-    return new Node(TfActivations.apply(g, activation, x.op()), x.shape());
+    int[] shape = x.shape().clone();
+    shape[shape.length - 1] = activation.outputWidth(shape[shape.length - 1]);
+    return new Node(TfActivations.apply(g, activation, x.op()), shape);
   }
 
   @Override
@@ -197,5 +203,25 @@ final class TfKernels implements Kernels<Node> {
   public Node repeat(Node x, int n) {
     Operand<TFloat32> tiled = g.tf.tile(g.tf.expandDims(x.op(), g.ints(1)), g.ints(1, n, 1));
     return new Node(tiled, new int[] {x.dim(0), n, x.dim(1)});
+  }
+
+  @Override
+  public Node conv1d(Conv1D layer, LayerWeights weights, Node x) {
+    return TfWindowOps.conv1d(g, layer, weights, x);
+  }
+
+  @Override
+  public Node pool(Pooling layer, Node x) {
+    return TfWindowOps.pool(g, layer, x);
+  }
+
+  @Override
+  public Node globalPool(GlobalPooling layer, Node x, Node mask) {
+    return TfWindowOps.globalPool(g, layer, x, mask);
+  }
+
+  @Override
+  public Node normalize(Normalization layer, LayerWeights weights, Node x) {
+    return TfWindowOps.normalize(g, layer, weights, x);
   }
 }

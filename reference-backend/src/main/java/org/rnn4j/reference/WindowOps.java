@@ -1,0 +1,150 @@
+package org.rnn4j.reference;
+
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
+import org.rnn4j.spi.LayerWeights;
+
+/**
+ * The reference backend's layers over windows of time steps and over channels: convolution,
+ * pooling, global pooling and normalization, read off their Keras definitions (double
+ * accumulation, one rounding to float32 per output).
+ */
+final class WindowOps {
+  private WindowOps() {}
+
+  static Buf conv1d(Conv1D layer, LayerWeights weights, Buf x) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    int filters = layer.filters();
+    int groupIn = channels / layer.groups();
+    int groupOut = filters / layer.groups();
+    int out = layer.outputLength(steps);
+    int left = layer.padLeft(steps);
+    float[] kernel = weights.get(0).toArray(); // (kernel_size, groupIn, filters)
+    float[] bias = layer.useBias() ? weights.get(1).toArray() : null;
+    float[] y = new float[batch * out * filters];
+    double[] acc = new double[filters];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < out; t++) {
+        MatVec.init(acc, bias, 0, filters);
+        for (int j = 0; j < layer.kernelSize(); j++) {
+          int src = t * layer.strides() + j * layer.dilation() - left;
+          if (src < 0 || src >= steps) {
+            continue; // zero padding
+          }
+          int row = (b * steps + src) * channels;
+          for (int g = 0; g < layer.groups(); g++) {
+            // channels [g·groupIn, (g+1)·groupIn) feed filters [g·groupOut, (g+1)·groupOut)
+            for (int c = 0; c < groupIn; c++) {
+              double v = x.data[row + g * groupIn + c];
+              int w = (j * groupIn + c) * filters + g * groupOut;
+              for (int f = 0; f < groupOut; f++) {
+                acc[g * groupOut + f] += v * kernel[w + f];
+              }
+            }
+          }
+        }
+        int o = (b * out + t) * filters;
+        for (int f = 0; f < filters; f++) {
+          y[o + f] = (float) acc[f];
+        }
+        layer.activation().applyRow(y, o, filters, y, o);
+      }
+    }
+    return new Buf(new int[] {batch, out, filters}, y);
+  }
+
+  static Buf pool(Pooling layer, Buf x) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    int out = layer.outputShape(new int[] {steps, channels})[0];
+    int left = layer.padLeft(steps);
+    float[] y = new float[batch * out * channels];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < out; t++) {
+        int from = Math.max(t * layer.strides() - left, 0);
+        int to = Math.min(t * layer.strides() - left + layer.poolSize(), steps);
+        for (int c = 0; c < channels; c++) {
+          double max = Double.NEGATIVE_INFINITY;
+          double sum = 0;
+          boolean nan = false;
+          for (int s = from; s < to; s++) {
+            float v = x.data[(b * steps + s) * channels + c];
+            nan |= Float.isNaN(v);
+            max = Math.max(max, v);
+            sum += v;
+          }
+          y[(b * out + t) * channels + c] =
+              nan ? Float.NaN : (float) (layer.kind() == Pooling.Kind.MAX ? max : sum / (to - from));
+        }
+      }
+    }
+    return new Buf(new int[] {batch, out, channels}, y);
+  }
+
+  static Buf globalPool(GlobalPooling layer, Buf x, Buf mask) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    float[] y = new float[batch * channels];
+    for (int b = 0; b < batch; b++) {
+      for (int c = 0; c < channels; c++) {
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double count = 0;
+        boolean nan = false;
+        for (int s = 0; s < steps; s++) {
+          if (mask != null && mask.data[b * steps + s] == 0f) {
+            continue;
+          }
+          float v = x.data[(b * steps + s) * channels + c];
+          nan |= Float.isNaN(v);
+          max = Math.max(max, v);
+          sum += v;
+          count++;
+        }
+        y[b * channels + c] = nan ? Float.NaN : (float) (layer.kind() == Pooling.Kind.MAX ? max : sum / count);
+      }
+    }
+    int[] shape = layer.keepDims() ? new int[] {batch, 1, channels} : new int[] {batch, channels};
+    return new Buf(shape, y);
+  }
+
+  static Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
+    int width = x.dim(-1);
+    int rows = x.data.length / width;
+    int w = 0;
+    float[] gamma = layer.scale() ? weights.get(w++).toArray() : null;
+    float[] beta = layer.center() ? weights.get(w++).toArray() : null;
+    float[] movingMean = layer.kind() == Normalization.Kind.BATCH ? weights.get(w++).toArray() : null;
+    float[] movingVariance = layer.kind() == Normalization.Kind.BATCH ? weights.get(w).toArray() : null;
+    float[] y = new float[x.data.length];
+    for (int r = 0; r < rows; r++) {
+      int off = r * width;
+      double mean = 0;
+      double variance = 0;
+      if (movingMean == null) {
+        for (int j = 0; j < width; j++) {
+          mean += x.data[off + j];
+        }
+        mean /= width;
+        for (int j = 0; j < width; j++) {
+          double d = x.data[off + j] - mean;
+          variance += d * d;
+        }
+        variance /= width;
+      }
+      for (int j = 0; j < width; j++) {
+        double m = movingMean == null ? mean : movingMean[j];
+        double v = movingVariance == null ? variance : movingVariance[j];
+        double n = (x.data[off + j] - m) / Math.sqrt(v + layer.epsilon());
+        y[off + j] = (float) (n * (gamma == null ? 1 : gamma[j]) + (beta == null ? 0 : beta[j]));
+      }
+    }
+    return new Buf(x.shape.clone(), y);
+  }
+}

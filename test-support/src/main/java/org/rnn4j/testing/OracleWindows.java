@@ -1,0 +1,161 @@
+package org.rnn4j.testing;
+
+import java.util.List;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Pooling;
+
+/**
+ * The oracle's convolution, pooling and normalization in float64, from Keras' definitions: the
+ * input is padded explicitly (TensorFlow's {@code same} split: the extra step after; {@code
+ * causal}: all before) and each window read from the padded copy.
+ */
+final class OracleWindows {
+  private OracleWindows() {}
+
+  static double[][][] conv1d(Conv1D c, List<Tensor> w, double[][][] x) {
+    int steps = x[0].length;
+    int channels = x[0][0].length;
+    int k = c.kernelSize();
+    int d = c.dilation();
+    int s = c.strides();
+    int span = d * (k - 1) + 1;
+    int before;
+    int out;
+    switch (c.padding()) {
+      case VALID -> {
+        before = 0;
+        out = (steps - span) / s + 1;
+      }
+      case CAUSAL -> {
+        before = span - 1;
+        out = (steps - 1) / s + 1;
+      }
+      default -> {
+        out = (steps + s - 1) / s;
+        int total = Math.max((out - 1) * s + span - steps, 0);
+        before = total / 2;
+      }
+    }
+    float[] kernel = w.get(0).toArray();
+    float[] bias = c.useBias() ? w.get(1).toArray() : null;
+    int filters = c.filters();
+    int perGroupIn = channels / c.groups();
+    int perGroupOut = filters / c.groups();
+    double[][][] y = new double[x.length][out][filters];
+    for (int b = 0; b < x.length; b++) {
+      for (int t = 0; t < out; t++) {
+        for (int f = 0; f < filters; f++) {
+          int group = f / perGroupOut;
+          double acc = bias == null ? 0 : bias[f];
+          for (int j = 0; j < k; j++) {
+            int src = t * s + j * d - before;
+            if (src < 0 || src >= steps) {
+              continue;
+            }
+            for (int ci = 0; ci < perGroupIn; ci++) {
+              acc += x[b][src][group * perGroupIn + ci] * kernel[(j * perGroupIn + ci) * filters + f];
+            }
+          }
+          y[b][t][f] = acc;
+        }
+        y[b][t] = OracleActivations.apply(c.activation(), y[b][t]);
+      }
+    }
+    return y;
+  }
+
+  static double[][][] pool(Pooling p, double[][][] x) {
+    int steps = x[0].length;
+    int channels = x[0][0].length;
+    int size = p.poolSize();
+    int s = p.strides();
+    int out = p.same() ? (steps + s - 1) / s : (steps - size) / s + 1;
+    int before = p.same() ? Math.max((out - 1) * s + size - steps, 0) / 2 : 0;
+    double[][][] y = new double[x.length][out][channels];
+    for (int b = 0; b < x.length; b++) {
+      for (int t = 0; t < out; t++) {
+        for (int c = 0; c < channels; c++) {
+          double max = Double.NEGATIVE_INFINITY;
+          double sum = 0;
+          int n = 0;
+          for (int j = 0; j < size; j++) {
+            int src = t * s + j - before;
+            if (src >= 0 && src < steps) {
+              max = Math.max(max, x[b][src][c]);
+              sum += x[b][src][c];
+              n++;
+            }
+          }
+          y[b][t][c] = p.kind() == Pooling.Kind.MAX ? max : sum / n;
+        }
+      }
+    }
+    return y;
+  }
+
+  static Object globalPool(GlobalPooling p, double[][][] x, boolean[][] mask) {
+    int channels = x[0][0].length;
+    double[][] y = new double[x.length][channels];
+    for (int b = 0; b < x.length; b++) {
+      for (int c = 0; c < channels; c++) {
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < x[b].length; t++) {
+          if (mask == null || mask[b][t]) {
+            max = Math.max(max, x[b][t][c]);
+            sum += x[b][t][c];
+            n++;
+          }
+        }
+        y[b][c] = p.kind() == Pooling.Kind.MAX ? max : sum / n;
+      }
+    }
+    if (!p.keepDims()) {
+      return y;
+    }
+    double[][][] kept = new double[x.length][1][];
+    for (int b = 0; b < x.length; b++) {
+      kept[b][0] = y[b];
+    }
+    return kept;
+  }
+
+  static Object normalize(Normalization n, List<Tensor> w, Object x) {
+    if (x instanceof double[][][] s) {
+      double[][][] out = new double[s.length][][];
+      for (int b = 0; b < s.length; b++) {
+        out[b] = (double[][]) normalize(n, w, s[b]);
+      }
+      return out;
+    }
+    double[][] m = (double[][]) x;
+    int i = 0;
+    float[] gamma = n.scale() ? w.get(i++).toArray() : null;
+    float[] beta = n.center() ? w.get(i++).toArray() : null;
+    float[] movingMean = n.kind() == Normalization.Kind.BATCH ? w.get(i++).toArray() : null;
+    float[] movingVariance = n.kind() == Normalization.Kind.BATCH ? w.get(i).toArray() : null;
+    double[][] out = new double[m.length][];
+    for (int r = 0; r < m.length; r++) {
+      double[] row = m[r];
+      double mean = 0;
+      for (double v : row) {
+        mean += v / row.length;
+      }
+      double var = 0;
+      for (double v : row) {
+        var += (v - mean) * (v - mean) / row.length;
+      }
+      out[r] = new double[row.length];
+      for (int j = 0; j < row.length; j++) {
+        double mu = movingMean == null ? mean : movingMean[j];
+        double sigma2 = movingVariance == null ? var : movingVariance[j];
+        out[r][j] = (row[j] - mu) / Math.sqrt(sigma2 + n.epsilon()) * (gamma == null ? 1 : gamma[j]) + (beta == null ? 0 : beta[j]);
+      }
+    }
+    return out;
+  }
+}
