@@ -1,7 +1,7 @@
 package org.rnn4j;
 
 import java.util.List;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 
 /**
  * An open execution backend. It prepares models; a prepared model runs calls. Closing a backend
@@ -26,7 +26,7 @@ public interface Backend extends AutoCloseable {
    * Why this backend cannot run the architecture, one line per unsupported feature; empty when
    * it can.
    */
-  List<String> unsupportedFeatures(Sequential architecture);
+  List<String> unsupportedFeatures(Architecture architecture);
 
   /**
    * Prepares a model for repeated calls: converts weights, builds kernels or graphs.

@@ -12,13 +12,17 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Call {
-  private final Tensor input;
+  private final List<Tensor> inputs;
   private final Mask mask;
   private final List<Tensor> initialState;
   private final LayerStates initialStates;
 
-  private Call(Tensor input, Mask mask, List<Tensor> initialState, LayerStates initialStates) {
-    this.input = Objects.requireNonNull(input, "input");
+  private Call(List<Tensor> inputs, Mask mask, List<Tensor> initialState, LayerStates initialStates) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("a call needs at least one input");
+    }
+    inputs.forEach(t -> Objects.requireNonNull(t, "input"));
+    this.inputs = List.copyOf(inputs);
     this.mask = mask;
     this.initialState = initialState;
     this.initialStates = initialStates;
@@ -26,7 +30,12 @@ public final class Call {
 
   /** A call on {@code input}: {@code (batch, time, features)} for sequence models. */
   public static Call of(Tensor input) {
-    return new Call(input, null, null, LayerStates.empty());
+    return new Call(List.of(Objects.requireNonNull(input, "input")), null, null, LayerStates.empty());
+  }
+
+  /** A call of a model with several inputs, one tensor per input in the model's input order. */
+  public static Call of(List<Tensor> inputs) {
+    return new Call(inputs, null, null, LayerStates.empty());
   }
 
   /**
@@ -34,26 +43,32 @@ public final class Call {
    * a stack: h1, c1, h2, c2), each {@code (batch, size)}.
    */
   public Call withInitialState(Tensor... states) {
-    return new Call(input, mask, List.of(states), initialStates);
+    return new Call(inputs, mask, List.of(states), initialStates);
   }
 
   /** The initial state of the model's only recurrent layer, in Keras' flattened order. */
   public Call withInitialState(List<Tensor> states) {
-    return new Call(input, mask, List.copyOf(states), initialStates);
+    return new Call(inputs, mask, List.copyOf(states), initialStates);
   }
 
   /** Initial states for any recurrent layers, by layer index. */
   public Call withInitialStates(LayerStates states) {
-    return new Call(input, mask, initialState, Objects.requireNonNull(states));
+    return new Call(inputs, mask, initialState, Objects.requireNonNull(states));
   }
 
-  /** A per-step mask {@code (batch, time)} for the model's input. */
+  /** A per-step mask {@code (batch, time)} for the model's (first) input. */
   public Call withMask(Mask mask) {
-    return new Call(input, mask, initialState, initialStates);
+    return new Call(inputs, mask, initialState, initialStates);
   }
 
+  /** The (first) input. */
   public Tensor input() {
-    return input;
+    return inputs.get(0);
+  }
+
+  /** Every input, in the model's input order. */
+  public List<Tensor> inputs() {
+    return inputs;
   }
 
   /** The explicit mask, or null. */

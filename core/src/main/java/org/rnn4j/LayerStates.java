@@ -42,7 +42,7 @@ public final class LayerStates {
    *
    * @throws InvalidInputException if the count does not match the model's recurrent layers
    */
-  public static LayerStates split(org.rnn4j.layers.Sequential architecture, List<Tensor> flat) {
+  public static LayerStates split(org.rnn4j.layers.Architecture architecture, List<Tensor> flat) {
     List<Integer> layers = architecture.recurrentLayers();
     int needed = 0;
     StringBuilder layout = new StringBuilder();

@@ -2,7 +2,7 @@ package org.rnn4j;
 
 import java.util.List;
 import java.util.Objects;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 
 /**
  * A model ready to prepare on a backend: an architecture and its weights, plus where it came from
@@ -15,18 +15,18 @@ import org.rnn4j.layers.Sequential;
  * }</pre>
  */
 public final class Model {
-  private final Sequential architecture;
+  private final Architecture architecture;
   private final Weights weights;
   private final String source;
 
-  private Model(Sequential architecture, Weights weights, String source) {
+  private Model(Architecture architecture, Weights weights, String source) {
     this.architecture = Objects.requireNonNull(architecture);
     this.weights = Objects.requireNonNull(weights);
     this.source = source;
   }
 
   /** A model with the given weights, checked against the architecture. */
-  public static Model of(Sequential architecture, Weights weights) {
+  public static Model of(Architecture architecture, Weights weights) {
     if (!weights.specs().equals(architecture.weightSpecs())) {
       return of(architecture, weights.values());
     }
@@ -34,12 +34,12 @@ public final class Model {
   }
 
   /** A model with the given weights in {@code get_weights()} order, checked against the architecture. */
-  public static Model of(Sequential architecture, List<Tensor> weights) {
+  public static Model of(Architecture architecture, List<Tensor> weights) {
     return new Model(architecture, Weights.of(architecture, weights), null);
   }
 
   /** A model with weights drawn from Keras' initializers with the given seed. */
-  public static Model initialized(Sequential architecture, long seed) {
+  public static Model initialized(Architecture architecture, long seed) {
     return new Model(architecture, Weights.initialize(architecture, seed), "initialized with seed " + seed);
   }
 
@@ -48,7 +48,7 @@ public final class Model {
     return new Model(architecture, weights, source);
   }
 
-  public Sequential architecture() {
+  public Architecture architecture() {
     return architecture;
   }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.StackedRNNCells;
 
@@ -12,8 +14,10 @@ import org.rnn4j.layers.StackedRNNCells;
  * What a model call returns, shaped exactly as Keras returns it.
  *
  * <ul>
+ *   <li>{@link #kerasOutputs()}: exactly the list Keras' {@code model.predict} returns, in its
+ *       order (for a Sequential model ending in a {@code return_state} layer: output, then states).
  *   <li>{@link #outputs()}: the output; two for a Bidirectional layer with {@code merge_mode=None}
- *       (forward, backward).
+ *       (forward, backward); a functional model's outputs.
  *   <li>{@link #states()}: with {@code return_state}, the final states grouped as Keras nests
  *       them: a single LSTM returns {@code h, c} (one group, not nested); {@code
  *       RNN(StackedRNNCells([c1, c2]))} returns {@code [h1, c1], [h2, c2]} (one nested group per
@@ -29,7 +33,10 @@ public final class Result {
   private final boolean statesNested;
   private final LayerStates finalStates;
 
-  private Result(List<Tensor> outputs, List<StateGroup> states, boolean statesNested, LayerStates finalStates) {
+  private final List<String> outputLabels;
+
+  private Result(List<Tensor> outputs, List<String> outputLabels, List<StateGroup> states, boolean statesNested, LayerStates finalStates) {
+    this.outputLabels = List.copyOf(outputLabels);
     this.outputs = List.copyOf(outputs);
     this.states = List.copyOf(states);
     this.statesNested = statesNested;
@@ -40,7 +47,19 @@ public final class Result {
    * Assembles a result from a backend's outputs and every recurrent layer's final states (each in
    * Keras' flattened order). Backends call this; users receive its product.
    */
-  public static Result of(Sequential architecture, List<Tensor> outputs, LayerStates finalStates) {
+  public static Result of(Architecture architecture, List<Tensor> outputs, LayerStates finalStates) {
+    if (architecture instanceof Functional f) {
+      List<String> labels = new ArrayList<>();
+      for (int i = 0; i < f.outputs().size(); i++) {
+        Functional.Ref r = f.outputs().get(i);
+        labels.add("output_" + i + " (" + f.nodeName(r.node()) + "[" + r.tensor() + "])");
+      }
+      return new Result(outputs, labels, List.of(), false, finalStates);
+    }
+    return of((Sequential) architecture, outputs, finalStates);
+  }
+
+  private static Result of(Sequential architecture, List<Tensor> outputs, LayerStates finalStates) {
     int last = architecture.layers().size() - 1;
     Layer layer = architecture.layer(last);
     List<StateGroup> groups = new ArrayList<>();
@@ -60,7 +79,8 @@ public final class Result {
         throw new IllegalStateException("backend returned " + flat.size() + " states, expected " + pos);
       }
     }
-    return new Result(outputs, groups, nested, finalStates);
+    List<String> labels = outputs.size() == 1 ? List.of("output") : List.of("forward output", "backward output");
+    return new Result(outputs, labels, groups, nested, finalStates);
   }
 
   private static int addGroups(List<StateGroup> groups, String layerName, RNN layer, List<Tensor> flat, int pos) {
@@ -91,6 +111,14 @@ public final class Result {
     return outputs;
   }
 
+  /**
+   * A label per output for reports: {@code output}; {@code forward output}, {@code backward
+   * output} (Bidirectional, merge_mode=None); a functional model's {@code output_0 (lstm[1])}, ...
+   */
+  public List<String> outputLabels() {
+    return outputLabels;
+  }
+
   /** The returned states grouped per cell or direction; empty without return_state. */
   public List<StateGroup> states() {
     return states;
@@ -106,6 +134,14 @@ public final class Result {
     List<Tensor> out = new ArrayList<>();
     states.forEach(g -> out.addAll(g.tensors()));
     return List.copyOf(out);
+  }
+
+  /**
+   * What the model returns in Keras, as the list {@code model.predict} gives: the outputs, then
+   * the returned states (for a functional model, its outputs as the model names them).
+   */
+  public List<Tensor> kerasOutputs() {
+    return flat();
   }
 
   /** Outputs then states, in Keras' flattened return order. */

@@ -9,6 +9,7 @@ import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.spi.Stepper;
 import org.rnn4j.spi.Stepping;
@@ -55,10 +56,10 @@ public final class StatefulModel {
 
   private StatefulModel(PreparedModel model) {
     this.model = Objects.requireNonNull(model);
-    Sequential arch = model.model().architecture();
+    Architecture arch = model.model().architecture();
     this.carried = carriedLayers(arch);
-    this.stepInputSize = stepRowSize(arch.input().shape());
-    this.stepOutputSize = stepRowSize(arch.outputShape());
+    this.stepInputSize = stepRowSize(arch.inputs().get(0).shape());
+    this.stepOutputSize = stepRowSize(arch.outputShapes().get(0));
     this.stepRefusal = stepRefusal(arch, stepInputSize, stepOutputSize);
   }
 
@@ -67,7 +68,7 @@ public final class StatefulModel {
     return new StatefulModel(model);
   }
 
-  private static Set<Integer> carriedLayers(Sequential arch) {
+  private static Set<Integer> carriedLayers(Architecture arch) {
     Set<Integer> stateful = new TreeSet<>();
     for (int i : arch.recurrentLayers()) {
       Layer l = arch.layer(i);
@@ -125,19 +126,19 @@ public final class StatefulModel {
    *     differs from the previous call's
    */
   public synchronized void step(float[] input, float[] output) {
-    Sequential arch = model.model().architecture();
+    Architecture arch = model.model().architecture();
     if (stepRefusal != null) {
       throw new InvalidInputException(stepRefusal);
     }
     if (input.length == 0 || input.length % stepInputSize != 0) {
       throw new InvalidInputException("step input has " + input.length + " floats, expected a positive multiple of "
-          + stepInputSize + " (batch × one step of " + Shapes.format(stepShape(arch.input().shape())) + ")");
+          + stepInputSize + " (batch × one step of " + Shapes.format(stepShape(arch.inputs().get(0).shape())) + ")");
     }
     int b = input.length / stepInputSize;
     checkBatch(b);
     if (output.length != b * stepOutputSize) {
       throw new InvalidInputException("step output array has " + output.length + " floats, expected " + b * stepOutputSize
-          + " (batch " + b + " × " + Shapes.format(stepShape(arch.outputShape())) + ")");
+          + " (batch " + b + " × " + Shapes.format(stepShape(arch.outputShapes().get(0))) + ")");
     }
     if (stepperBatch != b) {
       // a stepper holding states has the batch size checked above, so none holds them here
@@ -146,10 +147,10 @@ public final class StatefulModel {
       stepperHoldsStates = false;
     }
     if (stepper == null) {
-      int[] shape = new int[arch.input().rank() + 1];
+      int[] shape = new int[arch.inputs().get(0).rank() + 1];
       shape[0] = b;
-      System.arraycopy(stepShape(arch.input().shape()), 0, shape, 1, shape.length - 1);
-      run(Tensor.of(shape, input)).output().copyTo(output, 0);
+      System.arraycopy(stepShape(arch.inputs().get(0).shape()), 0, shape, 1, shape.length - 1);
+      run(Tensor.of(shape, input)).outputs().get(0).copyTo(output, 0);
       return;
     }
     if (!stepperHoldsStates) {
@@ -189,15 +190,22 @@ public final class StatefulModel {
   }
 
   /** Why {@link #step} cannot run this model, or null when it can. */
-  private static String stepRefusal(Sequential arch, int inputSize, int outputSize) {
-    int last = arch.layers().size() - 1;
-    if (arch.layer(last) instanceof Bidirectional bi && bi.mergeMode() == MergeMode.NONE) {
-      return "step() needs a model with one output; '" + arch.layerName(last)
-          + "' (Bidirectional, merge_mode=None) has two: use run()";
+  private static String stepRefusal(Architecture arch, int inputSize, int outputSize) {
+    if (arch.inputs().size() != 1) {
+      return "step() needs a model with one input; this one has " + arch.inputs().size() + ": use run()";
+    }
+    if (arch instanceof Sequential s) {
+      int last = s.layers().size() - 1;
+      if (s.layer(last) instanceof Bidirectional bi && bi.mergeMode() == MergeMode.NONE) {
+        return "step() needs a model with one output; '" + s.layerName(last)
+            + "' (Bidirectional, merge_mode=None) has two: use run()";
+      }
+    } else if (arch.outputShapes().size() != 1) {
+      return "step() needs a model with one output; this one has " + arch.outputShapes().size() + ": use run()";
     }
     if (inputSize < 0 || outputSize < 0) {
       return "step() needs a model whose input and output have fixed sizes besides time; got input "
-          + Shapes.format(arch.input().shape()) + ", output " + Shapes.format(arch.outputShape());
+          + Shapes.format(arch.inputs().get(0).shape()) + ", output " + Shapes.format(arch.outputShapes().get(0));
     }
     return null;
   }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.WeightSpec;
 
 /**
@@ -26,7 +26,7 @@ public final class Weights {
    *
    * @throws InvalidModelException if a weight is missing, extra or misshaped
    */
-  public static Weights of(Sequential architecture, List<Tensor> values) {
+  public static Weights of(Architecture architecture, List<Tensor> values) {
     List<WeightSpec> specs = architecture.weightSpecs();
     if (values.size() != specs.size()) {
       throw new InvalidModelException(
@@ -62,7 +62,7 @@ public final class Weights {
    * orthogonal recurrent kernels, zero biases with the LSTM forget block at one). The same seed
    * gives the same weights on every backend and JVM.
    */
-  public static Weights initialize(Sequential architecture, long seed) {
+  public static Weights initialize(Architecture architecture, long seed) {
     SplittableRandom root = new SplittableRandom(seed);
     List<Tensor> values = new ArrayList<>();
     for (WeightSpec spec : architecture.weightSpecs()) {
@@ -91,7 +91,7 @@ public final class Weights {
   }
 
   /** The weights of layer {@code index} of {@code architecture}. */
-  public List<Tensor> forLayer(Sequential architecture, int index) {
+  public List<Tensor> forLayer(Architecture architecture, int index) {
     int from = architecture.weightOffset(index);
     return values.subList(from, from + architecture.weightCount(index));
   }

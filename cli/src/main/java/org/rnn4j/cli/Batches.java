@@ -8,7 +8,7 @@ import org.rnn4j.Mask;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Tensor;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 
 /**
  * Runs a large batch in chunks of rows (batch rows are independent, so the results are the same)
@@ -34,7 +34,7 @@ final class Batches {
   }
 
   private static Call slice(Call call, int from, int to) {
-    Call c = Call.of(rows(call.input(), from, to));
+    Call c = Call.of(call.inputs().stream().map(t -> rows(t, from, to)).toList());
     if (call.mask() != null) {
       c = c.withMask(Mask.fromTensor(rows(call.mask().toTensor(), from, to)));
     }
@@ -57,7 +57,7 @@ final class Batches {
     return Tensor.wrap(shape, d);
   }
 
-  private static Result join(Sequential arch, List<Result> parts) {
+  private static Result join(Architecture arch, List<Result> parts) {
     List<Tensor> outputs = new ArrayList<>();
     for (int i = 0; i < parts.get(0).outputs().size(); i++) {
       int k = i;

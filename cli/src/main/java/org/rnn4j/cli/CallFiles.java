@@ -2,6 +2,10 @@ package org.rnn4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.Tensor;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.Call;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.InvalidInputException;
@@ -20,8 +24,23 @@ final class CallFiles {
    * A call from an input {@code .npy}, an optional initial-state {@code .npz} and an optional mask
    * {@code .npy}, checked against the model part by part so that an error names the file at fault.
    */
-  static Call read(Model model, Path input, Path initialState, Path mask) {
-    Call call = checked(model, input, () -> Call.of(Npy.read(input)));
+  static Call read(Model model, List<Path> inputs, Path initialState, Path mask) {
+    int expected = model.architecture().inputs().size();
+    if (inputs.size() != expected) {
+      throw new InvalidInputException((inputs.size() == 1 ? "--input" : "--inputs") + ": the model takes " + expected + " input"
+          + (expected == 1 ? "" : "s") + (model.architecture() instanceof Functional f ? " " + f.inputNames() : "") + ", got "
+          + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + (expected > 1 ? " (give them with --inputs A.npy,B.npy,...)" : ""));
+    }
+    List<Tensor> arrays = new ArrayList<>();
+    for (Path input : inputs) {
+      try {
+        arrays.add(Npy.read(input));
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(e.getMessage().startsWith(input.toString()) ? e.getMessage() : input + ": " + e.getMessage(), e);
+      }
+    }
+    Path named = inputs.get(0);
+    Call call = checked(model, named, () -> Call.of(arrays));
     if (initialState != null) {
       Call base = call;
       call = checked(model, initialState,

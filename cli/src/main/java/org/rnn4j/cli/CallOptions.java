@@ -1,15 +1,22 @@
 package org.rnn4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.rnn4j.Call;
+import org.rnn4j.InvalidInputException;
 import org.rnn4j.Model;
 import picocli.CommandLine.Option;
 
-/** {@code --input}, {@code --initial-state}, {@code --mask}: the arrays of one call. */
+/** {@code --input} or {@code --inputs}, {@code --initial-state}, {@code --mask}: the arrays of a call. */
 final class CallOptions {
-  @Option(names = "--input", required = true, paramLabel = "FILE",
+  @Option(names = "--input", paramLabel = "FILE",
       description = "Input array (.npy), (batch, time, features). run: repeat it to make several calls in sequence.")
-  java.util.List<Path> inputs;
+  List<Path> inputs;
+
+  @Option(names = "--inputs", split = ",", paramLabel = "FILE",
+      description = "One .npy per model input, in the model's input order, for one call (models with several inputs).")
+  List<Path> modelInputs;
 
   @Option(names = "--initial-state", paramLabel = "FILE", description = "Initial states (.npz), Keras' flattened order.")
   Path initialState;
@@ -17,15 +24,32 @@ final class CallOptions {
   @Option(names = "--mask", paramLabel = "FILE", description = "Per-step mask (.npy), (batch, time), non-zero = valid step.")
   Path mask;
 
-  /** The single call of commands that take one input. */
-  Call read(Model model) {
-    return CallFiles.read(model, input(), initialState, mask);
+  /** The files of each call: one per {@code --input}, or all of {@code --inputs} for one call. */
+  List<List<Path>> calls() {
+    if ((inputs == null) == (modelInputs == null)) {
+      throw new InvalidInputException(inputs == null
+          ? "give the input with --input FILE (or --inputs A.npy,B.npy for a model with several inputs)"
+          : "give either --input or --inputs, not both");
+    }
+    if (modelInputs != null) {
+      return List.of(List.copyOf(modelInputs));
+    }
+    List<List<Path>> calls = new ArrayList<>();
+    inputs.forEach(p -> calls.add(List.of(p)));
+    return calls;
   }
 
-  Path input() {
-    if (inputs.size() != 1) {
-      throw new org.rnn4j.InvalidInputException("--input: this command takes one input, got " + inputs.size());
+  /** The single call of commands that take one call. */
+  Call read(Model model) {
+    return CallFiles.read(model, files(), initialState, mask);
+  }
+
+  /** The input files of the single call. */
+  List<Path> files() {
+    List<List<Path>> calls = calls();
+    if (calls.size() != 1) {
+      throw new InvalidInputException("--input: this command takes one input, got " + calls.size());
     }
-    return inputs.get(0);
+    return calls.get(0);
   }
 }

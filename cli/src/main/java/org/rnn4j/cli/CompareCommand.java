@@ -115,12 +115,19 @@ final class CompareCommand implements Callable<Integer> {
     if (model.weights != null) {
       files.set("weights", file(model.weights));
     }
-    ObjectNode in = file(callOptions.input());
-    ArrayNode shape = in.putArray("shape");
-    for (int d : c.input().shape()) {
-      shape.add(d);
+    List<java.nio.file.Path> inputFiles = callOptions.files();
+    ArrayNode ins = files.putArray("inputs");
+    for (int k = 0; k < inputFiles.size(); k++) {
+      ObjectNode in = file(inputFiles.get(k));
+      ArrayNode shape = in.putArray("shape");
+      for (int d : c.inputs().get(k).shape()) {
+        shape.add(d);
+      }
+      ins.add(in);
+      if (k == 0) {
+        files.set("input", in.deepCopy());
+      }
     }
-    files.set("input", in);
     if (callOptions.initialState != null) {
       files.set("initial_state", file(callOptions.initialState));
     }

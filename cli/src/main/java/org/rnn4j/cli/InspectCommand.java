@@ -9,8 +9,9 @@ import org.rnn4j.Model;
 import org.rnn4j.Shapes;
 import org.rnn4j.keras.KerasFileInfo;
 import org.rnn4j.keras.KerasModels;
-import org.rnn4j.layers.Sequential;
-import org.rnn4j.layers.WeightSpec;
+import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.InputSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,11 +61,11 @@ final class InspectCommand implements Callable<Integer> {
       info.layers().forEach(l -> t.add(l.name() + " (" + l.className() + ")", l.supported() ? "supported" : "UNSUPPORTED"));
       out.print(t.render(""));
       out.flush();
-      throw new InvalidModelException(file + ": unsupported layers: "
+      throw new InvalidModelException(file + ": unsupported layer" + (unsupported.size() > 1 ? "s: " : ": ")
           + String.join(", ", unsupported.stream().map(l -> l.className() + " '" + l.name() + "'").toList()));
     }
     boolean needsWeights = info.format().startsWith("Keras JSON") && weights == null;
-    Sequential arch;
+    Architecture arch;
     Model model = null;
     if (needsWeights) {
       arch = org.rnn4j.keras.KerasConfigReader.parse(info.configJson(), file.toString(), info.version()).architecture();
@@ -74,16 +75,16 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.println("Model: \"" + arch.name() + "\"");
     TextTable t = new TextTable("Layer (type)", "Output Shape", "Param #").right(2);
-    t.add("input (InputLayer)", Shapes.format(withBatch(arch.input().shape())) + (arch.input().integerIds() ? " ids" : ""), "0");
-    for (int i = 0; i < arch.layers().size(); i++) {
-      long params = 0;
-      for (WeightSpec w : arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1))) {
-        params += w.size();
+    if (arch instanceof Functional f) {
+      graph(f, out);
+    } else {
+      t.add("input (InputLayer)", Shapes.format(withBatch(arch.input().shape())) + (arch.input().integerIds() ? " ids" : ""), "0");
+      for (int i = 0; i < arch.layers().size(); i++) {
+        t.add(arch.layerName(i) + " (" + arch.layer(i).kerasClassName() + ")", Shapes.format(withBatch(arch.outputShape(i))),
+            String.format(java.util.Locale.ROOT, "%,d", arch.parameterCount(i)));
       }
-      t.add(arch.layerName(i) + " (" + arch.layer(i).kerasClassName() + ")", Shapes.format(withBatch(arch.outputShape(i))),
-          String.format(java.util.Locale.ROOT, "%,d", params));
+      out.print(t.render(""));
     }
-    out.print(t.render(""));
     out.println(String.format(java.util.Locale.ROOT, "Total params: %,d", arch.parameterCount()));
     if (model == null) {
       out.println("(weights not loaded: pass --weights to check them against the model)");
@@ -95,6 +96,36 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.println("Supported by rnn4j: every layer and argument");
     return ExitCodes.OK;
+  }
+
+  /** A functional model as Keras' summary shows it: each call with its output shapes and the tensors it takes. */
+  private static void graph(Functional f, PrintWriter out) {
+    TextTable t = new TextTable("Layer (type)", "Output Shape", "Param #", "Connected to").right(2);
+    for (int k = 0; k < f.inputs().size(); k++) {
+      InputSpec in = f.inputs().get(k);
+      t.add(f.inputNames().get(k) + " (InputLayer)", Shapes.format(withBatch(in.shape())) + (in.integerIds() ? " ids" : ""), "0", "-");
+    }
+    for (int n = 0; n < f.nodes().size(); n++) {
+      Functional.Node node = f.nodes().get(n);
+      List<String> shapes = f.nodeShapes(f.inputs().size() + n).stream().map(s -> Shapes.format(withBatch(s))).toList();
+      List<String> from = new java.util.ArrayList<>();
+      node.inputs().forEach(r -> from.add(ref(f, r)));
+      if (node.mask() != null) {
+        from.add("mask=" + ref(f, node.mask()));
+      }
+      if (!node.initialState().isEmpty()) {
+        from.add("initial_state=" + node.initialState().stream().map(r -> ref(f, r)).toList());
+      }
+      boolean first = f.firstCall(node.layer()) == n;
+      t.add(f.layerName(node.layer()) + " (" + f.layer(node.layer()).kerasClassName() + ")", String.join(", ", shapes),
+          first ? String.format(java.util.Locale.ROOT, "%,d", f.parameterCount(node.layer())) : "(shared)", String.join(", ", from));
+    }
+    out.print(t.render(""));
+    out.println("Outputs: " + f.outputs().stream().map(r -> ref(f, r)).toList());
+  }
+
+  private static String ref(Functional f, Functional.Ref r) {
+    return f.nodeName(r.node()) + "[" + r.tensor() + "]";
   }
 
   private static int[] withBatch(int[] shape) {

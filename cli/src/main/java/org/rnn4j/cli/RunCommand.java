@@ -26,14 +26,16 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Run a Keras model on one backend and write what Keras would return to an .npz file:",
-      "'output' and, when the layer returns state, 'state_0', 'state_1', ... in Keras' flattened",
-      "order (h1, c1, h2, c2, ...)."
+      "'output_0', 'output_1', ... exactly as the list model.predict returns (for a Sequential model",
+      "ending in a return_state layer: output, then the states), and as before 'output' and, when the",
+      "layer returns state, 'state_0', 'state_1', ... in Keras' flattened order (h1, c1, h2, c2, ...)."
     },
     footer = {
       "",
       "Examples:",
       "  rnn4j run --model lstm.json --weights weights.npz --input x.npy --output out.npz",
       "  rnn4j run --model stateful.json --weights w.npz --input part1.npy --input part2.npy --output out.npz",
+      "  rnn4j run --model seq2seq.keras --inputs source.npy,target.npy --output out.npz",
       "",
       "Initial states (--initial-state) use the same flattened order, as np.savez(*states) writes",
       "them (keys arr_0, arr_1, ...). A mask (--mask) is a (batch, time) array, non-zero = valid step.",
@@ -63,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     CallFiles.requireWritable(output, "--output");
     Model m = model.load();
-    List<Path> inputs = callOptions.inputs;
+    List<List<Path>> inputs = callOptions.calls();
     List<Call> calls = new java.util.ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       // Initial states and masks apply to the first call; a stateful model carries states after it.
@@ -93,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
           arrays.put(prefix + r.flatNames().get(k), t);
           summary.append(summary.length() == 0 ? "" : ", ").append(prefix).append(r.flatNames().get(k)).append(' ')
               .append(Shapes.format(t.shape()));
+        }
+        // the list model.predict returns, in its order, under keys that say so
+        List<Tensor> keras = r.kerasOutputs();
+        for (int k = 0; k < keras.size(); k++) {
+          String key = prefix + "output_" + k;
+          if (!arrays.containsKey(key)) {
+            arrays.put(key, keras.get(k));
+            summary.append(", ").append(key).append(' ').append(Shapes.format(keras.get(k).shape()));
+          }
         }
       }
     }

@@ -99,8 +99,8 @@ class CompareCommandTest {
     Npz.writeList(other, List.of(Tensor.zeros(5, 16), Tensor.zeros(4, 16), Tensor.zeros(16)));
     expect(args("--weights", other.toString()), "weight 0 'lstm/kernel' has shape (5, 16), expected (5, 32)");
     Path conv = dir.resolve("conv.json");
-    Files.writeString(conv, "{\"class_name\": \"Conv1D\", \"config\": {\"name\": \"conv1d\"}}");
-    expect(args("--model", conv.toString()), "unsupported layer: Conv1D 'conv1d'");
+    Files.writeString(conv, "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"conv2d\"}}");
+    expect(args("--model", conv.toString()), "unsupported layer: Conv2D 'conv2d'");
     expect(args("--backends", "reference,tpu"), "unknown backend 'tpu'");
     Path init = dir.resolve("init.npz");
     Npz.writeList(init, List.of(Tensor.zeros(300, 8), Tensor.zeros(300, 7)));

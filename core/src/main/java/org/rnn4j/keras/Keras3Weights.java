@@ -12,7 +12,7 @@ import org.rnn4j.Tensor;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.SingleCell;
 import org.rnn4j.layers.StackedRNNCells;
 import org.rnn4j.layers.TimeDistributed;
@@ -32,11 +32,14 @@ import org.rnn4j.layers.WeightSpec;
 final class Keras3Weights {
   private Keras3Weights() {}
 
-  static List<Tensor> read(Group root, Sequential arch, String source, Limits.Budget budget) {
+  static List<Tensor> read(Group root, Architecture arch, String source, Limits.Budget budget) {
     List<Tensor> out = new ArrayList<>();
     Map<String, Integer> counters = new HashMap<>();
     for (int i = 0; i < arch.layers().size(); i++) {
       Layer layer = arch.layer(i);
+      if (layer instanceof org.rnn4j.layers.Operation) {
+        continue; // keras.ops nodes are not layers in Keras 3: no path, no counter
+      }
       String path = "layers/" + numbered(snake(layer.kerasClassName()), counters);
       List<WeightSpec> specs = arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1));
       List<String> varPaths = new ArrayList<>();

@@ -32,7 +32,7 @@ import org.rnn4j.layers.Layer;
  *   <li>a single layer: {@code {"class_name": "LSTM", "config": {...}}};
  *   <li>{@code Sequential}, with {@code "config": {"layers": [...]}} or, as older Keras wrote it,
  *       {@code "config": [...]};
- *   <li>a functional {@code Model}/{@code Functional} whose layers form a single chain.
+ *   <li>a functional {@code Model}/{@code Functional}: a graph ({@link FunctionalReader}).
  * </ul>
  *
  * Layers rnn4j does not support are refused together, in one message that lists them.
@@ -157,8 +157,7 @@ public final class KerasConfigReader {
         if (config == null || !config.isObject()) {
           throw new InvalidModelException(source + ": functional model has no config object");
         }
-        layerNodes = FunctionalChain.linearize(config, source);
-        name = config.path("name").isTextual() ? config.get("name").textValue() : "model";
+        return new FunctionalReader(source, version).read(config, config.path("name").isTextual() ? config.get("name").textValue() : "model");
       }
       default -> {
         layerNodes = List.of(root);
@@ -208,7 +207,7 @@ public final class KerasConfigReader {
     } else if (idsFirst(layers)) {
       input = InputSpec.ids(-1);
     }
-    return new KerasModelConfig(name, List.copyOf(layers), List.copyOf(positions), input, version, source);
+    return KerasModelConfig.chain(name, List.copyOf(layers), List.copyOf(positions), input, version, source);
   }
 
   /**
@@ -251,7 +250,7 @@ public final class KerasConfigReader {
       String cls = LayerParser.className(layerNodes.get(i), source + ": layer " + i);
       if (!LayerParser.isSupported(cls)) {
         JsonNode n = layerNodes.get(i).path("config").path("name");
-        unsupported.add(cls + (n.isTextual() ? " '" + n.textValue() + "'" : "") + " (layer " + i + ")");
+        unsupported.add(cls + (n.isTextual() ? " '" + n.textValue() + "'" : "") + " (layer " + i + ")" + LayerParser.whyUnsupported(cls));
       }
     }
     if (!unsupported.isEmpty()) {
@@ -295,115 +294,5 @@ public final class KerasConfigReader {
       }
     }
     return false;
-  }
-
-  /** Orders a functional model's layers along its single chain from input to output. */
-  static final class FunctionalChain {
-    private FunctionalChain() {}
-
-    static List<JsonNode> linearize(JsonNode config, String source) {
-      JsonNode layers = config.get("layers");
-      if (layers == null || !layers.isArray() || layers.isEmpty()) {
-        throw new InvalidModelException(source + ": functional model has no 'layers' list");
-      }
-      Map<String, JsonNode> byName = new HashMap<>();
-      Map<String, String> successor = new HashMap<>();
-      List<String> inputs = new ArrayList<>();
-      for (JsonNode layer : layers) {
-        String name = layerName(layer, source);
-        if (byName.put(name, layer) != null) {
-          throw new InvalidModelException(source + ": two layers are named '" + name + "'");
-        }
-        List<String> inbound = inbound(layer.get("inbound_nodes"), name, source);
-        if (inbound.isEmpty()) {
-          inputs.add(name);
-        } else {
-          String prev = inbound.get(0);
-          if (successor.put(prev, name) != null) {
-            throw nonLinear(source, "layer '" + prev + "' feeds several layers");
-          }
-        }
-      }
-      if (inputs.size() != 1) {
-        throw nonLinear(source, "it has " + inputs.size() + " inputs " + inputs);
-      }
-      List<JsonNode> chain = new ArrayList<>();
-      String current = inputs.get(0);
-      while (current != null) {
-        JsonNode node = byName.get(current);
-        if (node == null) {
-          throw new InvalidModelException(source + ": a layer refers to unknown layer '" + current + "'");
-        }
-        chain.add(node);
-        current = successor.get(current);
-        if (chain.size() > byName.size()) {
-          throw nonLinear(source, "its layers form a cycle");
-        }
-      }
-      if (chain.size() != byName.size()) {
-        throw nonLinear(source, "not every layer lies on the path from input to output");
-      }
-      return chain;
-    }
-
-    private static String layerName(JsonNode layer, String source) {
-      JsonNode n = layer.get("name");
-      if (n == null || !n.isTextual()) {
-        n = layer.path("config").get("name");
-      }
-      if (n == null || !n.isTextual()) {
-        throw new InvalidModelException(source + ": a functional model layer has no name");
-      }
-      return n.textValue();
-    }
-
-    /** The names of the layers feeding this one (Keras 2 and Keras 3 node forms). */
-    private static List<String> inbound(JsonNode nodes, String name, String source) {
-      List<String> out = new ArrayList<>();
-      if (nodes == null || nodes.isNull() || nodes.isEmpty()) {
-        return out;
-      }
-      if (nodes.size() != 1) {
-        throw nonLinear(source, "layer '" + name + "' is called " + nodes.size() + " times");
-      }
-      JsonNode node = nodes.get(0);
-      if (node.isArray()) {
-        for (JsonNode entry : node) {
-          out.add(entry.get(0).asText());
-          JsonNode kwargs = entry.size() > 3 ? entry.get(3) : null;
-          checkKwargs(kwargs, name, source);
-        }
-      } else if (node.isObject()) {
-        for (JsonNode arg : node.path("args")) {
-          JsonNode history = arg.path("config").path("keras_history");
-          if (!history.isArray() || history.isEmpty()) {
-            throw nonLinear(source, "layer '" + name + "' takes an argument that is not a layer output");
-          }
-          out.add(history.get(0).asText());
-        }
-        checkKwargs(node.get("kwargs"), name, source);
-      }
-      if (out.size() != 1) {
-        throw nonLinear(source, "layer '" + name + "' takes " + out.size() + " inputs");
-      }
-      return out;
-    }
-
-    private static void checkKwargs(JsonNode kwargs, String name, String source) {
-      if (kwargs == null || !kwargs.isObject()) {
-        return;
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getKey().equals("training") && !e.getValue().isNull()) {
-          throw new InvalidModelException(
-              source + ": layer '" + name + "' is called with argument '" + e.getKey() + "', which is not supported");
-        }
-      }
-    }
-
-    private static InvalidModelException nonLinear(String source, String why) {
-      return new InvalidModelException(source + ": only linear functional models are supported, but " + why);
-    }
   }
 }

@@ -73,7 +73,7 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
     for (JsonNode l : layers) {
       String cls = l.path("class_name").asText("?");
       String name = l.path("config").path("name").asText(l.path("name").asText("?"));
-      out.add(new LayerEntry(name, cls, LayerParser.isSupported(cls)));
+      out.add(new LayerEntry(name, cls, OperationParser.isOperation(l) ? OperationParser.isSupported(l) : LayerParser.isSupported(cls)));
     }
     return out;
   }

@@ -9,6 +9,8 @@ import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.InputSpec;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.TimeDistributed;
 
@@ -19,19 +21,33 @@ import org.rnn4j.layers.TimeDistributed;
  * @param name the model's name
  * @param layers the layers, input layers excluded
  * @param positions each layer's position among the config's layers (for messages)
+ * @param graph the functional graph, or null for a chain of layers
  * @param input the declared input, or null when the config declares none (a bare layer config)
  * @param version the Keras version that wrote it
  * @param source where it was read from, for messages
  */
 public record KerasModelConfig(
-    String name, List<Layer> layers, List<Integer> positions, InputSpec input, KerasVersion version, String source) {
+    String name, List<Layer> layers, List<Integer> positions, InputSpec input, Functional graph, KerasVersion version, String source) {
+
+  /** A chain of layers (Sequential, or a config of one layer). */
+  static KerasModelConfig chain(String name, List<Layer> layers, List<Integer> positions, InputSpec input, KerasVersion version, String source) {
+    return new KerasModelConfig(name, layers, positions, input, null, version, source);
+  }
+
+  /** A functional model's graph. */
+  static KerasModelConfig of(Functional graph, List<Integer> positions, KerasVersion version, String source) {
+    return new KerasModelConfig(graph.name(), graph.layers(), positions, graph.input(), graph, version, source);
+  }
 
   /**
    * The architecture; the config must declare its input.
    *
    * @throws InvalidModelException if it declares none
    */
-  public Sequential architecture() {
+  public Architecture architecture() {
+    if (graph != null) {
+      return graph;
+    }
     if (input == null) {
       throw new InvalidModelException(
           source + ": the config declares no input shape (no InputLayer or batch_input_shape); give the weights to infer it");
@@ -52,8 +68,8 @@ public record KerasModelConfig(
    * The architecture, with the input's feature size taken from the first kernel in {@code weights}
    * when the config declares no input (as for a single serialized layer).
    */
-  public Sequential architecture(List<Tensor> weights) {
-    if (input != null) {
+  public Architecture architecture(List<Tensor> weights) {
+    if (input != null || graph != null) {
       return architecture();
     }
     if (weights.isEmpty() || weights.get(0).rank() != 2) {

@@ -11,7 +11,7 @@ import org.rnn4j.Model;
 import org.rnn4j.ResourceLimitException;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.Npz;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 
 /**
  * Loads a model from the files a Keras user has, in one call:
@@ -86,7 +86,7 @@ public final class KerasModels {
     if (weights != null) {
       return withWeights(config, model, weights, budget);
     }
-    Sequential arch = config.architecture();
+    Architecture arch = config.architecture();
     String source = model + "[model.weights.h5]";
     return H5.guard(source, () -> {
       try (HdfFile h5 = H5.open(archive.weights, source)) {
@@ -110,7 +110,7 @@ public final class KerasModels {
       if (weights != null) {
         return withWeights(config, model, weights, budget);
       }
-      Sequential arch = config.architecture();
+      Architecture arch = config.architecture();
       Group group = H5.group(h5, "model_weights", model.toString());
       return checked(arch, LegacyWeights.read(group, arch, model.toString(), budget), model, model.toString());
     }
@@ -119,14 +119,14 @@ public final class KerasModels {
   private static Model withWeights(KerasModelConfig config, Path model, Path weights, Limits.Budget budget) {
     FileKind kind = FileKind.of(weights);
     List<Tensor> values;
-    Sequential arch;
+    Architecture arch;
     switch (kind) {
       case ZIP -> {
         values = Npz.readList(weights, budget);
         arch = config.architecture(values);
       }
       case HDF5 -> {
-        Sequential a = config.architecture();
+        Architecture a = config.architecture();
         arch = a;
         String source = weights.toString();
         values = H5.guard(source, () -> {
@@ -151,7 +151,7 @@ public final class KerasModels {
         weights + ": an HDF5 file without Keras weights (no 'layer_names' attribute, 'layers' or 'model_weights' group)");
   }
 
-  private static Model checked(Sequential arch, List<Tensor> values, Path model, String weightsSource) {
+  private static Model checked(Architecture arch, List<Tensor> values, Path model, String weightsSource) {
     try {
       return Model.of(arch, values).withSource(model.getFileName().toString());
     } catch (InvalidModelException e) {

@@ -22,6 +22,7 @@ import org.rnn4j.layers.InferenceIdentity;
 import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.RNNCell;
@@ -76,8 +77,18 @@ final class LayerParser {
           "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector",
           "Conv1D", "Convolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
-          "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU" -> true;
+          "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU",
+          "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
+    };
+  }
+
+  /** Why a layer class is not supported, when there is more to say than its name (else empty). */
+  static String whyUnsupported(String className) {
+    return switch (className) {
+      case "Lambda" -> ": a Lambda layer holds Python code, which cannot run outside Python";
+      case "TFOpLambda", "SlicingOpLambda" -> ": a tf.keras operation node outside the supported comparisons, arithmetic and casts";
+      default -> "";
     };
   }
 
@@ -125,6 +136,14 @@ final class LayerParser {
             yield ActivationLayer.of(Activation.SOFTMAX, name);
           }
           case "ReLU" -> relu(c, name);
+          case "Concatenate" -> Merge.concatenate(c.integer("axis", -1), name);
+          case "Add" -> Merge.of(Merge.Kind.ADD, name);
+          case "Subtract" -> Merge.of(Merge.Kind.SUBTRACT, name);
+          case "Multiply" -> Merge.of(Merge.Kind.MULTIPLY, name);
+          case "Average" -> Merge.of(Merge.Kind.AVERAGE, name);
+          case "Maximum" -> Merge.of(Merge.Kind.MAXIMUM, name);
+          case "Minimum" -> Merge.of(Merge.Kind.MINIMUM, name);
+          case "Dot" -> dot(c, name);
           case "ELU" -> {
             if (c.number("alpha", 1.0) != 1.0) {
               throw c.error("ELU with alpha=" + c.number("alpha", 1.0) + " is not supported (only alpha 1.0)");
@@ -397,18 +416,18 @@ final class LayerParser {
       case "causal" -> Conv1D.Padding.CAUSAL;
       default -> throw c.error("padding '" + padding + "' is not one of valid, same, causal");
     };
+    Conv1D.Builder b = Conv1D.builder(c.positiveInt("filters"), oneInt(c, "kernel_size", -1))
+        .strides(oneInt(c, "strides", 1))
+        .padding(mode)
+        .dilation(oneInt(c, "dilation_rate", 1))
+        .groups(c.has("groups") ? c.positiveInt("groups") : 1)
+        .activation(activation(c, "activation", Activation.LINEAR))
+        .useBias(c.bool("use_bias", true))
+        .kernelInitializer(Initializers.parse(c, "kernel_initializer", Initializer.glorotUniform()))
+        .biasInitializer(Initializers.parse(c, "bias_initializer", Initializer.zeros()))
+        .name(name);
     try {
-      return Conv1D.builder(c.positiveInt("filters"), oneInt(c, "kernel_size", -1))
-          .strides(oneInt(c, "strides", 1))
-          .padding(mode)
-          .dilation(oneInt(c, "dilation_rate", 1))
-          .groups(c.has("groups") ? c.positiveInt("groups") : 1)
-          .activation(activation(c, "activation", Activation.LINEAR))
-          .useBias(c.bool("use_bias", true))
-          .kernelInitializer(Initializers.parse(c, "kernel_initializer", Initializer.glorotUniform()))
-          .biasInitializer(Initializers.parse(c, "bias_initializer", Initializer.zeros()))
-          .name(name)
-          .build();
+      return b.build();
     } catch (InvalidModelException e) {
       throw c.error(e.getMessage());
     }
@@ -453,6 +472,23 @@ final class LayerParser {
         "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint",
         "gamma_constraint", "renorm_clipping", "renorm_momentum", "fused", "synchronized");
     return Normalization.of(kind, axis, c.number("epsilon", 1e-3), c.bool("center", true), c.bool("scale", true), name);
+  }
+
+  private Merge dot(ConfigNode c, String name) {
+    JsonNode axes = c.raw("axes");
+    int axis;
+    if (axes != null && axes.canConvertToInt() && axes.isIntegralNumber()) {
+      axis = axes.asInt();
+    } else if (axes != null && axes.isArray() && axes.size() == 2 && axes.get(0).asInt() == axes.get(1).asInt()) {
+      axis = axes.get(0).asInt();
+    } else {
+      throw c.error("Dot axes " + axes + " are not supported (one axis, the features of two vectors)");
+    }
+    try {
+      return Merge.dot(axis, c.bool("normalize", false), name);
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage());
+    }
   }
 
   private ActivationLayer relu(ConfigNode c, String name) {

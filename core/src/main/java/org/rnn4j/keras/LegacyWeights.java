@@ -14,7 +14,7 @@ import org.rnn4j.Tensor;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.RNN;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.SingleCell;
 import org.rnn4j.layers.StackedRNNCells;
 
@@ -36,7 +36,7 @@ final class LegacyWeights {
   private LegacyWeights() {}
 
   /** The weights of {@code arch} from a group holding {@code layer_names}, in get_weights() order. */
-  static List<Tensor> read(Group root, Sequential arch, String source, Limits.Budget budget) {
+  static List<Tensor> read(Group root, Architecture arch, String source, Limits.Budget budget) {
     List<String> layerNames = H5.strings(root, "layer_names", source);
     if (layerNames == null) {
       throw new FileFormatException(source + ": missing attribute 'layer_names' of '" + root.getPath() + "' (not a Keras weights file)");

@@ -214,8 +214,13 @@ public enum Activation {
       case SOFT_SHRINK -> x > 0.5 ? x - 0.5 : (x < -0.5 ? x + 0.5 : 0.0);
       case LOG_SIGMOID -> -softplus(-x);
       case SPARSE_PLUS -> x <= -1 ? 0.0 : (x < 1 ? (x + 1) * (x + 1) / 4 : x);
-      // Keras squares in float32: above ~1.8e19 the square, and so the result, is infinite
-      case SQUAREPLUS -> (x + Math.sqrt((float) (x * x) + 4.0)) / 2;
+      // Keras computes it in float32: the square overflows above ~1.8e19, and 4 vanishes beside a
+      // square above ~1e8 (so squareplus(-1e4) is 0)
+      case SQUAREPLUS -> {
+        float f = (float) x;
+        float root = (float) Math.sqrt((float) (f * f + 4f));
+        yield (f + root) / 2f;
+      }
       case TANH_SHRINK -> x - Math.tanh(x);
       case SOFTMAX, LOG_SOFTMAX, SPARSEMAX, CRELU, GLU ->
           throw new IllegalStateException("activation '" + kerasName + "' acts along the last axis, not element-wise");

@@ -20,6 +20,8 @@ public sealed interface Layer
         Pooling,
         GlobalPooling,
         Normalization,
+        Merge,
+        Operation,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

@@ -19,7 +19,7 @@ import org.rnn4j.Shapes;
  * <p>Only the last layer may return states ({@code return_state=True}), as in Keras, where a layer
  * with several outputs cannot feed the next one.
  */
-public final class Sequential {
+public final class Sequential implements Architecture {
   private final String name;
   private final InputSpec input;
   private final List<Layer> layers;
@@ -43,7 +43,7 @@ public final class Sequential {
     if (positions != null && positions.size() != layers.size()) {
       throw new IllegalArgumentException(positions.size() + " positions for " + layers.size() + " layers");
     }
-    this.names = layerNames(this.layers);
+    this.names = layerNames(this.layers, Set.of());
     List<int[]> ins = new ArrayList<>();
     List<int[]> outs = new ArrayList<>();
     List<WeightSpec> specs = new ArrayList<>();
@@ -112,8 +112,9 @@ public final class Sequential {
         || (layer instanceof Bidirectional b && b.returnState());
   }
 
-  private static List<String> layerNames(List<Layer> layers) {
-    Set<String> given = new HashSet<>();
+  /** Each layer's name: its own, or Keras' default (lstm, lstm_1, ...) avoiding the given and {@code reserved} ones. */
+  static List<String> layerNames(List<Layer> layers, Set<String> reserved) {
+    Set<String> given = new HashSet<>(reserved);
     for (Layer l : layers) {
       if (l.name() != null && !given.add(l.name())) {
         throw new InvalidModelException("two layers are named '" + l.name() + "'");
@@ -160,14 +161,42 @@ public final class Sequential {
     return name;
   }
 
+  @Override
   public InputSpec input() {
     return input;
+  }
+
+  @Override
+  public List<InputSpec> inputs() {
+    return List.of(input);
+  }
+
+  /**
+   * What the model returns, in Keras' order: the last layer's output (two for a Bidirectional
+   * layer with merge_mode=None), then its states when it returns them.
+   */
+  @Override
+  public List<int[]> outputShapes() {
+    Layer last = layers.get(layers.size() - 1);
+    List<int[]> out = new ArrayList<>();
+    int[] shape = outputShape();
+    out.add(shape);
+    if (last instanceof Bidirectional b && b.mergeMode() == MergeMode.NONE) {
+      out.add(shape.clone());
+    }
+    if (returnsState()) {
+      for (int size : stateSizes(layers.size() - 1)) {
+        out.add(new int[] {size});
+      }
+    }
+    return List.copyOf(out);
   }
 
   public List<Layer> layers() {
     return layers;
   }
 
+  @Override
   public Layer layer(int index) {
     return layers.get(index);
   }
@@ -188,6 +217,7 @@ public final class Sequential {
   }
 
   /** The model's (first) output shape, without batch. */
+  @Override
   public int[] outputShape() {
     return outputShape(layers.size() - 1);
   }
@@ -202,41 +232,12 @@ public final class Sequential {
     return weightOffsets[index];
   }
 
-  /** The number of weights layer {@code index} owns. */
-  public int weightCount(int index) {
-    return weightOffsets[index + 1] - weightOffsets[index];
-  }
 
-  /** The number of weight values (scalars) of layer {@code index}. */
-  public long parameterCount(int index) {
-    return weightSpecs.subList(weightOffset(index), weightOffset(index + 1)).stream().mapToLong(WeightSpec::size).sum();
-  }
 
-  /** The total number of parameters (weight elements). */
-  public long parameterCount() {
-    return weightSpecs.stream().mapToLong(WeightSpec::size).sum();
-  }
 
   /** Indices of the layers that carry recurrent state ({@link RNN} and {@link Bidirectional}). */
   public List<Integer> recurrentLayers() {
     return recurrentLayers;
-  }
-
-  /**
-   * The state sizes of a recurrent layer in Keras' flattened order (Bidirectional: forward states,
-   * then backward states).
-   */
-  public List<Integer> stateSizes(int index) {
-    Layer l = layers.get(index);
-    if (l instanceof RNN r) {
-      return r.cell().stateSizes();
-    }
-    if (l instanceof Bidirectional b) {
-      List<Integer> s = new ArrayList<>(b.forwardLayer().cell().stateSizes());
-      s.addAll(b.backwardLayer().cell().stateSizes());
-      return List.copyOf(s);
-    }
-    throw new IllegalArgumentException("layer " + index + " ('" + names.get(index) + "') is not recurrent");
   }
 
   /** Whether the last layer returns its states. */
@@ -244,11 +245,6 @@ public final class Sequential {
     return returnsState(layers.get(layers.size() - 1));
   }
 
-  /** Whether any recurrent layer is stateful. */
-  public boolean isStateful() {
-    return layers.stream()
-        .anyMatch(l -> (l instanceof RNN r && r.stateful()) || (l instanceof Bidirectional b && b.stateful()));
-  }
 
   @Override
   public String toString() {

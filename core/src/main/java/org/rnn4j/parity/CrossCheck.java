@@ -59,13 +59,7 @@ public final class CrossCheck {
 
   /** Keras' names of the flat tensors: output(s), then each state's name with its cell. */
   static List<String> labels(Result r) {
-    List<String> labels = new ArrayList<>();
-    if (r.outputs().size() == 1) {
-      labels.add("output");
-    } else {
-      labels.add("forward output");
-      labels.add("backward output");
-    }
+    List<String> labels = new ArrayList<>(r.outputLabels());
     List<StateGroup> groups = r.states();
     for (int k = 0; k < groups.size(); k++) {
       for (String n : groups.get(k).names()) {

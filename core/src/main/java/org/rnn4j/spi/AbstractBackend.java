@@ -8,7 +8,7 @@ import org.rnn4j.Backend;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.UnsupportedFeatureException;
-import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.Architecture;
 
 /**
  * Lifecycle shared by backends: refuses unsupported models at preparation with every reason,
@@ -39,7 +39,7 @@ public abstract class AbstractBackend implements Backend {
   protected abstract AbstractPreparedModel doPrepare(Model model);
 
   @Override
-  public List<String> unsupportedFeatures(Sequential architecture) {
+  public List<String> unsupportedFeatures(Architecture architecture) {
     return List.of();
   }
 

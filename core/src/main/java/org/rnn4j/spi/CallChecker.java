@@ -12,6 +12,11 @@ import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Layer;
+import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.InferenceIdentity;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.Masking;
 import org.rnn4j.layers.Sequential;
 
 /**
@@ -20,9 +25,11 @@ import org.rnn4j.layers.Sequential;
  * call costs a few comparisons and no allocation beyond the {@link CheckedCall}.
  */
 public final class CallChecker {
-  private final Sequential architecture;
-  /** The input shape with the batch axis first; -1 where any size goes. */
-  private final int[] expected;
+  private final Architecture architecture;
+  /** Each input's shape with the batch axis first; -1 where any size goes. */
+  private final List<int[]> expected;
+  /** For each integer-id input, the Embeddings' smallest input_dim (ids must be below it). */
+  private final int[] idLimits;
   private final boolean sequence;
   /**
    * The estimated memory of a call, {@code batch · (fixedFloats + stepFloats · steps)} floats,
@@ -32,10 +39,14 @@ public final class CallChecker {
   private final double stepFloats;
   private final boolean linearInSteps;
 
-  private CallChecker(Sequential architecture) {
+  private CallChecker(Architecture architecture) {
     this.architecture = architecture;
-    this.expected = withBatch(architecture.input().shape());
-    this.sequence = isSequence(architecture);
+    this.expected = architecture.inputs().stream().map(in -> withBatch(in.shape())).toList();
+    this.idLimits = new int[architecture.inputs().size()];
+    for (int k = 0; k < idLimits.length; k++) {
+      idLimits[k] = idLimit(architecture, k);
+    }
+    this.sequence = isSequence(architecture.inputs().get(0));
     this.fixedFloats = floatsPerRow(architecture, 0);
     this.stepFloats = floatsPerRow(architecture, 1) - fixedFloats;
     boolean linear = true;
@@ -46,7 +57,7 @@ public final class CallChecker {
   }
 
   /** A checker for calls on {@code architecture}. */
-  public static CallChecker of(Sequential architecture) {
+  public static CallChecker of(Architecture architecture) {
     return new CallChecker(architecture);
   }
 
@@ -55,7 +66,7 @@ public final class CallChecker {
    *
    * @throws InvalidInputException naming the input, mask or state that does not fit
    */
-  public static CheckedCall check(Sequential architecture, Call call) {
+  public static CheckedCall check(Architecture architecture, Call call) {
     return of(architecture).check(call);
   }
 
@@ -65,15 +76,26 @@ public final class CallChecker {
    * @throws InvalidInputException naming the input, mask or state that does not fit
    */
   public CheckedCall check(Call call) {
-    Tensor input = call.input();
-    if (input.rank() != expected.length || !fits(input)) {
-      return refuse(input);
+    List<Tensor> inputs = call.inputs();
+    if (inputs.size() != expected.size()) {
+      throw new InvalidInputException("the model takes " + expected.size() + " input" + (expected.size() == 1 ? "" : "s")
+          + describeInputs() + ", got " + inputs.size());
     }
+    for (int k = 0; k < inputs.size(); k++) {
+      Tensor in = inputs.get(k);
+      if (in.rank() != expected.get(k).length || !fits(in, expected.get(k))) {
+        refuse(k, in);
+      }
+      if (in.dim(0) != inputs.get(0).dim(0)) {
+        throw new InvalidInputException(inputName(k) + " has batch size " + in.dim(0) + ", but " + inputName(0) + " has " + inputs.get(0).dim(0));
+      }
+      if (architecture.inputs().get(k).integerIds()) {
+        checkIds(inputName(k), in, idLimits[k]);
+      }
+    }
+    Tensor input = inputs.get(0);
     int batch = input.dim(0);
     int steps = sequence ? input.dim(1) : -1;
-    if (architecture.input().integerIds()) {
-      checkIds(architecture, input);
-    }
     Mask mask = call.mask();
     if (mask != null) {
       if (steps < 0) {
@@ -93,11 +115,11 @@ public final class CallChecker {
           + " for its outputs and intermediate sequences, over the memory limit of " + Limits.formatBytes(limits.memoryBytes())
           + " (raise it with -Drnn4j.limits.memory=SIZE or Limits.setCurrent)");
     }
-    return new CheckedCall(input, mask, states, batch, steps);
+    return new CheckedCall(inputs, mask, states, batch, steps);
   }
 
   /** Whether every axis of the input is non-empty and has the size the model needs. */
-  private boolean fits(Tensor input) {
+  private static boolean fits(Tensor input, int[] expected) {
     for (int i = 0; i < expected.length; i++) {
       int d = input.dim(i);
       if (d == 0 || (expected[i] >= 0 && expected[i] != d)) {
@@ -107,28 +129,47 @@ public final class CallChecker {
     return true;
   }
 
-  /** Throws the error that says how {@code input} does not fit. */
-  private CheckedCall refuse(Tensor input) {
+  /** "input" for a one-input model, else "input k ('name')". */
+  private String inputName(int k) {
+    if (expected.size() == 1) {
+      return "input";
+    }
+    return "input " + k + (architecture instanceof Functional f ? " ('" + f.inputNames().get(k) + "')" : "");
+  }
+
+  private String describeInputs() {
+    StringBuilder sb = new StringBuilder(" (");
+    for (int k = 0; k < expected.size(); k++) {
+      sb.append(k == 0 ? "" : ", ").append(describeExpected(architecture.inputs().get(k)));
+    }
+    return sb.append(')').toString();
+  }
+
+  /** Throws the error that says how input {@code k} does not fit. */
+  private void refuse(int k, Tensor input) {
     int[] actual = input.shape();
-    if (actual.length != expected.length) {
+    int[] want = expected.get(k);
+    InputSpec spec = architecture.inputs().get(k);
+    String name = inputName(k);
+    if (actual.length != want.length) {
       throw new InvalidInputException(
-          "input has shape " + Shapes.format(actual) + " (rank " + actual.length + "), expected rank "
-              + expected.length + " " + describeExpected(architecture));
+          name + " has shape " + Shapes.format(actual) + " (rank " + actual.length + "), expected rank "
+              + want.length + " " + describeExpected(spec));
     }
     for (int i = 0; i < actual.length; i++) {
       if (actual[i] == 0) {
         throw new InvalidInputException(
-            "input has shape " + Shapes.format(actual) + ": "
-                + (i == 1 && sequence ? "an empty time axis (a recurrent layer needs at least one step)" : "an empty axis " + i));
+            name + " has shape " + Shapes.format(actual) + ": "
+                + (i == 1 && isSequence(spec) ? "an empty time axis (a recurrent layer needs at least one step)" : "an empty axis " + i));
       }
-      if (expected[i] >= 0 && expected[i] != actual[i]) {
-        String what = i == actual.length - 1 && !architecture.input().integerIds() ? "features" : "size " + expected[i] + " on axis " + i;
+      if (want[i] >= 0 && want[i] != actual[i]) {
+        String what = i == actual.length - 1 && !spec.integerIds() ? "features" : "size " + want[i] + " on axis " + i;
         throw new InvalidInputException(
-            "input has shape " + Shapes.format(actual) + ", expected " + describeExpected(architecture)
-                + (what.equals("features") ? " (" + expected[i] + " features, got " + actual[i] + ")" : ""));
+            name + " has shape " + Shapes.format(actual) + ", expected " + describeExpected(spec)
+                + (what.equals("features") ? " (" + want[i] + " features, got " + actual[i] + ")" : ""));
       }
     }
-    throw new IllegalStateException("input " + Shapes.format(actual) + " fits");
+    throw new IllegalStateException(name + " " + Shapes.format(actual) + " fits");
   }
 
   /**
@@ -141,7 +182,7 @@ public final class CallChecker {
   }
 
   /** The floats {@link #estimatedBytes} counts for one batch row over {@code steps} steps. */
-  private static double floatsPerRow(Sequential architecture, long steps) {
+  private static double floatsPerRow(Architecture architecture, long steps) {
     double floats = 0;
     for (int i = 0; i < architecture.layers().size(); i++) {
       double out = 1;
@@ -161,9 +202,8 @@ public final class CallChecker {
     return floats;
   }
 
-  private static boolean isSequence(Sequential architecture) {
-    int rank = architecture.input().rank();
-    return architecture.input().integerIds() ? rank >= 1 : rank >= 2;
+  private static boolean isSequence(InputSpec input) {
+    return input.integerIds() ? input.rank() >= 1 : input.rank() >= 2;
   }
 
   private static int[] withBatch(int[] shape) {
@@ -173,28 +213,57 @@ public final class CallChecker {
     return s;
   }
 
-  private static String describeExpected(Sequential architecture) {
-    String names =
-        architecture.input().integerIds()
-            ? "(batch, time)"
-            : architecture.input().rank() == 2 ? "(batch, time, features)" : "(batch, ...)";
-    return names + " = " + Shapes.format(withBatch(architecture.input().shape()));
+  private static String describeExpected(InputSpec input) {
+    String names = input.integerIds() ? "(batch, time)" : input.rank() == 2 ? "(batch, time, features)" : "(batch, ...)";
+    return names + " = " + Shapes.format(withBatch(input.shape()));
   }
 
-  private static void checkIds(Sequential architecture, Tensor input) {
-    Layer first = architecture.layer(0);
-    int limit = first instanceof Embedding e ? e.inputDim() : Integer.MAX_VALUE;
+  /**
+   * The smallest input_dim of the Embeddings that input {@code k}'s ids reach (directly or through
+   * Masking and dropout-like layers), or {@code Integer.MAX_VALUE}.
+   */
+  private static int idLimit(Architecture architecture, int k) {
+    int limit = Integer.MAX_VALUE;
+    if (architecture instanceof Sequential s) {
+      for (Layer l : s.layers()) {
+        if (l instanceof Embedding e) {
+          return e.inputDim();
+        }
+        if (!(l instanceof Masking || l instanceof InferenceIdentity)) {
+          return limit;
+        }
+      }
+      return limit;
+    }
+    Functional f = (Functional) architecture;
+    java.util.Set<Integer> carrying = new java.util.HashSet<>(List.of(k));
+    for (int n = 0; n < f.nodes().size(); n++) {
+      Functional.Node node = f.nodes().get(n);
+      if (node.inputs().size() != 1 || !carrying.contains(node.inputs().get(0).node())) {
+        continue;
+      }
+      Layer l = f.layer(node.layer());
+      if (l instanceof Embedding e) {
+        limit = Math.min(limit, e.inputDim());
+      } else if (l instanceof Masking || l instanceof InferenceIdentity) {
+        carrying.add(f.inputs().size() + n);
+      }
+    }
+    return limit;
+  }
+
+  private static void checkIds(String name, Tensor input, int limit) {
     for (int i = 0; i < input.size(); i++) {
       float v = input.getFlat(i);
       if (v != Math.rint(v) || v < 0 || v >= limit) {
         throw new InvalidInputException(
-            "input id " + v + " at flat position " + i + " is not a whole number in [0, " + limit
+            name + " id " + v + " at flat position " + i + " is not a whole number in [0, " + limit
                 + ") (the Embedding's input_dim)");
       }
     }
   }
 
-  private static LayerStates initialStates(Sequential architecture, Call call, int batch) {
+  private static LayerStates initialStates(Architecture architecture, Call call, int batch) {
     LayerStates states = call.initialStates();
     List<Integer> recurrent = architecture.recurrentLayers();
     if (call.initialState() != null) {
@@ -213,6 +282,10 @@ public final class CallChecker {
       List<Integer> sizes = architecture.stateSizes(layer);
       List<Tensor> given = states.get(layer);
       String where = "layer '" + architecture.layerName(layer) + "'";
+      if (architecture instanceof Functional f
+          && f.nodes().stream().anyMatch(n -> n.layer() == layer && !n.initialState().isEmpty())) {
+        throw new InvalidInputException(where + " takes its initial states from the model's graph; a call cannot give them");
+      }
       if (given.size() != sizes.size()) {
         throw new InvalidInputException(
             where + " has " + sizes.size() + " states " + describeSizes(batch, sizes) + ", got " + given.size() + " initial states");

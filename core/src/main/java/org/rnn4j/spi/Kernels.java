@@ -1,9 +1,13 @@
 package org.rnn4j.spi;
 
+import java.util.List;
+
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -80,4 +84,10 @@ public interface Kernels<V> {
 
   /** Keras {@code BatchNormalization} (moving statistics) or {@code LayerNormalization} on the last axis. */
   V normalize(Normalization layer, LayerWeights weights, V x);
+
+  /** A merge layer ({@code Concatenate}, {@code Add}, ..., {@code Dot}) on its inputs. */
+  V combine(Merge layer, List<V> inputs);
+
+  /** An element-wise operation node on its tensor inputs (constants come from {@code operation}). */
+  V operation(Operation operation, List<V> inputs);
 }

@@ -6,43 +6,56 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.rnn4j.Weights;
 import org.rnn4j.layers.ActivationLayer;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Conv1D;
-import org.rnn4j.layers.GlobalPooling;
-import org.rnn4j.layers.Normalization;
-import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.InferenceIdentity;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.RepeatVector;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.TimeDistributed;
 
 /**
- * Keras' layer semantics, written once over any backend's {@link Kernels}: which layer produces or
- * consumes a mask, what a recurrent layer hands to the next one, how Bidirectional splits its
+ * Keras' layer semantics, written once over any backend's {@link Kernels}: which layer produces,
+ * passes, merges or drops a mask, what a recurrent layer hands on, how Bidirectional splits its
  * initial state, flips its backward sequence and merges, and which final states each layer
- * reports.
+ * reports. {@link #apply} is one layer call; a {@link Sequential} model is a chain of them and a
+ * {@link Functional} model a graph.
  */
 public final class ModelExecutor {
   private ModelExecutor() {}
 
   /**
-   * A model run's outputs (one, or two for Bidirectional with merge_mode=None) and every recurrent
-   * layer's final states by layer index, in Keras' flattened order.
+   * A model run's outputs and every recurrent layer's final states by layer index, in Keras'
+   * flattened order. For a Sequential model the outputs are the last layer's (one, or two for
+   * Bidirectional with merge_mode=None; returned states are in the final states); for a
+   * functional model, the model's outputs in Keras' order.
    */
   public record Outcome<V>(List<V> outputs, Map<Integer, List<V>> finalStates) {}
+
+  /** What one layer call hands on: its outputs (without states), their mask, and its final states (recurrent layers). */
+  private record Applied<V>(List<V> outputs, V mask, List<V> states) {}
+
+  /** The operation that combines masks where a merge layer joins inputs. */
+  private static final Operation MASK_AND = Operation.of(Operation.Kind.LOGICAL_AND, "mask", java.util.Arrays.asList(null, null), null);
 
   /**
    * Each layer's weights keyed by the layer's name, in layer order: what {@link #run} takes, made
    * once per prepared model.
    */
-  public static List<LayerWeights> layerWeights(Sequential architecture, Weights weights) {
+  public static List<LayerWeights> layerWeights(Architecture architecture, Weights weights) {
     List<LayerWeights> out = new ArrayList<>();
     for (int i = 0; i < architecture.layers().size(); i++) {
       out.add(new LayerWeights(architecture.layerName(i), weights.forLayer(architecture, i)));
@@ -51,95 +64,171 @@ public final class ModelExecutor {
   }
 
   /**
-   * Runs {@code architecture} on {@code input}.
+   * Runs {@code architecture} on {@code inputs} (one per model input).
    *
    * @param layerWeights every layer's weights, from {@link #layerWeights}
-   * @param mask the explicit input mask, or null
+   * @param mask the explicit mask of the (first) input, or null
    * @param initialStates initial states by recurrent layer index; missing layers start at zero
    */
   public static <V> Outcome<V> run(
-      Sequential architecture,
+      Architecture architecture,
       List<LayerWeights> layerWeights,
       Kernels<V> k,
-      V input,
+      List<V> inputs,
       V mask,
       Map<Integer, List<V>> initialStates) {
-    V x = input;
+    return architecture instanceof Functional f
+        ? graph(f, layerWeights, k, inputs, mask, initialStates)
+        : chain((Sequential) architecture, layerWeights, k, inputs.get(0), mask, initialStates);
+  }
+
+  private static <V> Outcome<V> chain(
+      Sequential architecture, List<LayerWeights> layerWeights, Kernels<V> k, V input, V mask, Map<Integer, List<V>> initialStates) {
     Map<Integer, List<V>> finals = new TreeMap<>();
-    List<V> outputs = null;
+    List<V> outputs = List.of(input);
     for (int i = 0; i < architecture.layers().size(); i++) {
-      Layer layer = architecture.layer(i);
-      LayerWeights w = layerWeights.get(i);
-      List<V> init = initialStates.get(i);
-      if (layer instanceof Masking m) {
-        mask = k.maskFromValues(x, m.maskValue());
-        x = k.applyMask(x, mask);
-        if (architecture.inputShape(i).length == 1) {
-          // on (features,) or token ids the mask has no time axis: it zeroes whole rows, and no
-          // layer after it can use it (an Embedding drops it, as in Keras)
-          mask = null;
-        }
-      } else if (layer instanceof Embedding e) {
-        if (e.maskZero()) {
-          mask = k.maskFromIds(x);
-        }
-        x = k.embedding(e, w, x);
-      } else if (layer instanceof RNN r) {
-        RecurrentOutput<V> out = k.recurrent(new RecurrentCall<>(r, w, x, mask, init, r.returnSequences()));
-        finals.put(i, out.states());
-        x = r.returnSequences() ? out.sequence() : out.last();
-        mask = r.returnSequences() ? mask : null;
-      } else if (layer instanceof Bidirectional b) {
-        int forwardWeights = b.forwardLayer().cell().weightSpecs(architecture.inputShape(i)[1]).size();
-        int forwardStates = b.forwardLayer().cell().stateSizes().size();
-        LayerWeights fw = new LayerWeights(w.key() + "/" + b.forwardLayer().name(), w.values().subList(0, forwardWeights));
-        LayerWeights bw =
-            new LayerWeights(w.key() + "/" + b.backwardLayer().name(), w.values().subList(forwardWeights, w.values().size()));
-        boolean seq = b.returnSequences();
-        RecurrentOutput<V> f =
-            k.recurrent(new RecurrentCall<>(b.forwardLayer(), fw, x, mask, init == null ? null : init.subList(0, forwardStates), seq));
-        RecurrentOutput<V> r =
-            k.recurrent(
-                new RecurrentCall<>(b.backwardLayer(), bw, x, mask, init == null ? null : init.subList(forwardStates, init.size()), seq));
-        List<V> states = new ArrayList<>(f.states());
-        states.addAll(r.states());
-        finals.put(i, states);
-        V y = seq ? f.sequence() : f.last();
-        V yRev = seq ? k.reverseTime(r.sequence()) : r.last();
-        if (b.mergeMode() == MergeMode.NONE) {
-          outputs = List.of(y, yRev);
-        } else {
-          x = k.merge(b.mergeMode(), y, yRev);
-        }
-        mask = seq ? mask : null;
-      } else if (layer instanceof Dense d) {
-        x = dense(k, d, w, x);
-      } else if (layer instanceof TimeDistributed t) {
-        x = dense(k, t.layer(), w, x);
-      } else if (layer instanceof ActivationLayer a) {
-        x = k.activation(a.activation(), x);
-      } else if (layer instanceof Flatten) {
-        x = k.flatten(x);
-        mask = null;
-      } else if (layer instanceof RepeatVector rv) {
-        x = k.repeat(x, rv.n());
-        mask = null;
-      } else if (layer instanceof Conv1D c) {
-        x = k.conv1d(c, w, x);
-        mask = null; // convolutions do not support masking: the mask ends here, as in Keras
-      } else if (layer instanceof Pooling p) {
-        x = k.pool(p, x);
-        mask = null;
-      } else if (layer instanceof GlobalPooling gp) {
-        x = k.globalPool(gp, x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null);
-        mask = null;
-      } else if (layer instanceof Normalization n) {
-        x = k.normalize(n, w, x); // the mask passes on
-      } else if (!(layer instanceof InferenceIdentity)) {
-        throw new IllegalStateException("no execution rule for layer " + layer.kerasClassName());
+      Applied<V> a = apply(architecture.layer(i), layerWeights.get(i), k, outputs.subList(0, 1), architecture.inputShape(i), mask,
+          initialStates.get(i));
+      if (a.states() != null) {
+        finals.put(i, a.states());
       }
+      outputs = a.outputs();
+      mask = a.mask();
     }
-    return new Outcome<>(outputs != null ? outputs : List.of(x), finals);
+    return new Outcome<>(outputs, finals);
+  }
+
+  private static <V> Outcome<V> graph(
+      Functional f, List<LayerWeights> layerWeights, Kernels<V> k, List<V> inputs, V mask, Map<Integer, List<V>> initialStates) {
+    List<List<V>> values = new ArrayList<>();
+    List<List<V>> masks = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      values.add(List.of(inputs.get(i)));
+      masks.add(java.util.Collections.singletonList(i == 0 ? mask : null));
+    }
+    Map<Integer, List<V>> finals = new TreeMap<>();
+    for (Functional.Node node : f.nodes()) {
+      Layer layer = f.layer(node.layer());
+      List<V> ins = new ArrayList<>();
+      for (Functional.Ref r : node.inputs()) {
+        ins.add(values.get(r.node()).get(r.tensor()));
+      }
+      V reaching;
+      if (node.mask() != null) {
+        reaching = values.get(node.mask().node()).get(node.mask().tensor());
+      } else if (layer instanceof Merge) {
+        reaching = null;
+        for (Functional.Ref r : node.inputs()) {
+          V m = masks.get(r.node()).get(r.tensor());
+          reaching = reaching == null ? m : m == null ? reaching : k.operation(MASK_AND, List.of(reaching, m));
+        }
+      } else {
+        Functional.Ref first = node.inputs().get(0);
+        reaching = node.implicitMask() ? masks.get(first.node()).get(first.tensor()) : null;
+      }
+      List<V> init = initialStates.get(node.layer());
+      if (!node.initialState().isEmpty()) {
+        init = new ArrayList<>();
+        for (Functional.Ref r : node.initialState()) {
+          init.add(values.get(r.node()).get(r.tensor()));
+        }
+      }
+      Functional.Ref first = node.inputs().get(0);
+      int[] inputShape = f.nodeShapes(first.node()).get(first.tensor());
+      Applied<V> a = apply(layer, layerWeights.get(node.layer()), k, ins, inputShape, reaching, init);
+      List<V> out = new ArrayList<>(a.outputs());
+      List<V> outMasks = new ArrayList<>(java.util.Collections.nCopies(out.size(), a.mask()));
+      if (a.states() != null) {
+        finals.put(node.layer(), a.states());
+        if (returnsState(layer)) {
+          out.addAll(a.states());
+          outMasks.addAll(java.util.Collections.nCopies(a.states().size(), null));
+        }
+      }
+      values.add(out);
+      masks.add(outMasks);
+    }
+    List<V> outputs = new ArrayList<>();
+    for (Functional.Ref r : f.outputs()) {
+      outputs.add(values.get(r.node()).get(r.tensor()));
+    }
+    return new Outcome<>(outputs, finals);
+  }
+
+  private static boolean returnsState(Layer layer) {
+    return (layer instanceof RNN r && r.returnState()) || (layer instanceof Bidirectional b && b.returnState());
+  }
+
+  /**
+   * One call of {@code layer}.
+   *
+   * @param ins the inputs (one, or several for a merge or an operation)
+   * @param inputShape the (first) input's shape without batch
+   * @param mask the mask reaching the layer, or null
+   * @param init the initial states of a recurrent layer, or null
+   */
+  private static <V> Applied<V> apply(
+      Layer layer, LayerWeights w, Kernels<V> k, List<V> ins, int[] inputShape, V mask, List<V> init) {
+    V x = ins.get(0);
+    if (layer instanceof Masking m) {
+      V made = k.maskFromValues(x, m.maskValue());
+      // on (features,) or token ids the mask has no time axis: it zeroes whole rows, and no
+      // layer after it can use it (an Embedding drops it, as in Keras)
+      return new Applied<>(List.of(k.applyMask(x, made)), inputShape.length == 1 ? null : made, null);
+    } else if (layer instanceof Embedding e) {
+      return new Applied<>(List.of(k.embedding(e, w, x)), e.maskZero() ? k.maskFromIds(x) : null, null);
+    } else if (layer instanceof RNN r) {
+      RecurrentOutput<V> out = k.recurrent(new RecurrentCall<>(r, w, x, mask, init, r.returnSequences()));
+      return new Applied<>(List.of(r.returnSequences() ? out.sequence() : out.last()), r.returnSequences() ? mask : null, out.states());
+    } else if (layer instanceof Bidirectional b) {
+      return bidirectional(b, w, k, x, inputShape, mask, init);
+    } else if (layer instanceof Dense d) {
+      return new Applied<>(List.of(dense(k, d, w, x)), mask, null);
+    } else if (layer instanceof TimeDistributed t) {
+      return new Applied<>(List.of(dense(k, t.layer(), w, x)), mask, null);
+    } else if (layer instanceof ActivationLayer a) {
+      return new Applied<>(List.of(k.activation(a.activation(), x)), mask, null);
+    } else if (layer instanceof Flatten) {
+      return new Applied<>(List.of(k.flatten(x)), null, null);
+    } else if (layer instanceof RepeatVector rv) {
+      return new Applied<>(List.of(k.repeat(x, rv.n())), null, null);
+    } else if (layer instanceof Conv1D c) {
+      return new Applied<>(List.of(k.conv1d(c, w, x)), null, null); // convolutions do not support masking
+    } else if (layer instanceof Pooling p) {
+      return new Applied<>(List.of(k.pool(p, x)), null, null);
+    } else if (layer instanceof GlobalPooling gp) {
+      return new Applied<>(List.of(k.globalPool(gp, x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null)), null, null);
+    } else if (layer instanceof Normalization n) {
+      return new Applied<>(List.of(k.normalize(n, w, x)), mask, null);
+    } else if (layer instanceof Merge m) {
+      return new Applied<>(List.of(k.combine(m, ins)), mask, null);
+    } else if (layer instanceof Operation o) {
+      return new Applied<>(List.of(k.operation(o, ins)), null, null);
+    } else if (layer instanceof InferenceIdentity) {
+      return new Applied<>(List.of(x), mask, null);
+    }
+    throw new IllegalStateException("no execution rule for layer " + layer.kerasClassName());
+  }
+
+  private static <V> Applied<V> bidirectional(
+      Bidirectional b, LayerWeights w, Kernels<V> k, V x, int[] inputShape, V mask, List<V> init) {
+    int forwardWeights = b.forwardLayer().cell().weightSpecs(inputShape[1]).size();
+    int forwardStates = b.forwardLayer().cell().stateSizes().size();
+    LayerWeights fw = new LayerWeights(w.key() + "/" + b.forwardLayer().name(), w.values().subList(0, forwardWeights));
+    LayerWeights bw =
+        new LayerWeights(w.key() + "/" + b.backwardLayer().name(), w.values().subList(forwardWeights, w.values().size()));
+    boolean seq = b.returnSequences();
+    RecurrentOutput<V> f =
+        k.recurrent(new RecurrentCall<>(b.forwardLayer(), fw, x, mask, init == null ? null : init.subList(0, forwardStates), seq));
+    RecurrentOutput<V> r =
+        k.recurrent(
+            new RecurrentCall<>(b.backwardLayer(), bw, x, mask, init == null ? null : init.subList(forwardStates, init.size()), seq));
+    List<V> states = new ArrayList<>(f.states());
+    states.addAll(r.states());
+    V y = seq ? f.sequence() : f.last();
+    V yRev = seq ? k.reverseTime(r.sequence()) : r.last();
+    List<V> outputs = b.mergeMode() == MergeMode.NONE ? List.of(y, yRev) : List.of(k.merge(b.mergeMode(), y, yRev));
+    return new Applied<>(outputs, seq ? mask : null, states);
   }
 
   /** A Dense layer; one whose activation changes the width runs linear, then the activation. */

@@ -4,7 +4,9 @@ import java.util.List;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -227,5 +229,15 @@ final class ReferenceKernels implements Kernels<Buf> {
   @Override
   public Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
     return WindowOps.normalize(layer, weights, x);
+  }
+
+  @Override
+  public Buf combine(Merge layer, List<Buf> inputs) {
+    return GraphOps.combine(layer, inputs);
+  }
+
+  @Override
+  public Buf operation(Operation operation, List<Buf> inputs) {
+    return GraphOps.operation(operation, inputs);
   }
 }

@@ -79,7 +79,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     }
     Buf mask = call.mask() == null ? null : Buf.of(call.mask().toTensor());
     ModelExecutor.Outcome<Buf> outcome =
-        ModelExecutor.run(model().architecture(), layerWeights, kernels, Buf.of(call.input()), mask, initial);
+        ModelExecutor.run(model().architecture(), layerWeights, kernels, tensorsToBufs(call.inputs()), mask, initial);
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
     outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
     return new Execution(bufsToTensors(outcome.outputs()), LayerStates.of(finals));

@@ -70,9 +70,8 @@ final class ReferenceStepper implements Stepper {
    * which spreads them over the backend's workers).
    */
   static ReferenceStepper of(ReferencePreparedModel model, ReferenceEngine engine, int batch, Set<Integer> carriedLayers) {
-    Sequential arch = model.model().architecture();
-    if (!supports(arch)) {
-      return null;
+    if (!(model.model().architecture() instanceof Sequential arch) || !supports(arch)) {
+      return null; // functional graphs step as one-step calls
     }
     Weights weights = model.model().weights();
     ReferenceStepper s = new ReferenceStepper(model, batch);

@@ -57,6 +57,11 @@ public abstract class BackendContract {
   }
 
   @TestFactory
+  Stream<DynamicNode> functionalGraphsWithFloat64Oracle() {
+    return GraphSuite.tests(ctx);
+  }
+
+  @TestFactory
   Stream<DynamicNode> realKeras3Files() {
     return RealKerasFilesSuite.tests(ctx);
   }
@@ -95,6 +100,7 @@ public abstract class BackendContract {
         DynamicContainer.dynamicContainer("LSTM", ParitySuite.against(ctx, reference, ParitySuite.lstmCases(), "LSTM parity vs reference backend")),
         FamilySuite.against(ctx, reference, FamilySuite.cases(), "recurrent family parity vs reference backend", 0),
         FamilySuite.against(ctx, reference, FamilySuite.activationCases(), "activations vs reference backend", FamilySuite.ACTIVATION_RTOL),
+        GraphSuite.against(ctx, reference),
         DynamicTest.dynamicTest("close the reference backend", reference::close));
   }
 

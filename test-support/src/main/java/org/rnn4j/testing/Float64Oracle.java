@@ -1,6 +1,7 @@
 package org.rnn4j.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rnn4j.Call;
 import org.rnn4j.LayerStates;
@@ -11,6 +12,9 @@ import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
@@ -41,112 +45,190 @@ public final class Float64Oracle {
 
   /** Runs the model in float64 and rounds the results to float32. */
   public static Result run(Model model, Call call) {
-    Sequential arch = model.architecture();
-    Object x = call.input().rank() == 3 ? cube(call.input()) : matrix(call.input());
+    return model.architecture() instanceof Functional f ? graph(model, f, call) : chain(model, (Sequential) model.architecture(), call);
+  }
+
+  /** What one layer call gives: outputs (without states), their mask, the final states of a recurrent layer. */
+  private record Out(List<Object> outputs, boolean[][] mask, List<double[][]> states) {}
+
+  private static Result chain(Model model, Sequential arch, Call call) {
+    Object x = value(call.input());
     boolean[][] mask = call.mask() == null ? null : mask(call.mask());
     LayerStates finals = LayerStates.empty();
-    List<Tensor> outputs = null;
+    List<Object> outputs = one(x);
     for (int i = 0; i < arch.layers().size(); i++) {
-      Layer layer = arch.layer(i);
-      List<Tensor> w = model.weights().forLayer(arch, i);
-      List<Tensor> init = initialStates(arch, call, i);
-      if (layer instanceof Masking m && x instanceof double[][] rows) {
-        // no time axis: rows whose every value is the mask value become zeros; no mask follows
-        for (int b = 0; b < rows.length; b++) {
-          boolean valid = false;
-          for (double v : rows[b]) {
-            valid |= v != m.maskValue();
-          }
-          if (!valid) {
-            rows[b] = new double[rows[b].length];
-          }
+      Out out = apply(arch.layer(i), model.weights().forLayer(arch, i), outputs.subList(0, 1), arch.inputShape(i), mask,
+          initialStates(arch, call, i));
+      if (out.states() != null) {
+        finals = finals.with(i, tensors(out.states()));
+      }
+      outputs = out.outputs();
+      mask = out.mask();
+    }
+    return Result.of(arch, outputs.stream().map(Float64Oracle::tensor).toList(), finals);
+  }
+
+  /** A functional model, node by node in the graph's order. */
+  private static Result graph(Model model, Functional f, Call call) {
+    List<List<Object>> values = new ArrayList<>();
+    List<boolean[][]> masks = new ArrayList<>();
+    for (int k = 0; k < f.inputs().size(); k++) {
+      values.add(one(value(call.inputs().get(k))));
+      masks.add(k == 0 && call.mask() != null ? mask(call.mask()) : null);
+    }
+    LayerStates finals = LayerStates.empty();
+    for (Functional.Node node : f.nodes()) {
+      Layer layer = f.layer(node.layer());
+      List<Object> ins = node.inputs().stream().map(r -> values.get(r.node()).get(r.tensor())).toList();
+      boolean[][] mask = null;
+      if (node.mask() != null) {
+        mask = booleans((double[][]) values.get(node.mask().node()).get(node.mask().tensor()));
+      } else if (layer instanceof Merge) {
+        for (Functional.Ref r : node.inputs()) {
+          mask = and(mask, r.tensor() == 0 ? masks.get(r.node()) : null);
         }
-        mask = null;
-      } else if (layer instanceof Masking m) {
-        double[][][] s = (double[][][]) x;
-        mask = new boolean[s.length][s[0].length];
-        for (int b = 0; b < s.length; b++) {
-          for (int t = 0; t < s[b].length; t++) {
-            for (double v : s[b][t]) {
-              mask[b][t] |= v != m.maskValue();
-            }
-            if (!mask[b][t]) {
-              s[b][t] = new double[s[b][t].length];
-            }
-          }
+      } else if (node.implicitMask() && node.inputs().get(0).tensor() == 0) {
+        mask = masks.get(node.inputs().get(0).node());
+      }
+      List<Tensor> init = call.initialStates().get(node.layer());
+      if (!node.initialState().isEmpty()) {
+        init = node.initialState().stream().map(r -> tensor(values.get(r.node()).get(r.tensor()))).toList();
+      }
+      Functional.Ref first = node.inputs().get(0);
+      Out out = apply(layer, model.weights().forLayer(f, node.layer()), ins, f.nodeShapes(first.node()).get(first.tensor()), mask, init);
+      List<Object> all = new ArrayList<>(out.outputs());
+      if (out.states() != null) {
+        finals = finals.with(node.layer(), tensors(out.states()));
+        if ((layer instanceof RNN r && r.returnState()) || (layer instanceof Bidirectional b && b.returnState())) {
+          all.addAll(out.states());
         }
-      } else if (layer instanceof Embedding e) {
-        double[][] ids = (double[][]) x;
-        double[][] table = matrix(w.get(0));
-        double[][][] out = new double[ids.length][ids[0].length][];
-        if (e.maskZero()) {
-          mask = new boolean[ids.length][ids[0].length];
-        }
-        for (int b = 0; b < ids.length; b++) {
-          for (int t = 0; t < ids[b].length; t++) {
-            out[b][t] = table[(int) ids[b][t]].clone();
-            if (e.maskZero()) {
-              mask[b][t] = ids[b][t] != 0;
-            }
-          }
-        }
-        x = out;
-      } else if (layer instanceof RNN r) {
-        Run run = rnn(r, w, (double[][][]) x, mask, init);
-        finals = finals.with(i, tensors(run.states));
-        x = r.returnSequences() ? run.sequence : run.last;
-        mask = r.returnSequences() ? mask : null;
-      } else if (layer instanceof Bidirectional bi) {
-        int nf = bi.forwardLayer().cell().weightSpecs(arch.inputShape(i)[1]).size();
-        int sf = bi.forwardLayer().cell().stateSizes().size();
-        Run f = rnn(bi.forwardLayer(), w.subList(0, nf), (double[][][]) x, mask, init == null ? null : init.subList(0, sf));
-        Run r = rnn(bi.backwardLayer(), w.subList(nf, w.size()), (double[][][]) x, mask, init == null ? null : init.subList(sf, init.size()));
-        List<double[][]> states = new ArrayList<>(f.states);
-        states.addAll(r.states);
-        finals = finals.with(i, tensors(states));
-        Object y = bi.returnSequences() ? f.sequence : f.last;
-        Object yr = bi.returnSequences() ? reverse(r.sequence) : r.last;
-        if (bi.mergeMode() == MergeMode.NONE) {
-          outputs = List.of(tensor(y), tensor(yr));
-        } else {
-          x = merge(bi.mergeMode(), y, yr);
-        }
-        mask = bi.returnSequences() ? mask : null;
-      } else if (layer instanceof Dense d) {
-        x = dense(d, w, x);
-      } else if (layer instanceof TimeDistributed td) {
-        x = dense(td.layer(), w, x);
-      } else if (layer instanceof ActivationLayer a) {
-        x = map(x, a.activation());
-      } else if (layer instanceof Flatten) {
-        x = flatten(x);
-        mask = null;
-      } else if (layer instanceof RepeatVector rv) {
-        double[][] v = (double[][]) x;
-        double[][][] out = new double[v.length][rv.n()][];
-        for (int b = 0; b < v.length; b++) {
-          for (int t = 0; t < rv.n(); t++) {
-            out[b][t] = v[b].clone();
-          }
-        }
-        x = out;
-        mask = null;
-      } else if (layer instanceof Conv1D c) {
-        x = OracleWindows.conv1d(c, w, (double[][][]) x);
-        mask = null;
-      } else if (layer instanceof Pooling p) {
-        x = OracleWindows.pool(p, (double[][][]) x);
-        mask = null;
-      } else if (layer instanceof GlobalPooling gp) {
-        x = OracleWindows.globalPool(gp, (double[][][]) x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null);
-        mask = null;
-      } else if (layer instanceof Normalization n) {
-        x = OracleWindows.normalize(n, w, x);
-      } else if (!(layer instanceof InferenceIdentity)) {
-        throw new IllegalArgumentException("oracle has no rule for " + layer.kerasClassName());
+      }
+      values.add(all);
+      masks.add(out.mask());
+    }
+    List<Tensor> outputs = f.outputs().stream().map(r -> tensor(values.get(r.node()).get(r.tensor()))).toList();
+    return Result.of(f, outputs, finals);
+  }
+
+  private static boolean[][] and(boolean[][] a, boolean[][] b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    boolean[][] out = new boolean[a.length][a[0].length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        out[i][j] = a[i][j] && b[i][j];
       }
     }
-    return Result.of(arch, outputs != null ? outputs : List.of(tensor(x)), finals);
+    return out;
+  }
+
+  private static boolean[][] booleans(double[][] m) {
+    boolean[][] out = new boolean[m.length][m[0].length];
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < m[i].length; j++) {
+        out[i][j] = m[i][j] != 0;
+      }
+    }
+    return out;
+  }
+
+  private static Object value(Tensor t) {
+    return t.rank() == 3 ? cube(t) : matrix(t);
+  }
+
+  private static Out apply(Layer layer, List<Tensor> w, List<Object> ins, int[] inputShape, boolean[][] mask, List<Tensor> init) {
+    Object x = ins.get(0);
+    if (layer instanceof Masking m && x instanceof double[][] rows) {
+      // no time axis: rows whose every value is the mask value become zeros; no mask follows
+      double[][] out = new double[rows.length][];
+      for (int b = 0; b < rows.length; b++) {
+        boolean valid = false;
+        for (double v : rows[b]) {
+          valid |= v != m.maskValue();
+        }
+        out[b] = valid ? rows[b].clone() : new double[rows[b].length];
+      }
+      return new Out(one(out), null, null);
+    } else if (layer instanceof Masking m) {
+      double[][][] s = (double[][][]) x;
+      double[][][] out = new double[s.length][s[0].length][];
+      boolean[][] made = new boolean[s.length][s[0].length];
+      for (int b = 0; b < s.length; b++) {
+        for (int t = 0; t < s[b].length; t++) {
+          for (double v : s[b][t]) {
+            made[b][t] |= v != m.maskValue();
+          }
+          out[b][t] = made[b][t] ? s[b][t].clone() : new double[s[b][t].length];
+        }
+      }
+      return new Out(one(out), made, null);
+    } else if (layer instanceof Embedding e) {
+      double[][] ids = (double[][]) x;
+      double[][] table = matrix(w.get(0));
+      double[][][] out = new double[ids.length][ids[0].length][];
+      boolean[][] made = e.maskZero() ? new boolean[ids.length][ids[0].length] : null;
+      for (int b = 0; b < ids.length; b++) {
+        for (int t = 0; t < ids[b].length; t++) {
+          out[b][t] = table[(int) ids[b][t]].clone();
+          if (made != null) {
+            made[b][t] = ids[b][t] != 0;
+          }
+        }
+      }
+      return new Out(one(out), made, null);
+    } else if (layer instanceof RNN r) {
+      Run run = rnn(r, w, (double[][][]) x, mask, init);
+      return new Out(one(r.returnSequences() ? run.sequence : run.last), r.returnSequences() ? mask : null, run.states);
+    } else if (layer instanceof Bidirectional bi) {
+      int nf = bi.forwardLayer().cell().weightSpecs(inputShape[1]).size();
+      int sf = bi.forwardLayer().cell().stateSizes().size();
+      Run f = rnn(bi.forwardLayer(), w.subList(0, nf), (double[][][]) x, mask, init == null ? null : init.subList(0, sf));
+      Run r = rnn(bi.backwardLayer(), w.subList(nf, w.size()), (double[][][]) x, mask, init == null ? null : init.subList(sf, init.size()));
+      List<double[][]> states = new ArrayList<>(f.states);
+      states.addAll(r.states);
+      Object y = bi.returnSequences() ? f.sequence : f.last;
+      Object yr = bi.returnSequences() ? reverse(r.sequence) : r.last;
+      List<Object> outputs = bi.mergeMode() == MergeMode.NONE ? Arrays.asList(y, yr) : one(merge(bi.mergeMode(), y, yr));
+      return new Out(outputs, bi.returnSequences() ? mask : null, states);
+    } else if (layer instanceof Dense d) {
+      return new Out(one(dense(d, w, x)), mask, null);
+    } else if (layer instanceof TimeDistributed td) {
+      return new Out(one(dense(td.layer(), w, x)), mask, null);
+    } else if (layer instanceof ActivationLayer a) {
+      return new Out(one(map(x, a.activation())), mask, null);
+    } else if (layer instanceof Flatten) {
+      return new Out(one(flatten(x)), null, null);
+    } else if (layer instanceof RepeatVector rv) {
+      double[][] v = (double[][]) x;
+      double[][][] out = new double[v.length][rv.n()][];
+      for (int b = 0; b < v.length; b++) {
+        for (int t = 0; t < rv.n(); t++) {
+          out[b][t] = v[b].clone();
+        }
+      }
+      return new Out(one(out), null, null);
+    } else if (layer instanceof Conv1D c) {
+      return new Out(one(OracleWindows.conv1d(c, w, (double[][][]) x)), null, null);
+    } else if (layer instanceof Pooling p) {
+      return new Out(one(OracleWindows.pool(p, (double[][][]) x)), null, null);
+    } else if (layer instanceof GlobalPooling gp) {
+      return new Out(one(OracleWindows.globalPool(gp, (double[][][]) x, gp.kind() == Pooling.Kind.AVERAGE ? mask : null)), null, null);
+    } else if (layer instanceof Normalization n) {
+      return new Out(one(OracleWindows.normalize(n, w, x)), mask, null);
+    } else if (layer instanceof Merge m) {
+      return new Out(one(OracleGraph.merge(m, ins)), mask, null);
+    } else if (layer instanceof Operation o) {
+      return new Out(one(OracleGraph.operation(o, ins)), null, null);
+    } else if (layer instanceof InferenceIdentity) {
+      return new Out(one(x), mask, null);
+    }
+    throw new IllegalArgumentException("oracle has no rule for " + layer.kerasClassName());
+  }
+
+  /** A one-element list (List.of would spread an array argument into its elements). */
+  private static List<Object> one(Object x) {
+    return java.util.Collections.singletonList(x);
   }
 
   private static List<Tensor> initialStates(Sequential arch, Call call, int layer) {

@@ -44,7 +44,7 @@ final class PropertySuite {
   }
 
   private static void split(ContractContext ctx, Model m, int batch, int steps, int first) {
-    int f = m.architecture().input().shape()[1];
+    int f = m.architecture().inputs().get(0).shape()[1];
     Tensor x = RandomData.uniform(11, -1, 1, batch, steps, f);
     try (PreparedModel p = ctx.backend().prepare(m)) {
       Result whole = p.run(x);

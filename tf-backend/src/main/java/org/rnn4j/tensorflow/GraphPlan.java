@@ -31,11 +31,13 @@ import org.tensorflow.types.TFloat32;
 final class GraphPlan implements AutoCloseable {
   private final Graph graph;
   private final Session session;
-  private final Placeholder<TFloat32> input;
+  private final List<Placeholder<TFloat32>> inputs = new ArrayList<>();
   private final Placeholder<TFloat32> mask;
   private final Map<Integer, List<Placeholder<TFloat32>>> states = new HashMap<>();
   private final List<Operand<TFloat32>> fetches = new ArrayList<>();
   private final List<int[]> fetchShapes = new ArrayList<>();
+  /** For each returned tensor (outputs, then final states), its index in {@link #fetches}. */
+  private final List<Integer> slots = new ArrayList<>();
   private final int outputCount;
   private final Map<Integer, Integer> stateCounts = new java.util.TreeMap<>();
   private final AtomicInteger holders = new AtomicInteger(1);
@@ -46,7 +48,12 @@ final class GraphPlan implements AutoCloseable {
       Ops tf = Ops.create(graph);
       GraphOps g = new GraphOps(tf);
       int[] shape = sig.shape();
-      input = tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(shape)));
+      List<Node> inputNodes = new ArrayList<>();
+      for (int k = 0; k < sig.inputShapes().size(); k++) {
+        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(sig.shape(k))));
+        inputs.add(p);
+        inputNodes.add(new Node(p, sig.shape(k)));
+      }
       mask = sig.mask() ? tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(shape[0], shape[1]))) : null;
       Map<Integer, List<Node>> initial = new HashMap<>();
       for (int layer : sig.statefulLayers()) {
@@ -63,17 +70,15 @@ final class GraphPlan implements AutoCloseable {
       ModelExecutor.Outcome<Node> outcome =
           ModelExecutor.run(
               model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()), new TfKernels(g, lstmPath),
-              new Node(input, shape), mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
+              inputNodes, mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
       for (Node n : outcome.outputs()) {
-        fetches.add(n.op());
-        fetchShapes.add(n.shape());
+        fetch(n);
       }
       outputCount = outcome.outputs().size();
       for (Map.Entry<Integer, List<Node>> e : outcome.finalStates().entrySet()) {
         stateCounts.put(e.getKey(), e.getValue().size());
         for (Node n : e.getValue()) {
-          fetches.add(n.op());
-          fetchShapes.add(n.shape());
+          fetch(n);
         }
       }
       session = new Session(graph, config);
@@ -83,12 +88,31 @@ final class GraphPlan implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds {@code n} to what a run returns; a tensor asked for twice (a graph output that is also a
+   * layer's final state) is fetched once, as TensorFlow requires.
+   */
+  private void fetch(Node n) {
+    int index = -1;
+    for (int i = 0; i < fetches.size() && index < 0; i++) {
+      index = fetches.get(i).asOutput().equals(n.op().asOutput()) ? i : -1;
+    }
+    if (index < 0) {
+      index = fetches.size();
+      fetches.add(n.op());
+      fetchShapes.add(n.shape());
+    }
+    slots.add(index);
+  }
+
   /** Runs a call whose signature is this plan's. */
   Execution run(CheckedCall call) {
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
-      runner.feed(input, feed(call.input(), fed));
+      for (int k = 0; k < inputs.size(); k++) {
+        runner.feed(inputs.get(k), feed(call.inputs().get(k), fed));
+      }
       if (mask != null) {
         runner.feed(mask, feed(call.mask().toTensor(), fed));
       }
@@ -100,13 +124,15 @@ final class GraphPlan implements AutoCloseable {
       }
       fetches.forEach(runner::fetch);
       try (Result result = runner.run()) {
-        List<Tensor> out = new ArrayList<>();
+        List<Tensor> fetched = new ArrayList<>();
         for (int i = 0; i < fetches.size(); i++) {
           TFloat32 t = (TFloat32) result.get(i);
           float[] data = new float[(int) t.size()];
           t.asRawTensor().data().asFloats().read(data);
-          out.add(Tensor.wrap(fetchShapes.get(i), data));
+          fetched.add(Tensor.wrap(fetchShapes.get(i), data));
         }
+        List<Tensor> out = new ArrayList<>();
+        slots.forEach(i -> out.add(fetched.get(i)));
         LayerStates finals = LayerStates.empty();
         int pos = outputCount;
         for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {

@@ -1,22 +1,28 @@
 package org.rnn4j.tensorflow;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.rnn4j.spi.CheckedCall;
 
 /**
- * What a graph is built for: the input shape, whether an explicit mask is fed, and which recurrent
- * layers are fed initial states. Calls with the same signature share one graph and session.
+ * What a graph is built for: every input's shape, whether a mask is fed, and which layers' initial
+ * states are fed. Calls with the same signature share one graph.
  */
-record Signature(List<Integer> inputShape, boolean mask, Set<Integer> statefulLayers) {
+record Signature(List<List<Integer>> inputShapes, boolean mask, Set<Integer> statefulLayers) {
   static Signature of(CheckedCall call) {
     return new Signature(
-        java.util.Arrays.stream(call.input().shape()).boxed().toList(),
+        call.inputs().stream().map(t -> Arrays.stream(t.shape()).boxed().toList()).toList(),
         call.mask() != null,
         Set.copyOf(call.initialStates().layers()));
   }
 
+  /** The (first) input's shape. */
   int[] shape() {
-    return inputShape.stream().mapToInt(Integer::intValue).toArray();
+    return shape(0);
+  }
+
+  int[] shape(int input) {
+    return inputShapes.get(input).stream().mapToInt(Integer::intValue).toArray();
   }
 }

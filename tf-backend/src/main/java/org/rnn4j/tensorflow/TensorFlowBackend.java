@@ -8,6 +8,8 @@ import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
 import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.SingleCell;
 import org.rnn4j.layers.StackedRNNCells;
@@ -43,12 +45,13 @@ final class TensorFlowBackend extends AbstractBackend {
 
   /** With lstm_path=fused, every LSTM must be one the fused op computes, and unmasked. */
   @Override
-  public List<String> unsupportedFeatures(Sequential architecture) {
+  public List<String> unsupportedFeatures(Architecture architecture) {
     List<String> reasons = new ArrayList<>();
     if (lstmPath != LstmPath.FUSED) {
       return reasons;
     }
-    boolean masked = false;
+    // a graph may feed a mask to any call (Keras 3 writes Embedding masks as NotEqual nodes)
+    boolean masked = architecture instanceof Functional f && f.nodes().stream().anyMatch(n -> n.mask() != null);
     for (int i = 0; i < architecture.layers().size(); i++) {
       Layer layer = architecture.layer(i);
       masked |= layer instanceof Masking || (layer instanceof Embedding e && e.maskZero());

@@ -7,7 +7,9 @@ import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -223,5 +225,15 @@ final class TfKernels implements Kernels<Node> {
   @Override
   public Node normalize(Normalization layer, LayerWeights weights, Node x) {
     return TfWindowOps.normalize(g, layer, weights, x);
+  }
+
+  @Override
+  public Node combine(Merge layer, List<Node> inputs) {
+    return TfGraphOps.combine(g, layer, inputs);
+  }
+
+  @Override
+  public Node operation(Operation operation, List<Node> inputs) {
+    return TfGraphOps.operation(g, operation, inputs);
   }
 }

@@ -1,0 +1,134 @@
+package org.rnn4j.keras;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Operation;
+
+class FunctionalReaderTest {
+  /** A Keras 2 layer entry: {@code inbound} is the JSON of its inbound_nodes list. */
+  private static String layer(String cls, String name, String config, String inbound) {
+    return "{\"class_name\": \"" + cls + "\", \"name\": \"" + name + "\", \"config\": {\"name\": \"" + name + "\""
+        + (config.isEmpty() ? "" : ", " + config) + "}, \"inbound_nodes\": " + inbound + "}";
+  }
+
+  private static String input(String name, String shape) {
+    return layer("InputLayer", name, "\"batch_input_shape\": " + shape + ", \"dtype\": \"float32\"", "[]");
+  }
+
+  private static String model(List<String> layers, String inputs, String outputs) {
+    return "{\"class_name\": \"Functional\", \"keras_version\": \"2.15.0\", \"config\": {\"name\": \"m\", \"layers\": ["
+        + String.join(", ", layers) + "], \"input_layers\": " + inputs + ", \"output_layers\": " + outputs + "}}";
+  }
+
+  private static String call(String... tensors) {
+    List<String> t = new ArrayList<>();
+    for (String s : tensors) {
+      String[] p = s.split(":");
+      t.add("[\"" + p[0] + "\", " + (p.length > 1 ? p[1] : "0") + ", " + (p.length > 2 ? p[2] : "0") + ", {}]");
+    }
+    return "[" + String.join(", ", t) + "]";
+  }
+
+  /** Two inputs, a shared Dense on each, concatenated; an LSTM whose states are outputs too. */
+  private static final String TWO_INPUTS = model(List.of(
+      input("a", "[null, 5, 3]"),
+      input("b", "[null, 5, 3]"),
+      layer("Dense", "shared", "\"units\": 4", "[" + call("a") + ", " + call("b") + "]"),
+      layer("Concatenate", "cat", "\"axis\": -1", "[" + call("shared:0", "shared:1") + "]"),
+      layer("LSTM", "lstm", "\"units\": 6, \"return_state\": true", "[" + call("cat") + "]"),
+      layer("Add", "sum", "", "[" + call("lstm:0:1", "lstm:0:2") + "]")),
+      "[[\"a\", 0, 0], [\"b\", 0, 0]]", "[[\"sum\", 0, 0], [\"lstm\", 0, 0], [\"shared\", 1, 0]]");
+
+  @Test
+  void readsAGraphWithSharedLayersMergesAndSeveralInputsAndOutputs() {
+    Functional f = (Functional) KerasConfigReader.parse(TWO_INPUTS, "two.json", null).architecture();
+    assertEquals(List.of("a", "b"), f.inputNames());
+    assertEquals(5, f.nodes().size());
+    assertTrue(f.isShared(0));
+    assertEquals(List.of("shared/kernel(3, 4)", "shared/bias(4,)", "lstm/kernel(8, 24)", "lstm/recurrent_kernel(6, 24)", "lstm/bias(24,)"),
+        f.weightSpecs().stream().map(Object::toString).toList());
+    List<int[]> outs = f.outputShapes();
+    assertArrayEquals(new int[] {6}, outs.get(0));
+    assertArrayEquals(new int[] {6}, outs.get(1));
+    assertArrayEquals(new int[] {5, 4}, outs.get(2));
+    assertEquals(List.of(0, 0, 1, 2, 3), f.nodes().stream().map(Functional.Node::layer).toList());
+    assertTrue(f.layer(1) instanceof Merge m && m.kind() == Merge.Kind.CONCATENATE);
+  }
+
+  private static InvalidModelException refused(String json) {
+    return assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(json, "g.json", null).architecture());
+  }
+
+  private static void assertOneLine(InvalidModelException e, String... fragments) {
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("g.json: "), e.getMessage());
+    for (String f : fragments) {
+      assertTrue(e.getMessage().contains(f), "expected '" + f + "' in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesBrokenGraphsNamingTheLayer() {
+    assertOneLine(refused(TWO_INPUTS.replace("[\"shared\", 1, 0]]", "[\"shared\", 2, 0]]")),
+        "call 2 of layer 'shared', which is called 2 times");
+    assertOneLine(refused(TWO_INPUTS.replace("[\"shared\", 1, 0]]", "[\"nowhere\", 0, 0]]")), "'nowhere', which is not a layer of the model");
+    assertOneLine(refused(TWO_INPUTS.replace("[\"lstm\", 0, 2, {}]", "[\"lstm\", 0, 3, {}]")),
+        "layer 'sum' (Add): refers to output 3 of layer 'lstm' (LSTM), which has 3 outputs");
+    assertOneLine(refused(TWO_INPUTS.replace("[\"cat\", 0, 0, {}]", "[\"ghost\", 0, 0, {}]")), "layer 'lstm' takes the output of 'ghost'");
+    assertOneLine(refused(TWO_INPUTS.replace("\"name\": \"cat\"", "\"name\": \"sum\"").replace("\"cat\", 0, 0", "\"sum\", 0, 0")),
+        "two layers are named 'sum'");
+    // a cycle: the Dense takes the Add's output, which depends on the Dense
+    assertOneLine(refused(TWO_INPUTS.replace(call("a") + ", " + call("b"), call("sum") + ", " + call("b"))), "is part of a cycle");
+    // concatenating (5, 4) with (5, 3) on the time axis does not fit
+    String badMerge = TWO_INPUTS.replace("\"axis\": -1", "\"axis\": 1").replace(call("shared:0", "shared:1"), call("shared:0", "a"));
+    assertOneLine(refused(badMerge), "layer 'cat' (Concatenate): cannot merge inputs of shapes (5, 4), (5, 3) along axis 1");
+    assertOneLine(refused(TWO_INPUTS.replace("[[\"a\", 0, 0], [\"b\", 0, 0]]", "[[\"b\", 0, 0], [\"a\", 0, 0]]")), "reordered inputs");
+  }
+
+  @Test
+  void refusesLambdaAndUnknownOperationsByName() {
+    String lambda = model(List.of(input("a", "[null, 5, 3]"), layer("Lambda", "fn", "\"function\": \"...\"", "[" + call("a") + "]")),
+        "[[\"a\", 0, 0]]", "[[\"fn\", 0, 0]]");
+    assertOneLine(refused(lambda), "Lambda 'fn' (layer 1): a Lambda layer holds Python code");
+    String op = "{\"module\": \"keras.src.ops.numpy\", \"class_name\": \"Einsum\", \"name\": \"einsum\", \"config\": {\"name\": \"einsum\"},"
+        + " \"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"a\", 0, 0]}}], \"kwargs\": {}}]}";
+    String einsum = model(List.of(input("a", "[null, 5, 3]"), op), "[[\"a\", 0, 0]]", "[[\"einsum\", 0, 0]]");
+    assertOneLine(refused(einsum), "the operation Einsum (keras.src.ops.numpy) is not supported");
+  }
+
+  @Test
+  void readsOperationNodesInBothForms() {
+    String tfop = layer("TFOpLambda", "tf.math.not_equal", "\"function\": \"math.not_equal\"",
+        "[[[\"ids\", 0, 0, {\"y\": 0, \"name\": null}]]]");
+    String json = model(List.of(layer("InputLayer", "ids", "\"batch_input_shape\": [null, 7], \"dtype\": \"int32\"", "[]"), tfop),
+        "[[\"ids\", 0, 0]]", "[[\"tf.math.not_equal\", 0, 0]]");
+    Functional f = (Functional) KerasConfigReader.parse(json, "op.json", null).architecture();
+    Operation op = (Operation) f.layer(0);
+    assertEquals(Operation.Kind.NOT_EQUAL, op.kind());
+    assertEquals(java.util.Arrays.asList(null, 0f), op.operands());
+    assertTrue(f.input().integerIds());
+  }
+
+  @Test
+  void readsVeryDeepGraphsWithoutRecursion() {
+    List<String> layers = new ArrayList<>(List.of(input("x", "[null, 4]")));
+    String previous = "x";
+    for (int i = 0; i < 5000; i++) {
+      layers.add(layer("Activation", "act" + i, "\"activation\": \"relu\"", "[" + call(previous) + "]"));
+      previous = "act" + i;
+    }
+    Functional f = (Functional) KerasConfigReader.parse(model(layers, "[[\"x\", 0, 0]]", "[[\"" + previous + "\", 0, 0]]"), "deep.json",
+        null).architecture();
+    assertEquals(5000, f.nodes().size());
+  }
+}

@@ -1,0 +1,102 @@
+package org.rnn4j.reference;
+
+import java.util.List;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Operation;
+
+/** The reference backend's merge layers and operation nodes of functional graphs. */
+final class GraphOps {
+  private GraphOps() {}
+
+  static Buf combine(Merge layer, List<Buf> inputs) {
+    Buf first = inputs.get(0);
+    return switch (layer.kind()) {
+      case CONCATENATE -> concatenate(layer.axis(first.shape.length - 1) + 1, inputs);
+      case DOT -> dot(layer.normalize(), first, inputs.get(1));
+      default -> {
+        float[] out = first.data.clone();
+        for (Buf b : inputs.subList(1, inputs.size())) {
+          for (int i = 0; i < out.length; i++) {
+            float v = b.data[i];
+            out[i] = switch (layer.kind()) {
+              case ADD, AVERAGE -> out[i] + v;
+              case SUBTRACT -> out[i] - v;
+              case MULTIPLY -> out[i] * v;
+              case MAXIMUM -> Operation.Kind.MAXIMUM.apply(out[i], v);
+              case MINIMUM -> Operation.Kind.MINIMUM.apply(out[i], v);
+              default -> throw new IllegalStateException(layer.kind().toString());
+            };
+          }
+        }
+        if (layer.kind() == Merge.Kind.AVERAGE) {
+          for (int i = 0; i < out.length; i++) {
+            out[i] /= inputs.size();
+          }
+        }
+        yield new Buf(first.shape.clone(), out);
+      }
+    };
+  }
+
+  /** Concatenation along {@code axis} (counting the batch axis). */
+  private static Buf concatenate(int axis, List<Buf> inputs) {
+    int[] shape = inputs.get(0).shape.clone();
+    int outer = 1;
+    for (int d = 0; d < axis; d++) {
+      outer *= shape[d];
+    }
+    int[] blocks = new int[inputs.size()];
+    int total = 0;
+    shape[axis] = 0;
+    for (int i = 0; i < blocks.length; i++) {
+      Buf b = inputs.get(i);
+      blocks[i] = b.data.length / outer;
+      total += blocks[i];
+      shape[axis] += b.shape[axis];
+    }
+    float[] out = new float[outer * total];
+    for (int o = 0; o < outer; o++) {
+      int pos = o * total;
+      for (int i = 0; i < blocks.length; i++) {
+        System.arraycopy(inputs.get(i).data, o * blocks[i], out, pos, blocks[i]);
+        pos += blocks[i];
+      }
+    }
+    return new Buf(shape, out);
+  }
+
+  /** The dot product of two (batch, n) inputs per row, of their L2-normalized rows with {@code normalize}. */
+  private static Buf dot(boolean normalize, Buf x, Buf y) {
+    int batch = x.dim(0);
+    int n = x.dim(1);
+    float[] out = new float[batch];
+    for (int b = 0; b < batch; b++) {
+      double sum = 0;
+      double xx = 0;
+      double yy = 0;
+      for (int j = 0; j < n; j++) {
+        double a = x.data[b * n + j];
+        double c = y.data[b * n + j];
+        sum += a * c;
+        xx += a * a;
+        yy += c * c;
+      }
+      // Keras' l2_normalize divides by sqrt(max(sum of squares, 1e-12))
+      out[b] = (float) (normalize ? sum / Math.sqrt(Math.max(xx, 1e-12)) / Math.sqrt(Math.max(yy, 1e-12)) : sum);
+    }
+    return new Buf(new int[] {batch, 1}, out);
+  }
+
+  static Buf operation(Operation op, List<Buf> inputs) {
+    Buf first = inputs.get(0);
+    float[] out = new float[first.data.length];
+    List<Float> operands = op.operands();
+    for (int i = 0; i < out.length; i++) {
+      int next = 0;
+      float a = operands.get(0) != null ? operands.get(0) : inputs.get(next++).data[i];
+      float b = operands.size() < 2 ? 0f : operands.get(1) != null ? operands.get(1) : inputs.get(next).data[i];
+      out[i] = op.kind().apply(a, b);
+    }
+    return new Buf(first.shape.clone(), out);
+  }
+}

@@ -1,0 +1,165 @@
+package org.rnn4j.testing;
+
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.rnn4j.Backend;
+import org.rnn4j.Call;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Result;
+import org.rnn4j.Tensor;
+import org.rnn4j.initializers.RandomUniform;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Functional;
+import org.rnn4j.layers.GRU;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.SimpleRNN;
+import org.rnn4j.layers.TimeDistributed;
+
+/**
+ * Functional graphs against the float64 oracle (and, for other backends, the reference backend):
+ * several inputs and outputs, shared layers, every merge, masks made by operation nodes and
+ * merged along the graph, states handed from an encoder to a decoder, and states as outputs.
+ */
+final class GraphSuite {
+  private GraphSuite() {}
+
+  private static final RandomUniform BIAS = new RandomUniform(-0.5, 0.5);
+
+  /** A graph case: the model and a call on it. */
+  record Case(String name, Supplier<Functional> graph, long seed, int batch, int steps) {
+    @Override
+    public String toString() {
+      return name + " B=" + batch + " T=" + steps;
+    }
+  }
+
+  static List<Case> cases() {
+    List<Case> c = new ArrayList<>();
+    c.add(new Case("encoder: Embedding(mask_zero) + NotEqual mask node -> LSTM(return_state), outputs [h, c]", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref ids = b.input("ids", InputSpec.ids(-1));
+      Functional.Ref emb = b.call(Embedding.of(12, 5, true), ids).get(0);
+      Functional.Ref mask = b.call(Operation.of(Operation.Kind.NOT_EQUAL, "NotEqual", Arrays.asList(null, 0f), null), ids).get(0);
+      List<Functional.Ref> lstm = b.call(LSTM.builder(6).returnState(true).biasInitializer(BIAS).build(), List.of(emb), mask, List.of());
+      return b.build("encoder", lstm.get(1), lstm.get(2));
+    }, 1, 4, 7));
+    c.add(new Case("encoder-decoder: encoder states -> decoder initial_state, TimeDistributed(Dense softmax)", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref source = b.input("source", InputSpec.ids(-1));
+      Functional.Ref target = b.input("target", InputSpec.ids(-1));
+      Functional.Ref se = b.call(Embedding.of(10, 4, true), source).get(0);
+      List<Functional.Ref> enc = b.call(LSTM.builder(5).returnState(true).biasInitializer(BIAS).build(), se);
+      Functional.Ref te = b.call(Embedding.of(9, 3, true), target).get(0);
+      List<Functional.Ref> dec = b.call(LSTM.builder(5).returnSequences(true).returnState(true).build(), List.of(te), null,
+          List.of(enc.get(1), enc.get(2)));
+      Functional.Ref probs = b.call(TimeDistributed.of(Dense.builder(9).activation(Activation.SOFTMAX).build()), dec.get(0)).get(0);
+      return b.build("seq2seq", probs, dec.get(1));
+    }, 2, 3, 6));
+    c.add(new Case("two inputs, a shared Dense, every merge, Dot(normalize)", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref x = b.input("x", InputSpec.sequence(3));
+      Functional.Ref y = b.input("y", InputSpec.sequence(3));
+      Dense shared = Dense.builder(4).activation(Activation.TANH).biasInitializer(BIAS).build();
+      Functional.Ref dx = b.call(shared, x).get(0);
+      Functional.Ref dy = b.call(shared, y).get(0);
+      List<Functional.Ref> merged = new ArrayList<>();
+      for (Merge.Kind k : List.of(Merge.Kind.ADD, Merge.Kind.SUBTRACT, Merge.Kind.MULTIPLY, Merge.Kind.AVERAGE, Merge.Kind.MAXIMUM, Merge.Kind.MINIMUM)) {
+        merged.add(b.call(Merge.of(k, null), dx, dy).get(0));
+      }
+      Functional.Ref cat = b.call(Merge.concatenate(-1, null), merged.toArray(Functional.Ref[]::new)).get(0);
+      Functional.Ref timeCat = b.call(Merge.concatenate(1, null), dx, dy).get(0);
+      Functional.Ref hx = b.call(GRU.builder(5).biasInitializer(BIAS).build(), cat).get(0);
+      Functional.Ref hy = b.call(SimpleRNN.builder(5).build(), timeCat).get(0);
+      Functional.Ref cos = b.call(Merge.dot(-1, true, null), hx, hy).get(0);
+      Functional.Ref dot = b.call(Merge.dot(1, false, null), hx, hy).get(0);
+      return b.build("merges", cos, dot, hx);
+    }, 3, 5, 6));
+    c.add(new Case("Masking -> LSTM and GRU branches -> Concatenate (masks joined) -> LSTM -> GlobalAveragePooling1D", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref x = b.input("x", InputSpec.sequence(3));
+      Functional.Ref m = b.call(Masking.of(0f), x).get(0);
+      Functional.Ref l = b.call(LSTM.builder(4).returnSequences(true).build(), m).get(0);
+      Functional.Ref g = b.call(GRU.builder(3).returnSequences(true).build(), m).get(0);
+      Functional.Ref cat = b.call(Merge.concatenate(-1, null), l, g).get(0);
+      Functional.Ref seq = b.call(LSTM.builder(5).returnSequences(true).build(), cat).get(0);
+      Functional.Ref pooled = b.call(GlobalPooling.of(Pooling.Kind.AVERAGE, false, null), seq).get(0);
+      return b.build("masked-branches", pooled, seq);
+    }, 4, 5, 8));
+    c.add(new Case("Bidirectional(merge_mode=None, return_state) in a graph, its states as outputs, arithmetic on them", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref x = b.input("x", InputSpec.sequence(2));
+      List<Functional.Ref> bi = b.call(Bidirectional.of(LSTM.builder(3).returnSequences(true).returnState(true).build(), MergeMode.NONE), x);
+      Functional.Ref scaled = b.call(Operation.of(Operation.Kind.MULTIPLY, "Multiply", Arrays.asList(null, 2f), "twice"), bi.get(2)).get(0);
+      Functional.Ref diff = b.call(Operation.of(Operation.Kind.SUBTRACT, "Subtract", Arrays.asList(null, null), "diff"), scaled, bi.get(4)).get(0);
+      Functional.Ref cast = b.call(Operation.of(Operation.Kind.CAST_INT, "Cast", Arrays.asList((Float) null), "cast"), diff).get(0);
+      return b.build("bidirectional", bi.get(0), bi.get(1), diff, cast, bi.get(5));
+    }, 5, 3, 4));
+    return c;
+  }
+
+  static Model model(Case c) {
+    return Model.initialized(c.graph().get(), c.seed());
+  }
+
+  /** Inputs drawn per input: ids below the smallest vocabulary they reach (zeros included, so masks apply), else values in [-1, 1). */
+  static Call call(Case c, Model m) {
+    List<Tensor> inputs = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(c.seed());
+    for (int k = 0; k < m.architecture().inputs().size(); k++) {
+      InputSpec in = m.architecture().inputs().get(k);
+      if (in.integerIds()) {
+        float[] ids = new float[c.batch() * c.steps()];
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] = r.nextInt(9);
+        }
+        ids[ids.length - 1] = 0; // a masked last step
+        inputs.add(Tensor.wrap(new int[] {c.batch(), c.steps()}, ids));
+      } else {
+        Tensor x = RandomData.uniform(c.seed() * 10 + k, -1, 1, c.batch(), c.steps(), in.shape()[1]);
+        float[] d = x.toArray();
+        java.util.Arrays.fill(d, 2 * in.shape()[1], 3 * in.shape()[1], 0f); // row 0, step 2: all zeros (masked by Masking)
+        inputs.add(Tensor.wrap(x.shape(), d));
+      }
+    }
+    return Call.of(inputs);
+  }
+
+  static Stream<DynamicNode> tests(ContractContext ctx) {
+    return cases().stream().map(c -> dynamicTest(c.toString(), () -> {
+      Model m = model(c);
+      Call call = call(c, m);
+      ctx.record("functional graphs vs float64", Checks.assertResultsClose(c.toString(), Float64Oracle.run(m, call), ctx.run(m, call), Checks.ATOL, 0));
+    }));
+  }
+
+  static DynamicNode against(ContractContext ctx, Backend other) {
+    return dynamicContainer("functional graphs vs reference backend", cases().stream().map(c -> dynamicTest(c.toString(), () -> {
+      Model m = model(c);
+      Call call = call(c, m);
+      Result expected;
+      try (PreparedModel p = other.prepare(m)) {
+        expected = p.run(call);
+      }
+      ctx.record("functional graphs vs reference backend", Checks.assertResultsClose(c.toString(), expected, ctx.run(m, call), Checks.ATOL, 0));
+    })));
+  }
+}

@@ -1,0 +1,161 @@
+package org.rnn4j.testing;
+
+import java.util.List;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Operation;
+
+/**
+ * The oracle's merge layers and operation nodes, in float64 on nested arrays ({@code double[][]}
+ * or {@code double[][][]} with the batch axis first), from Keras' definitions.
+ */
+final class OracleGraph {
+  private OracleGraph() {}
+
+  static Object merge(Merge m, List<Object> ins) {
+    if (m.kind() == Merge.Kind.DOT) {
+      double[][] x = (double[][]) ins.get(0);
+      double[][] y = (double[][]) ins.get(1);
+      double[][] out = new double[x.length][1];
+      for (int b = 0; b < x.length; b++) {
+        double[] u = m.normalize() ? unit(x[b]) : x[b];
+        double[] v = m.normalize() ? unit(y[b]) : y[b];
+        for (int j = 0; j < u.length; j++) {
+          out[b][0] += u[j] * v[j];
+        }
+      }
+      return out;
+    }
+    if (ins.get(0) instanceof double[][][] first) {
+      Object[] per = new Object[first.length];
+      int rank = 2;
+      for (int b = 0; b < first.length; b++) {
+        final int row = b;
+        per[b] = mergeRows(m, ins.stream().map(o -> (Object) ((double[][][]) o)[row]).toList(), rank);
+      }
+      double[][][] out = new double[first.length][][];
+      for (int b = 0; b < first.length; b++) {
+        out[b] = (double[][]) per[b];
+      }
+      return out;
+    }
+    double[][] first = (double[][]) ins.get(0);
+    double[][] out = new double[first.length][];
+    for (int b = 0; b < first.length; b++) {
+      final int row = b;
+      out[b] = (double[]) mergeRows(m, ins.stream().map(o -> (Object) ((double[][]) o)[row]).toList(), 1);
+    }
+    return out;
+  }
+
+  /** One batch row of each input: {@code double[]} (rank 1) or {@code double[][]} (rank 2). */
+  private static Object mergeRows(Merge m, List<Object> rows, int rank) {
+    if (m.kind() == Merge.Kind.CONCATENATE) {
+      int axis = m.axis(rank);
+      if (rank == 1) {
+        return concat(rows.stream().map(r -> (double[]) r).toList());
+      }
+      List<double[][]> mats = rows.stream().map(r -> (double[][]) r).toList();
+      if (axis == 0) {
+        return mats.stream().flatMap(a -> java.util.Arrays.stream(a)).toArray(double[][]::new);
+      }
+      double[][] out = new double[mats.get(0).length][];
+      for (int t = 0; t < out.length; t++) {
+        final int step = t;
+        out[t] = concat(mats.stream().map(a -> a[step]).toList());
+      }
+      return out;
+    }
+    if (rank == 2) {
+      double[][] first = (double[][]) rows.get(0);
+      double[][] out = new double[first.length][];
+      for (int t = 0; t < first.length; t++) {
+        final int step = t;
+        out[t] = elementwise(m, rows.stream().map(r -> ((double[][]) r)[step]).toList());
+      }
+      return out;
+    }
+    return elementwise(m, rows.stream().map(r -> (double[]) r).toList());
+  }
+
+  private static double[] concat(List<double[]> parts) {
+    return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+  }
+
+  private static double[] elementwise(Merge m, List<double[]> vs) {
+    double[] out = vs.get(0).clone();
+    for (int j = 0; j < out.length; j++) {
+      for (double[] v : vs.subList(1, vs.size())) {
+        out[j] = switch (m.kind()) {
+          case ADD, AVERAGE -> out[j] + v[j];
+          case SUBTRACT -> out[j] - v[j];
+          case MULTIPLY -> out[j] * v[j];
+          case MAXIMUM -> Math.max(out[j], v[j]);
+          case MINIMUM -> Math.min(out[j], v[j]);
+          default -> throw new IllegalArgumentException(m.kind().toString());
+        };
+      }
+      if (m.kind() == Merge.Kind.AVERAGE) {
+        out[j] /= vs.size();
+      }
+    }
+    return out;
+  }
+
+  private static double[] unit(double[] v) {
+    double n = 0;
+    for (double x : v) {
+      n += x * x;
+    }
+    double norm = Math.sqrt(Math.max(n, 1e-12));
+    return java.util.Arrays.stream(v).map(x -> x / norm).toArray();
+  }
+
+  static Object operation(Operation o, List<Object> ins) {
+    if (ins.get(0) instanceof double[][][] first) {
+      double[][][] out = new double[first.length][][];
+      for (int b = 0; b < first.length; b++) {
+        final int row = b;
+        out[b] = (double[][]) operation(o, ins.stream().map(x -> (Object) ((double[][][]) x)[row]).toList());
+      }
+      return out;
+    }
+    double[][] first = (double[][]) ins.get(0);
+    double[][] out = new double[first.length][first[0].length];
+    for (int i = 0; i < first.length; i++) {
+      for (int j = 0; j < first[i].length; j++) {
+        int next = 0;
+        double[] args = new double[o.operands().size()];
+        for (int a = 0; a < args.length; a++) {
+          Float c = o.operands().get(a);
+          args[a] = c != null ? c : ((double[][]) ins.get(next++))[i][j];
+        }
+        out[i][j] = op(o.kind(), args[0], args.length > 1 ? args[1] : 0);
+      }
+    }
+    return out;
+  }
+
+  private static double op(Operation.Kind kind, double a, double b) {
+    return switch (kind) {
+      case EQUAL -> a == b ? 1 : 0;
+      case NOT_EQUAL -> a != b ? 1 : 0;
+      case GREATER -> a > b ? 1 : 0;
+      case GREATER_EQUAL -> a >= b ? 1 : 0;
+      case LESS -> a < b ? 1 : 0;
+      case LESS_EQUAL -> a <= b ? 1 : 0;
+      case ADD -> a + b;
+      case SUBTRACT -> a - b;
+      case MULTIPLY -> a * b;
+      case DIVIDE -> a / b;
+      case MAXIMUM -> Math.max(a, b);
+      case MINIMUM -> Math.min(a, b);
+      case LOGICAL_AND -> a != 0 && b != 0 ? 1 : 0;
+      case LOGICAL_OR -> a != 0 || b != 0 ? 1 : 0;
+      case LOGICAL_NOT -> a == 0 ? 1 : 0;
+      case NEGATIVE -> -a;
+      case CAST_FLOAT -> a;
+      case CAST_INT -> a < 0 ? Math.ceil(a) : Math.floor(a);
+      case CAST_BOOL -> a != 0 ? 1 : 0;
+    };
+  }
+}

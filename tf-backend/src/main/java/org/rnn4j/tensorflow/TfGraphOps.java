@@ -1,0 +1,106 @@
+package org.rnn4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Operation;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/** Merge layers and operation nodes of functional graphs as TensorFlow ops. */
+final class TfGraphOps {
+  private TfGraphOps() {}
+
+  static Node combine(GraphOps g, Merge layer, List<Node> inputs) {
+    var tf = g.tf;
+    Node first = inputs.get(0);
+    List<Operand<TFloat32>> ops = new ArrayList<>();
+    inputs.forEach(n -> ops.add(n.op()));
+    switch (layer.kind()) {
+      case CONCATENATE -> {
+        int axis = layer.axis(first.shape().length - 1) + 1;
+        int[] shape = first.shape().clone();
+        shape[axis] = inputs.stream().mapToInt(n -> n.dim(axis)).sum();
+        return new Node(tf.concat(ops, tf.constant(axis)), shape);
+      }
+      case DOT -> {
+        Operand<TFloat32> x = ops.get(0);
+        Operand<TFloat32> y = ops.get(1);
+        if (layer.normalize()) {
+          x = l2Normalize(g, x);
+          y = l2Normalize(g, y);
+        }
+        Operand<TFloat32> sum = tf.reduceSum(g.mul(x, y), tf.constant(-1), ReduceSum.keepDims(true));
+        return new Node(sum, new int[] {first.dim(0), 1});
+      }
+      default -> {
+        Operand<TFloat32> out = ops.get(0);
+        for (Operand<TFloat32> o : ops.subList(1, ops.size())) {
+          out = switch (layer.kind()) {
+            case ADD, AVERAGE -> g.add(out, o);
+            case SUBTRACT -> tf.math.sub(out, o);
+            case MULTIPLY -> g.mul(out, o);
+            case MAXIMUM -> tf.math.maximum(out, o);
+            case MINIMUM -> tf.math.minimum(out, o);
+            default -> throw new IllegalStateException(layer.kind().toString());
+          };
+        }
+        if (layer.kind() == Merge.Kind.AVERAGE) {
+          out = tf.math.div(out, g.scalar(inputs.size()));
+        }
+        return new Node(out, first.shape());
+      }
+    }
+  }
+
+  /** Keras' l2_normalize over the last axis: {@code x / sqrt(max(sum(x²), 1e-12))}. */
+  private static Operand<TFloat32> l2Normalize(GraphOps g, Operand<TFloat32> x) {
+    var tf = g.tf;
+    Operand<TFloat32> squares = tf.reduceSum(tf.math.square(x), tf.constant(-1), ReduceSum.keepDims(true));
+    return g.mul(x, tf.math.rsqrt(tf.math.maximum(squares, g.scalar(1e-12f))));
+  }
+
+  static Node operation(GraphOps g, Operation op, List<Node> inputs) {
+    var tf = g.tf;
+    Node first = inputs.get(0);
+    List<Operand<TFloat32>> operands = new ArrayList<>();
+    int next = 0;
+    for (Float c : op.operands()) {
+      operands.add(c != null ? g.scalar(c) : inputs.get(next++).op()); // a constant broadcasts
+    }
+    Operand<TFloat32> a = operands.get(0);
+    Operand<TFloat32> b = operands.size() > 1 ? operands.get(1) : null;
+    Operand<TFloat32> out = switch (op.kind()) {
+      case EQUAL -> bool(g, tf.math.equal(a, b));
+      case NOT_EQUAL -> bool(g, tf.math.notEqual(a, b));
+      case GREATER -> bool(g, tf.math.greater(a, b));
+      case GREATER_EQUAL -> bool(g, tf.math.greaterEqual(a, b));
+      case LESS -> bool(g, tf.math.less(a, b));
+      case LESS_EQUAL -> bool(g, tf.math.lessEqual(a, b));
+      case ADD -> g.add(a, b);
+      case SUBTRACT -> tf.math.sub(a, b);
+      case MULTIPLY -> g.mul(a, b);
+      case DIVIDE -> tf.math.div(a, b);
+      case MAXIMUM -> tf.math.maximum(a, b);
+      case MINIMUM -> tf.math.minimum(a, b);
+      case LOGICAL_AND -> bool(g, tf.math.logicalAnd(nonZero(g, a), nonZero(g, b)));
+      case LOGICAL_OR -> bool(g, tf.math.logicalOr(nonZero(g, a), nonZero(g, b)));
+      case LOGICAL_NOT -> bool(g, tf.math.logicalNot(nonZero(g, a)));
+      case NEGATIVE -> tf.math.neg(a);
+      case CAST_FLOAT -> a;
+      case CAST_INT -> tf.dtypes.cast(tf.dtypes.cast(a, org.tensorflow.types.TInt64.class), TFloat32.class);
+      case CAST_BOOL -> bool(g, nonZero(g, a));
+    };
+    return new Node(out, first.shape());
+  }
+
+  private static Operand<TBool> nonZero(GraphOps g, Operand<TFloat32> x) {
+    return g.tf.math.notEqual(x, g.scalar(0f));
+  }
+
+  private static Operand<TFloat32> bool(GraphOps g, Operand<TBool> b) {
+    return g.tf.dtypes.cast(b, TFloat32.class);
+  }
+}
