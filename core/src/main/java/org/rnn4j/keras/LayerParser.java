@@ -136,14 +136,14 @@ final class LayerParser {
             yield ActivationLayer.of(Activation.SOFTMAX, name);
           }
           case "ReLU" -> relu(c, name);
-          case "Concatenate" -> Merge.concatenate(c.integer("axis", -1), name);
-          case "Add" -> Merge.of(Merge.Kind.ADD, name);
-          case "Subtract" -> Merge.of(Merge.Kind.SUBTRACT, name);
-          case "Multiply" -> Merge.of(Merge.Kind.MULTIPLY, name);
-          case "Average" -> Merge.of(Merge.Kind.AVERAGE, name);
-          case "Maximum" -> Merge.of(Merge.Kind.MAXIMUM, name);
-          case "Minimum" -> Merge.of(Merge.Kind.MINIMUM, name);
-          case "Dot" -> dot(c, name);
+          case "Concatenate" -> masksOfVersion(Merge.concatenate(c.integer("axis", -1), name));
+          case "Add" -> masksOfVersion(Merge.of(Merge.Kind.ADD, name));
+          case "Subtract" -> masksOfVersion(Merge.of(Merge.Kind.SUBTRACT, name));
+          case "Multiply" -> masksOfVersion(Merge.of(Merge.Kind.MULTIPLY, name));
+          case "Average" -> masksOfVersion(Merge.of(Merge.Kind.AVERAGE, name));
+          case "Maximum" -> masksOfVersion(Merge.of(Merge.Kind.MAXIMUM, name));
+          case "Minimum" -> masksOfVersion(Merge.of(Merge.Kind.MINIMUM, name));
+          case "Dot" -> masksOfVersion(dot(c, name));
           case "ELU" -> {
             if (c.number("alpha", 1.0) != 1.0) {
               throw c.error("ELU with alpha=" + c.number("alpha", 1.0) + " is not supported (only alpha 1.0)");
@@ -474,21 +474,24 @@ final class LayerParser {
     return Normalization.of(kind, axis, c.number("epsilon", 1e-3), c.bool("center", true), c.bool("scale", true), name);
   }
 
+  /** A merge joining masks as the Keras version that wrote the config does. */
+  private Merge masksOfVersion(Merge m) {
+    return version.major() >= 3 ? m : m.withKeras2Masks();
+  }
+
   private Merge dot(ConfigNode c, String name) {
     JsonNode axes = c.raw("axes");
-    int axis;
-    if (axes != null && axes.canConvertToInt() && axes.isIntegralNumber()) {
-      axis = axes.asInt();
-    } else if (axes != null && axes.isArray() && axes.size() == 2 && axes.get(0).asInt() == axes.get(1).asInt()) {
-      axis = axes.get(0).asInt();
+    int a;
+    int b;
+    if (axes != null && axes.isIntegralNumber()) {
+      a = b = axes.asInt();
+    } else if (axes != null && axes.isArray() && axes.size() == 2 && axes.get(0).isIntegralNumber() && axes.get(1).isIntegralNumber()) {
+      a = axes.get(0).asInt();
+      b = axes.get(1).asInt();
     } else {
-      throw c.error("Dot axes " + axes + " are not supported (one axis, the features of two vectors)");
+      throw c.error("Dot axes must be an integer or two integers, got " + axes);
     }
-    try {
-      return Merge.dot(axis, c.bool("normalize", false), name);
-    } catch (InvalidModelException e) {
-      throw c.error(e.getMessage());
-    }
+    return Merge.dot(a, b, c.bool("normalize", false), name);
   }
 
   private ActivationLayer relu(ConfigNode c, String name) {

@@ -38,8 +38,10 @@ public final class ActivationLayer implements Layer {
   public int[] outputShape(int[] inputShape) {
     int[] out = inputShape.clone();
     if (!activation.elementwise()) {
-      int last = LayerShapes.lastDim(this, inputShape);
-      out[out.length - 1] = activation.outputWidth(last);
+      if (inputShape.length == 0) {
+        throw new org.rnn4j.InvalidModelException(LayerShapes.describe(this) + ": '" + activation.kerasName() + "' needs an axis to act along");
+      }
+      out[out.length - 1] = activation.outputWidth(inputShape[inputShape.length - 1]);
     }
     return out;
   }

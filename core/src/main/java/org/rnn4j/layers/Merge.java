@@ -7,9 +7,15 @@ import org.rnn4j.Shapes;
 /**
  * Keras' merge layers, which combine several inputs into one: {@code Concatenate(axis)}, the
  * element-wise {@code Add}, {@code Subtract} (two inputs), {@code Multiply}, {@code Average},
- * {@code Maximum}, {@code Minimum}, and {@code Dot(axes, normalize)} of two vectors per sample.
- * The element-wise ones take inputs of one shape; the output mask is the conjunction of the
- * inputs' masks, as in Keras.
+ * {@code Maximum}, {@code Minimum}, and {@code Dot(axes, normalize)}: per sample, the product of
+ * two vectors, or of two matrices over one axis of each (attention scores {@code (T, H)·(S, H)
+ * → (T, S)}, attention-weighted sums {@code (T, S)·(S, H) → (T, H)}).
+ * The element-wise ones take inputs of one shape.
+ *
+ * <p>Masks merge as the Keras version that wrote the model merges them: Keras 3 takes the union
+ * of the inputs' masks (an element-wise merge with an unmasked input has no mask), tf.keras 2 the
+ * intersection (an unmasked input counts as all valid); both join the masks along time when
+ * concatenating along time.
  */
 public final class Merge implements Layer {
   /** The combination. */
@@ -32,13 +38,18 @@ public final class Merge implements Layer {
 
   private final Kind kind;
   private final int axis;
+  /** Dot: the second input's axis (counting the batch axis; {@link #axis} is the first's). */
+  private final int otherAxis;
   private final boolean normalize;
+  private final boolean keras2Masks;
   private final String name;
 
-  private Merge(Kind kind, int axis, boolean normalize, String name) {
+  private Merge(Kind kind, int axis, int otherAxis, boolean normalize, boolean keras2Masks, String name) {
     this.kind = kind;
     this.axis = axis;
+    this.otherAxis = otherAxis;
     this.normalize = normalize;
+    this.keras2Masks = keras2Masks;
     this.name = name;
   }
 
@@ -47,23 +58,59 @@ public final class Merge implements Layer {
     if (kind == Kind.CONCATENATE || kind == Kind.DOT) {
       throw new IllegalArgumentException(kind + " needs its axis");
     }
-    return new Merge(kind, -1, false, name);
+    return new Merge(kind, -1, -1, false, false, name);
   }
 
   /** {@code Concatenate(axis)}; the axis counts the batch axis as Keras does (-1: the last). */
   public static Merge concatenate(int axis, String name) {
-    return new Merge(Kind.CONCATENATE, axis, false, name);
+    return new Merge(Kind.CONCATENATE, axis, -1, false, false, name);
   }
 
   /**
-   * {@code Dot(axes, normalize)} of two {@code (features,)} vectors per sample: the axis must be
-   * the last ({@code -1}, or 1 counting the batch axis); with {@code normalize} the cosine.
+   * {@code Dot(axes=[a, b], normalize)}: per sample, the sum of products over axis {@code a} of the
+   * first input and axis {@code b} of the second (counting the batch axis, as Keras does; -1 is the
+   * last); with {@code normalize} each input is first L2-normalized along that axis (cosine).
    */
+  public static Merge dot(int a, int b, boolean normalize, String name) {
+    return new Merge(Kind.DOT, a, b, normalize, false, name);
+  }
+
+  /** {@code Dot(axes, normalize)} with one axis for both inputs. */
   public static Merge dot(int axes, boolean normalize, String name) {
-    if (axes != -1 && axes != 1) {
-      throw new InvalidModelException("Dot: only the product over the features of two vectors (axes=1 or -1) is supported, got axes=" + axes);
+    return dot(axes, axes, normalize, name);
+  }
+
+  /**
+   * Checks at run time that the sizes a Dot contracts agree (open sizes, such as two sequences'
+   * lengths, are only known then).
+   *
+   * @throws org.rnn4j.InvalidInputException naming the layer if they differ
+   */
+  public void checkContracted(int first, int second) {
+    if (first != second) {
+      throw new org.rnn4j.InvalidInputException(LayerShapes.describe(this) + ": the axes it multiplies over have sizes " + first + " and "
+          + second + " in this call; they must be equal");
     }
-    return new Merge(Kind.DOT, -1, normalize, name);
+  }
+
+  /** Dot: the contracted axis of input {@code which} (0 or 1) of rank {@code rank} (without batch), 0-based. */
+  public int dotAxis(int which, int rank) {
+    int a = which == 0 ? axis : otherAxis;
+    int d = a < 0 ? rank + a : a - 1;
+    if (d < 0 || d >= rank) {
+      throw new InvalidModelException(LayerShapes.describe(this) + ": axis " + a + " is outside an input of rank " + (rank + 1) + " (with batch)");
+    }
+    return d;
+  }
+
+  /** The same merge, joining masks as tf.keras 2 does (the intersection) rather than Keras 3 (the union). */
+  public Merge withKeras2Masks() {
+    return new Merge(kind, axis, otherAxis, normalize, true, name);
+  }
+
+  /** Whether masks merge as in tf.keras 2 (intersection) rather than Keras 3 (union). */
+  public boolean keras2Masks() {
+    return keras2Masks;
   }
 
   public Kind kind() {
@@ -129,11 +176,21 @@ public final class Merge implements Layer {
         return out;
       }
       case DOT -> {
-        if (first.length != 1 || shapes.get(1).length != 1 || first[0] != shapes.get(1)[0] || first[0] < 0) {
-          throw new InvalidModelException(LayerShapes.describe(this) + ": supported for two (features,) inputs of one known size, got "
-              + Shapes.format(first) + " and " + Shapes.format(shapes.get(1)));
+        int[] second = shapes.get(1);
+        if (first.length != second.length || first.length > 2) {
+          throw new InvalidModelException(LayerShapes.describe(this) + ": supported for two vectors or two matrices per sample, got "
+              + Shapes.format(first) + " and " + Shapes.format(second));
         }
-        return new int[] {1};
+        int a = dotAxis(0, first.length);
+        int b = dotAxis(1, second.length);
+        if (first[a] >= 0 && second[b] >= 0 && first[a] != second[b]) {
+          throw new InvalidModelException(LayerShapes.describe(this) + ": axis " + axis + " of " + Shapes.format(first) + " and axis "
+              + otherAxis + " of " + Shapes.format(second) + " differ in size");
+        }
+        if (first.length == 1) {
+          return new int[] {1};
+        }
+        return new int[] {first[1 - a], second[1 - b]};
       }
       default -> {
         for (int[] s : shapes.subList(1, shapes.size())) {
@@ -171,7 +228,8 @@ public final class Merge implements Layer {
 
   @Override
   public String toString() {
-    return kind.kerasClassName + (kind == Kind.CONCATENATE ? "(axis=" + axis + ")" : kind == Kind.DOT ? "(normalize=" + normalize + ")" : "");
+    return kind.kerasClassName + (kind == Kind.CONCATENATE ? "(axis=" + axis + ")"
+        : kind == Kind.DOT ? "(axes=[" + axis + ", " + otherAxis + "], normalize=" + normalize + ")" : "");
   }
 
 }

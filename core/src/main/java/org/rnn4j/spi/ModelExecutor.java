@@ -48,8 +48,9 @@ public final class ModelExecutor {
   /** What one layer call hands on: its outputs (without states), their mask, and its final states (recurrent layers). */
   private record Applied<V>(List<V> outputs, V mask, List<V> states) {}
 
-  /** The operation that combines masks where a merge layer joins inputs. */
+  /** The operations that join masks where a merge layer joins inputs. */
   private static final Operation MASK_AND = Operation.of(Operation.Kind.LOGICAL_AND, "mask", java.util.Arrays.asList(null, null), null);
+  private static final Operation MASK_OR = Operation.of(Operation.Kind.LOGICAL_OR, "mask", java.util.Arrays.asList(null, null), null);
 
   /**
    * Each layer's weights keyed by the layer's name, in layer order: what {@link #run} takes, made
@@ -116,12 +117,11 @@ public final class ModelExecutor {
       V reaching;
       if (node.mask() != null) {
         reaching = values.get(node.mask().node()).get(node.mask().tensor());
-      } else if (layer instanceof Merge) {
-        reaching = null;
-        for (Functional.Ref r : node.inputs()) {
-          V m = masks.get(r.node()).get(r.tensor());
-          reaching = reaching == null ? m : m == null ? reaching : k.operation(MASK_AND, List.of(reaching, m));
-        }
+      } else if (layer instanceof Merge merge) {
+        List<V> inMasks = new ArrayList<>();
+        node.inputs().forEach(r -> inMasks.add(masks.get(r.node()).get(r.tensor())));
+        Functional.Ref first = node.inputs().get(0);
+        reaching = mergeMask(merge, k, ins, inMasks, f.nodeShapes(first.node()).get(first.tensor()).length);
       } else {
         Functional.Ref first = node.inputs().get(0);
         reaching = node.implicitMask() ? masks.get(first.node()).get(first.tensor()) : null;
@@ -153,6 +153,34 @@ public final class ModelExecutor {
       outputs.add(values.get(r.node()).get(r.tensor()));
     }
     return new Outcome<>(outputs, finals);
+  }
+
+  /**
+   * The mask a merge layer's output carries. Joining along time concatenates the masks (an
+   * unmasked input counts as all valid); otherwise Keras 3 takes the union (none if an input is
+   * unmasked) and tf.keras 2 the intersection of the masks present.
+   */
+  private static <V> V mergeMask(Merge merge, Kernels<V> k, List<V> inputs, List<V> masks, int rank) {
+    if (masks.stream().allMatch(java.util.Objects::isNull) || merge.kind() == Merge.Kind.DOT) {
+      return null; // a product over an axis has no time axis left to mask
+    }
+    if (merge.kind() == Merge.Kind.CONCATENATE && rank >= 2 && merge.axis(rank) == 0) {
+      List<V> full = new ArrayList<>();
+      for (int i = 0; i < masks.size(); i++) {
+        // NaN differs from every value: a mask of every step
+        full.add(masks.get(i) != null ? masks.get(i) : k.maskFromValues(inputs.get(i), Float.NaN));
+      }
+      return k.combine(Merge.concatenate(1, null), full);
+    }
+    boolean union = !merge.keras2Masks();
+    if (union && masks.stream().anyMatch(java.util.Objects::isNull)) {
+      return null;
+    }
+    V joined = null;
+    for (V m : masks) {
+      joined = joined == null ? m : m == null ? joined : k.operation(union ? MASK_OR : MASK_AND, List.of(joined, m));
+    }
+    return joined;
   }
 
   private static boolean returnsState(Layer layer) {

@@ -12,7 +12,7 @@ final class GraphOps {
     Buf first = inputs.get(0);
     return switch (layer.kind()) {
       case CONCATENATE -> concatenate(layer.axis(first.shape.length - 1) + 1, inputs);
-      case DOT -> dot(layer.normalize(), first, inputs.get(1));
+      case DOT -> first.shape.length == 2 ? dot(layer.normalize(), first, inputs.get(1)) : dotMatrices(layer, first, inputs.get(1));
       default -> {
         float[] out = first.data.clone();
         for (Buf b : inputs.subList(1, inputs.size())) {
@@ -85,6 +85,77 @@ final class GraphOps {
       out[b] = (float) (normalize ? sum / Math.sqrt(Math.max(xx, 1e-12)) / Math.sqrt(Math.max(yy, 1e-12)) : sum);
     }
     return new Buf(new int[] {batch, 1}, out);
+  }
+
+  /**
+   * Per sample, {@code x (T, H)} and {@code y (S, K)} contracted over one axis of each: the
+   * remaining axis of {@code x}, then that of {@code y}; with normalize each along its axis first.
+   */
+  private static Buf dotMatrices(Merge layer, Buf x, Buf y) {
+    int a = layer.dotAxis(0, 2);
+    int b = layer.dotAxis(1, 2);
+    int batch = x.dim(0);
+    int xr = x.dim(1);
+    int xc = x.dim(2);
+    int yr = y.dim(1);
+    int yc = y.dim(2);
+    int n = a == 1 ? xc : xr; // the contracted length
+    layer.checkContracted(n, b == 0 ? yr : yc);
+    int p = a == 1 ? xr : xc;
+    int q = b == 0 ? yc : yr;
+    float[] out = new float[batch * p * q];
+    for (int s = 0; s < batch; s++) {
+      double[][] u = new double[p][n];
+      double[][] v = new double[q][n];
+      for (int i = 0; i < xr; i++) {
+        for (int j = 0; j < xc; j++) {
+          double val = x.data[(s * xr + i) * xc + j];
+          if (a == 1) {
+            u[i][j] = val;
+          } else {
+            u[j][i] = val;
+          }
+        }
+      }
+      for (int i = 0; i < yr; i++) {
+        for (int j = 0; j < yc; j++) {
+          double val = y.data[(s * yr + i) * yc + j];
+          if (b == 0) {
+            v[j][i] = val;
+          } else {
+            v[i][j] = val;
+          }
+        }
+      }
+      if (layer.normalize()) {
+        normalizeRows(u);
+        normalizeRows(v);
+      }
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < q; j++) {
+          double sum = 0;
+          for (int k = 0; k < n; k++) {
+            sum += u[i][k] * v[j][k];
+          }
+          out[(s * p + i) * q + j] = (float) sum;
+        }
+      }
+    }
+    return new Buf(new int[] {batch, p, q}, out);
+  }
+
+  /** Keras' l2_normalize of each row: divided by sqrt(max(sum of squares, 1e-12)). */
+  private static void normalizeRows(double[][] rows) {
+    for (double[] r : rows) {
+      double ss = 0;
+      for (double v : r) {
+        ss += v * v;
+      }
+      double norm = Math.sqrt(Math.max(ss, 1e-12));
+      for (int k = 0; k < r.length; k++) {
+        r[k] /= norm;
+      }
+    }
   }
 
   static Buf operation(Operation op, List<Buf> inputs) {

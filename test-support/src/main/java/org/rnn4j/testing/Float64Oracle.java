@@ -72,9 +72,11 @@ public final class Float64Oracle {
   private static Result graph(Model model, Functional f, Call call) {
     List<List<Object>> values = new ArrayList<>();
     List<boolean[][]> masks = new ArrayList<>();
+    List<Integer> masked = new ArrayList<>(); // how many of a node's tensors carry its mask (not its states)
     for (int k = 0; k < f.inputs().size(); k++) {
       values.add(one(value(call.inputs().get(k))));
       masks.add(k == 0 && call.mask() != null ? mask(call.mask()) : null);
+      masked.add(1);
     }
     LayerStates finals = LayerStates.empty();
     for (Functional.Node node : f.nodes()) {
@@ -83,11 +85,10 @@ public final class Float64Oracle {
       boolean[][] mask = null;
       if (node.mask() != null) {
         mask = booleans((double[][]) values.get(node.mask().node()).get(node.mask().tensor()));
-      } else if (layer instanceof Merge) {
-        for (Functional.Ref r : node.inputs()) {
-          mask = and(mask, r.tensor() == 0 ? masks.get(r.node()) : null);
-        }
-      } else if (node.implicitMask() && node.inputs().get(0).tensor() == 0) {
+      } else if (layer instanceof Merge merge) {
+        List<boolean[][]> in = node.inputs().stream().map(r -> r.tensor() < masked.get(r.node()) ? masks.get(r.node()) : null).toList();
+        mask = mergeMask(merge, ins, in);
+      } else if (node.implicitMask() && node.inputs().get(0).tensor() < masked.get(node.inputs().get(0).node())) {
         mask = masks.get(node.inputs().get(0).node());
       }
       List<Tensor> init = call.initialStates().get(node.layer());
@@ -105,19 +106,58 @@ public final class Float64Oracle {
       }
       values.add(all);
       masks.add(out.mask());
+      masked.add(out.outputs().size());
     }
     List<Tensor> outputs = f.outputs().stream().map(r -> tensor(values.get(r.node()).get(r.tensor()))).toList();
     return Result.of(f, outputs, finals);
   }
 
-  private static boolean[][] and(boolean[][] a, boolean[][] b) {
-    if (a == null || b == null) {
-      return a == null ? b : a;
+  /**
+   * A merge's output mask: along time the masks are joined end to end (all valid where absent);
+   * else Keras 3 takes their union (none if one is absent), tf.keras 2 the intersection of those present.
+   */
+  private static boolean[][] mergeMask(Merge merge, List<Object> ins, List<boolean[][]> masks) {
+    if (masks.stream().allMatch(m -> m == null) || merge.kind() == Merge.Kind.DOT) {
+      return null;
     }
-    boolean[][] out = new boolean[a.length][a[0].length];
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a[i].length; j++) {
-        out[i][j] = a[i][j] && b[i][j];
+    if (merge.kind() == Merge.Kind.CONCATENATE && ins.get(0) instanceof double[][][] && merge.axis(2) == 0) {
+      int batch = ((double[][][]) ins.get(0)).length;
+      boolean[][] out = new boolean[batch][];
+      for (int b = 0; b < batch; b++) {
+        List<Boolean> row = new ArrayList<>();
+        for (int i = 0; i < ins.size(); i++) {
+          int steps = ((double[][][]) ins.get(i))[b].length;
+          for (int t = 0; t < steps; t++) {
+            row.add(masks.get(i) == null || masks.get(i)[b][t]);
+          }
+        }
+        out[b] = new boolean[row.size()];
+        for (int t = 0; t < row.size(); t++) {
+          out[b][t] = row.get(t);
+        }
+      }
+      return out;
+    }
+    boolean union = !merge.keras2Masks();
+    if (union && masks.stream().anyMatch(m -> m == null)) {
+      return null;
+    }
+    boolean[][] out = null;
+    for (boolean[][] m : masks) {
+      if (m == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new boolean[m.length][];
+        for (int b = 0; b < m.length; b++) {
+          out[b] = m[b].clone();
+        }
+        continue;
+      }
+      for (int b = 0; b < m.length; b++) {
+        for (int t = 0; t < m[b].length; t++) {
+          out[b][t] = union ? out[b][t] || m[b][t] : out[b][t] && m[b][t];
+        }
       }
     }
     return out;

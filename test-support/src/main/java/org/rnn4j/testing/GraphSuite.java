@@ -113,6 +113,48 @@ final class GraphSuite {
       Functional.Ref cast = b.call(Operation.of(Operation.Kind.CAST_INT, "Cast", Arrays.asList((Float) null), "cast"), diff).get(0);
       return b.build("bidirectional", bi.get(0), bi.get(1), diff, cast, bi.get(5));
     }, 5, 3, 4));
+    c.add(new Case("Luong attention from Dot layers: scores Dot([2, 2]), softmax, context Dot([2, 1]), Concatenate, Dot(normalize) both ways",
+        () -> {
+          Functional.Builder b = Functional.builder();
+          Functional.Ref src = b.input("source", InputSpec.sequence(3));
+          Functional.Ref tgt = b.input("target", InputSpec.sequence(2));
+          List<Functional.Ref> enc = b.call(LSTM.builder(4).returnSequences(true).returnState(true).build(), src);
+          Functional.Ref dec = b.call(LSTM.builder(4).returnSequences(true).build(), List.of(tgt), null, List.of(enc.get(1), enc.get(2))).get(0);
+          Functional.Ref scores = b.call(Merge.dot(2, 2, false, null), dec, enc.get(0)).get(0);
+          Functional.Ref weights = b.call(org.rnn4j.layers.ActivationLayer.of(Activation.SOFTMAX), scores).get(0);
+          Functional.Ref context = b.call(Merge.dot(2, 1, false, null), weights, enc.get(0)).get(0);
+          Functional.Ref joined = b.call(Merge.concatenate(-1, null), context, dec).get(0);
+          Functional.Ref out = b.call(TimeDistributed.of(Dense.builder(5).activation(Activation.TANH).build()), joined).get(0);
+          Functional.Ref cosTime = b.call(Merge.dot(1, 1, true, null), dec, context).get(0);
+          Functional.Ref cross = b.call(Merge.dot(1, 2, false, null), scores, weights).get(0);
+          return b.build("attention", out, cosTime, cross);
+        }, 8, 3, 5));
+    for (boolean keras2 : new boolean[] {false, true}) {
+      c.add(new Case("masks merged as " + (keras2 ? "tf.keras 2 (intersection)" : "Keras 3 (union)")
+          + ": Add and Concatenate of differently masked sequences, and Concatenate along time", () -> {
+        Functional.Builder b = Functional.builder();
+        Functional.Ref x = b.input("x", InputSpec.sequence(2));
+        Functional.Ref y = b.input("y", InputSpec.sequence(2));
+        Functional.Ref hx = b.call(LSTM.builder(3).returnSequences(true).build(), b.call(Masking.of(0f), x).get(0)).get(0);
+        Functional.Ref hy = b.call(GRU.builder(3).returnSequences(true).build(), b.call(Masking.of(0f), y).get(0)).get(0);
+        Functional.Ref plain = b.call(Dense.of(3), x).get(0); // unmasked: Dense passes x's (absent) mask
+        Merge add = Merge.of(Merge.Kind.ADD, null);
+        Merge cat = Merge.concatenate(-1, null);
+        Merge time = Merge.concatenate(1, null);
+        Merge withPlain = Merge.of(Merge.Kind.MULTIPLY, null);
+        if (keras2) {
+          add = add.withKeras2Masks();
+          cat = cat.withKeras2Masks();
+          time = time.withKeras2Masks();
+          withPlain = withPlain.withKeras2Masks();
+        }
+        Functional.Ref sum = b.call(SimpleRNN.builder(4).returnSequences(true).build(), b.call(add, hx, hy).get(0)).get(0);
+        Functional.Ref joined = b.call(LSTM.of(4), b.call(cat, hx, hy).get(0)).get(0);
+        Functional.Ref long_ = b.call(GRU.of(4), b.call(time, hx, hy).get(0)).get(0);
+        Functional.Ref mixed = b.call(SimpleRNN.of(4), b.call(withPlain, hx, plain).get(0)).get(0);
+        return b.build("merged-masks", sum, joined, long_, mixed);
+      }, 6 + (keras2 ? 1 : 0), 4, 6));
+    }
     return c;
   }
 
@@ -136,7 +178,10 @@ final class GraphSuite {
       } else {
         Tensor x = RandomData.uniform(c.seed() * 10 + k, -1, 1, c.batch(), c.steps(), in.shape()[1]);
         float[] d = x.toArray();
-        java.util.Arrays.fill(d, 2 * in.shape()[1], 3 * in.shape()[1], 0f); // row 0, step 2: all zeros (masked by Masking)
+        int step = 2 + k; // row 0 and row 1 each have a step of zeros (masked by Masking), another one per input
+        java.util.Arrays.fill(d, step * in.shape()[1], (step + 1) * in.shape()[1], 0f);
+        int row1 = (c.steps() + 4 - k) * in.shape()[1];
+        java.util.Arrays.fill(d, row1, row1 + in.shape()[1], 0f);
         inputs.add(Tensor.wrap(x.shape(), d));
       }
     }

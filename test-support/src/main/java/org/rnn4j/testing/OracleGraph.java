@@ -12,6 +12,26 @@ final class OracleGraph {
   private OracleGraph() {}
 
   static Object merge(Merge m, List<Object> ins) {
+    if (m.kind() == Merge.Kind.DOT && ins.get(0) instanceof double[][][] xs) {
+      double[][][] ys = (double[][][]) ins.get(1);
+      double[][][] out = new double[xs.length][][];
+      for (int b = 0; b < xs.length; b++) {
+        // put the contracted axis last in both: rows of u and v are the remaining axes
+        double[][] u = m.dotAxis(0, 2) == 1 ? xs[b] : transpose(xs[b]);
+        double[][] v = m.dotAxis(1, 2) == 1 ? ys[b] : transpose(ys[b]);
+        out[b] = new double[u.length][v.length];
+        for (int i = 0; i < u.length; i++) {
+          for (int j = 0; j < v.length; j++) {
+            double[] p = m.normalize() ? unit(u[i]) : u[i];
+            double[] q = m.normalize() ? unit(v[j]) : v[j];
+            for (int k = 0; k < p.length; k++) {
+              out[b][i][j] += p[k] * q[k];
+            }
+          }
+        }
+      }
+      return out;
+    }
     if (m.kind() == Merge.Kind.DOT) {
       double[][] x = (double[][]) ins.get(0);
       double[][] y = (double[][]) ins.get(1);
@@ -99,6 +119,16 @@ final class OracleGraph {
       }
     }
     return out;
+  }
+
+  private static double[][] transpose(double[][] a) {
+    double[][] t = new double[a[0].length][a.length];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        t[j][i] = a[i][j];
+      }
+    }
+    return t;
   }
 
   private static double[] unit(double[] v) {

@@ -28,12 +28,27 @@ final class TfGraphOps {
       case DOT -> {
         Operand<TFloat32> x = ops.get(0);
         Operand<TFloat32> y = ops.get(1);
-        if (layer.normalize()) {
-          x = l2Normalize(g, x);
-          y = l2Normalize(g, y);
+        if (first.shape().length == 2) {
+          if (layer.normalize()) {
+            x = l2Normalize(g, x, -1);
+            y = l2Normalize(g, y, -1);
+          }
+          Operand<TFloat32> sum = tf.reduceSum(g.mul(x, y), tf.constant(-1), ReduceSum.keepDims(true));
+          return new Node(sum, new int[] {first.dim(0), 1});
         }
-        Operand<TFloat32> sum = tf.reduceSum(g.mul(x, y), tf.constant(-1), ReduceSum.keepDims(true));
-        return new Node(sum, new int[] {first.dim(0), 1});
+        int a = layer.dotAxis(0, 2);
+        int b = layer.dotAxis(1, 2);
+        layer.checkContracted(first.dim(a + 1), inputs.get(1).dim(b + 1));
+        if (layer.normalize()) {
+          x = l2Normalize(g, x, a + 1);
+          y = l2Normalize(g, y, b + 1);
+        }
+        // contract axis a of x with axis b of y: x (adjoint when a is its rows) times y (adjoint when b is its columns)
+        Operand<TFloat32> product = tf.train.batchMatMul(x, y, TFloat32.class,
+            org.tensorflow.op.train.BatchMatMul.adjX(a == 0), org.tensorflow.op.train.BatchMatMul.adjY(b == 1));
+        Node other = inputs.get(1);
+        int[] shape = {first.dim(0), first.dim(2 - a), other.dim(2 - b)};
+        return new Node(product, shape);
       }
       default -> {
         Operand<TFloat32> out = ops.get(0);
@@ -55,10 +70,10 @@ final class TfGraphOps {
     }
   }
 
-  /** Keras' l2_normalize over the last axis: {@code x / sqrt(max(sum(x²), 1e-12))}. */
-  private static Operand<TFloat32> l2Normalize(GraphOps g, Operand<TFloat32> x) {
+  /** Keras' l2_normalize along {@code axis}: {@code x / sqrt(max(sum(x²), 1e-12))}. */
+  private static Operand<TFloat32> l2Normalize(GraphOps g, Operand<TFloat32> x, int axis) {
     var tf = g.tf;
-    Operand<TFloat32> squares = tf.reduceSum(tf.math.square(x), tf.constant(-1), ReduceSum.keepDims(true));
+    Operand<TFloat32> squares = tf.reduceSum(tf.math.square(x), tf.constant(axis), ReduceSum.keepDims(true));
     return g.mul(x, tf.math.rsqrt(tf.math.maximum(squares, g.scalar(1e-12f))));
   }
 
