@@ -23,6 +23,8 @@ import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.RNNCell;
@@ -78,7 +80,8 @@ final class LayerParser {
           "Conv1D", "Convolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU",
-          "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot" -> true;
+          "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
+          "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -494,7 +497,7 @@ final class LayerParser {
     return Merge.dot(a, b, c.bool("normalize", false), name);
   }
 
-  private ActivationLayer relu(ConfigNode c, String name) {
+  private Layer relu(ConfigNode c, String name) {
     JsonNode max = c.raw("max_value");
     double slope = c.number("negative_slope", 0.0);
     double threshold = c.number("threshold", 0.0);
@@ -502,8 +505,45 @@ final class LayerParser {
     if (slope == 0 && threshold == 0 && (noMax || max.asDouble() == 6.0)) {
       return ActivationLayer.of(noMax ? Activation.RELU : Activation.RELU6, name);
     }
-    throw c.error("ReLU with max_value=" + max + ", negative_slope=" + slope + ", threshold=" + threshold
-        + " is not supported (only the plain ReLU and max_value 6)");
+    if (!noMax && !max.isNumber()) {
+      throw c.error("argument 'max_value' must be a number or null, got " + max);
+    }
+    try {
+      return Rectifier.relu(noMax ? Double.POSITIVE_INFINITY : max.asDouble(), slope, threshold, name);
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage());
+    }
+  }
+
+  /** A list of integers. */
+  private static int[] ints(ConfigNode c, String key, JsonNode v) {
+    if (v == null || !v.isArray()) {
+      throw c.error("argument '" + key + "' must be a list of integers, got " + v);
+    }
+    int[] out = new int[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isIntegralNumber()) {
+        throw c.error("argument '" + key + "' must be a list of integers, got " + v);
+      }
+      out[i] = v.get(i).asInt();
+    }
+    return out;
+  }
+
+  /** An int for both sides, or a list of two (before, after). */
+  private static int[] pair(ConfigNode c, String key, int defaultValue) {
+    JsonNode v = c.raw(key);
+    if (v == null || v.isNull()) {
+      return new int[] {defaultValue, defaultValue};
+    }
+    if (v.isIntegralNumber()) {
+      return new int[] {v.asInt(), v.asInt()};
+    }
+    int[] p = ints(c, key, v);
+    if (p.length != 2) {
+      throw c.error("argument '" + key + "' must be an integer or two, got " + v);
+    }
+    return p;
   }
 
   private static void channelsLast(ConfigNode c) {

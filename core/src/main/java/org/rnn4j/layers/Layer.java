@@ -22,6 +22,8 @@ public sealed interface Layer
         Normalization,
         Merge,
         Operation,
+        Rectifier,
+        Rearrange,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

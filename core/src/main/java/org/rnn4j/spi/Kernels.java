@@ -9,6 +9,8 @@ import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.MergeMode;
@@ -90,4 +92,10 @@ public interface Kernels<V> {
 
   /** An element-wise operation node on its tensor inputs (constants come from {@code operation}). */
   V operation(Operation operation, List<V> inputs);
+
+  /** A parametric activation layer ({@code ReLU}, {@code LeakyReLU}, {@code ELU}, {@code PReLU}, ...). */
+  V rectify(Rectifier layer, LayerWeights weights, V x);
+
+  /** A layer that moves values ({@code Reshape}, {@code Permute}, ...): output element i of a sample copies {@code layer.sources(...)[i]}. */
+  V rearrange(Rearrange layer, V x);
 }

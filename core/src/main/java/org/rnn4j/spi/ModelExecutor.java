@@ -22,6 +22,8 @@ import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.RepeatVector;
 import org.rnn4j.layers.Sequential;
@@ -232,6 +234,10 @@ public final class ModelExecutor {
       return new Applied<>(List.of(k.combine(m, ins)), mask, null);
     } else if (layer instanceof Operation o) {
       return new Applied<>(List.of(k.operation(o, ins)), null, null);
+    } else if (layer instanceof Rectifier r) {
+      return new Applied<>(List.of(k.rectify(r, w, x)), mask, null);
+    } else if (layer instanceof Rearrange r) {
+      return new Applied<>(List.of(k.rearrange(r, x)), null, null);
     } else if (layer instanceof InferenceIdentity) {
       return new Applied<>(List.of(x), mask, null);
     }

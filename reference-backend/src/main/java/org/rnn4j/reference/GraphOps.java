@@ -3,8 +3,15 @@ package org.rnn4j.reference;
 import java.util.List;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
+import org.rnn4j.Tensor;
+import org.rnn4j.spi.LayerWeights;
 
-/** The reference backend's merge layers and operation nodes of functional graphs. */
+/**
+ * The reference backend's merge layers and operation nodes of functional graphs, parametric
+ * activations, and the layers that move values.
+ */
 final class GraphOps {
   private GraphOps() {}
 
@@ -169,5 +176,50 @@ final class GraphOps {
       out[i] = op.kind().apply(a, b);
     }
     return new Buf(first.shape.clone(), out);
+  }
+
+  static Buf rectify(Rectifier layer, LayerWeights weights, Buf x) {
+    float[] out = new float[x.data.length];
+    if (layer.kind() != Rectifier.Kind.PRELU) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) layer.apply(x.data[i], 0);
+      }
+      return new Buf(x.shape.clone(), out);
+    }
+    // alpha has the sample's shape with size 1 along its shared axes: broadcast by index
+    Tensor alpha = weights.get(0);
+    int[] sample = java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length);
+    int per = out.length / x.dim(0);
+    int[] index = new int[sample.length];
+    for (int e = 0; e < per; e++) {
+      int rest = e;
+      for (int d = sample.length - 1; d >= 0; d--) {
+        index[d] = alpha.dim(d) == 1 ? 0 : rest % sample[d];
+        rest /= sample[d];
+      }
+      float a = alpha.get(index);
+      for (int b = 0; b < x.dim(0); b++) {
+        out[b * per + e] = (float) layer.apply(x.data[b * per + e], a);
+      }
+    }
+    return new Buf(x.shape.clone(), out);
+  }
+
+  static Buf rearrange(Rearrange layer, Buf x) {
+    int[] sample = java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length);
+    int[] sources = layer.sources(sample);
+    int[] outSample = layer.outputShape(sample);
+    int batch = x.dim(0);
+    int per = x.data.length / batch;
+    float[] out = new float[batch * sources.length];
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < sources.length; i++) {
+        out[b * sources.length + i] = sources[i] < 0 ? 0f : x.data[b * per + sources[i]];
+      }
+    }
+    int[] shape = new int[outSample.length + 1];
+    shape[0] = batch;
+    System.arraycopy(outSample, 0, shape, 1, outSample.length);
+    return new Buf(shape, out);
   }
 }

@@ -7,6 +7,8 @@ import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -239,5 +241,15 @@ final class ReferenceKernels implements Kernels<Buf> {
   @Override
   public Buf operation(Operation operation, List<Buf> inputs) {
     return GraphOps.operation(operation, inputs);
+  }
+
+  @Override
+  public Buf rectify(Rectifier layer, LayerWeights weights, Buf x) {
+    return GraphOps.rectify(layer, weights, x);
+  }
+
+  @Override
+  public Buf rearrange(Rearrange layer, Buf x) {
+    return GraphOps.rearrange(layer, x);
   }
 }

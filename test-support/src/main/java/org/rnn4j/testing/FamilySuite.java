@@ -23,6 +23,8 @@ import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
@@ -130,6 +132,16 @@ final class FamilySuite {
         Sequential.of(seq(3), Conv1D.builder(4, 5).padding(Conv1D.Padding.SAME).strides(3).build(),
             Pooling.of(Pooling.Kind.MAX, 2, 1, true, null), GlobalPooling.of(Pooling.Kind.MAX, true, null), LSTM.of(3)),
         3, 10, MaskKind.NONE, false, s++));
+    c.add(new Case("LSTM(6, seq) -> LeakyReLU(0.1) -> Reshape((-1, 3)) -> ReLU(max 0.3, slope 0.2, threshold 0.05) -> GRU(4)",
+        Sequential.of(seq(3), LSTM.builder(6).returnSequences(true).build(), Rectifier.leakyRelu(0.1, null), Rearrange.reshape(new int[] {-1, 3}, null),
+            Rectifier.relu(0.3, 0.2, 0.05, null), GRU.of(4)), 3, 5, MaskKind.NONE, false, s++));
+    c.add(new Case("(6, 3): Conv1D(4, 2, same) -> PReLU(shared time) -> ZeroPadding1D(1, 2) -> Cropping1D(2, 0) -> UpSampling1D(2) -> Permute(2, 1)"
+        + " -> ELU(0.5) -> ThresholdedReLU(0.1) -> SimpleRNN(3) -> Reshape((3, 1)) -> Reshape((3,))",
+        Sequential.of(InputSpec.of(6, 3), Conv1D.builder(4, 2).padding(Conv1D.Padding.SAME).biasInitializer(BIAS).build(),
+            Rectifier.prelu(new int[] {1}, org.rnn4j.initializers.Initializer.zeros(), null), Rearrange.zeroPadding1d(1, 2, null),
+            Rearrange.cropping1d(2, 0, null), Rearrange.upSampling1d(2, null), Rearrange.permute(new int[] {2, 1}, null),
+            Rectifier.elu(0.5, null), Rectifier.thresholdedRelu(0.1, null), SimpleRNN.of(3), Rearrange.reshape(new int[] {3, 1}, null),
+            Rearrange.reshape(new int[] {3}, null)), 4, 6, MaskKind.NONE, false, s++));
     c.add(new Case("Masking -> LSTM(6, seq) -> BatchNormalization -> GlobalAveragePooling1D (masked mean)", Sequential.of(seq(3),
         Masking.of(0f), LSTM.builder(6).returnSequences(true).build(), Normalization.of(Normalization.Kind.BATCH, 1e-3, true, true, null),
         GlobalPooling.of(Pooling.Kind.AVERAGE, false, null)), 6, 8, MaskKind.MIDDLE, false, s++));
@@ -181,15 +193,16 @@ final class FamilySuite {
   }
 
   /**
-   * The case's model with Keras' initial weights, except normalization statistics and scales,
-   * drawn from [0.5, 1.5) (their initial values would make a normalization almost the identity).
+   * The case's model with Keras' initial weights, except normalization statistics and scales and
+   * PReLU slopes, drawn from [0.5, 1.5) (their initial values would make those layers almost the
+   * identity).
    */
   static Model model(Case c) {
     Model init = Model.initialized(c.arch(), c.seed());
     List<Tensor> weights = new ArrayList<>(init.weights().values());
     List<org.rnn4j.layers.WeightSpec> specs = c.arch().weightSpecs();
     for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).name().matches(".*/(gamma|beta|moving_mean|moving_variance)")) {
+      if (specs.get(i).name().matches(".*/(gamma|beta|moving_mean|moving_variance|alpha)")) {
         weights.set(i, RandomData.uniform(c.seed() * 31 + i, 0.5f, 1.5f, specs.get(i).shape()));
       }
     }

@@ -15,6 +15,8 @@ import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
@@ -260,6 +262,10 @@ public final class Float64Oracle {
       return new Out(one(OracleGraph.merge(m, ins)), mask, null);
     } else if (layer instanceof Operation o) {
       return new Out(one(OracleGraph.operation(o, ins)), null, null);
+    } else if (layer instanceof Rectifier r) {
+      return new Out(one(OracleShapes.rectify(r, w, x)), mask, null);
+    } else if (layer instanceof Rearrange r) {
+      return new Out(one(OracleShapes.rearrange(r, x)), null, null);
     } else if (layer instanceof InferenceIdentity) {
       return new Out(one(x), mask, null);
     }

@@ -4,12 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
+import org.rnn4j.spi.LayerWeights;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
-/** Merge layers and operation nodes of functional graphs as TensorFlow ops. */
+/**
+ * Merge layers and operation nodes of functional graphs, parametric activations and the layers
+ * that move values, as TensorFlow ops.
+ */
 final class TfGraphOps {
   private TfGraphOps() {}
 
@@ -117,5 +123,56 @@ final class TfGraphOps {
 
   private static Operand<TFloat32> bool(GraphOps g, Operand<TBool> b) {
     return g.tf.dtypes.cast(b, TFloat32.class);
+  }
+
+  /** The parametric activations, written as Keras' TensorFlow backend computes them. */
+  static Node rectify(GraphOps g, Rectifier layer, LayerWeights weights, Node x) {
+    var tf = g.tf;
+    Operand<TFloat32> v = x.op();
+    Operand<TFloat32> zero = g.scalar(0f);
+    Operand<TFloat32> y = switch (layer.kind()) {
+      case RELU -> {
+        float t = (float) layer.threshold();
+        Operand<TFloat32> pos = t != 0 ? g.mul(v, tf.dtypes.cast(tf.math.greater(v, g.scalar(t)), TFloat32.class)) : tf.nn.relu(v);
+        if (!Double.isInfinite(layer.maxValue())) {
+          pos = tf.clipByValue(pos, zero, g.scalar((float) layer.maxValue()));
+        }
+        if (layer.slope() != 0) {
+          Operand<TFloat32> negative = tf.nn.relu(g.add(tf.math.neg(v), g.scalar(t)));
+          pos = tf.math.sub(pos, g.mul(g.scalar((float) layer.slope()), negative));
+        }
+        yield pos;
+      }
+      case LEAKY_RELU -> tf.nn.leakyRelu(v, org.tensorflow.op.nn.LeakyRelu.alpha((float) layer.slope()));
+      case ELU -> tf.select(tf.math.greater(v, zero), v, g.mul(g.scalar((float) layer.slope()), tf.math.expm1(v)));
+      case THRESHOLDED_RELU -> g.mul(v, tf.dtypes.cast(tf.math.greater(v, g.scalar((float) layer.threshold())), TFloat32.class));
+      case PRELU -> {
+        org.rnn4j.Tensor alpha = weights.get(0);
+        Operand<TFloat32> a = g.constant(alpha.toArray(), alpha.shape()); // broadcasts over the batch and shared axes
+        yield tf.math.sub(tf.nn.relu(v), g.mul(a, tf.nn.relu(tf.math.neg(v))));
+      }
+    };
+    return new Node(y, x.shape());
+  }
+
+  /** Output element i of each sample gathered from input element sources[i] (a zero column for -1). */
+  static Node rearrange(GraphOps g, Rearrange layer, Node x) {
+    var tf = g.tf;
+    int batch = x.dim(0);
+    int[] sample = java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length);
+    int[] sources = layer.sources(sample);
+    int per = org.rnn4j.Shapes.elementCount(sample);
+    Operand<TFloat32> flat = g.reshape(x.op(), batch, per);
+    boolean zeros = java.util.Arrays.stream(sources).anyMatch(s -> s < 0);
+    if (zeros) {
+      flat = tf.concat(List.of(flat, g.zeros(batch, 1)), tf.constant(1));
+    }
+    int[] index = java.util.Arrays.stream(sources).map(s -> s < 0 ? per : s).toArray();
+    Operand<TFloat32> gathered = tf.gather(flat, tf.constant(index), tf.constant(1));
+    int[] outSample = layer.outputShape(sample);
+    int[] shape = new int[outSample.length + 1];
+    shape[0] = batch;
+    System.arraycopy(outSample, 0, shape, 1, outSample.length);
+    return new Node(g.reshape(gathered, shape), shape);
   }
 }

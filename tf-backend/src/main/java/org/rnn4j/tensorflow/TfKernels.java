@@ -10,6 +10,8 @@ import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
@@ -235,5 +237,15 @@ final class TfKernels implements Kernels<Node> {
   @Override
   public Node operation(Operation operation, List<Node> inputs) {
     return TfGraphOps.operation(g, operation, inputs);
+  }
+
+  @Override
+  public Node rectify(Rectifier layer, LayerWeights weights, Node x) {
+    return TfGraphOps.rectify(g, layer, weights, x);
+  }
+
+  @Override
+  public Node rearrange(Rearrange layer, Node x) {
+    return TfGraphOps.rearrange(g, layer, x);
   }
 }
