@@ -153,7 +153,7 @@ public final class KerasModels {
 
   private static Model checked(Architecture arch, List<Tensor> values, Path model, String weightsSource) {
     try {
-      return Model.of(arch, values).withSource(model.getFileName().toString());
+      return Model.of(arch, CuDnnWeights.toKeras(arch, values)).withSource(model.getFileName().toString());
     } catch (InvalidModelException e) {
       throw new InvalidModelException(weightsSource + ": weights do not fit the model: " + e.getMessage(), e);
     }

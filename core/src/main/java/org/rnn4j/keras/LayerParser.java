@@ -81,7 +81,7 @@ final class LayerParser {
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
-          "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
+          "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -109,6 +109,7 @@ final class LayerParser {
             yield null;
           }
           case "LSTM", "GRU", "SimpleRNN" -> recurrentLayer(cls, c, singleCell(cls, c, null));
+          case "CuDNNLSTM", "CuDNNGRU" -> recurrentLayer(cls, c, cudnnCell(cls, c));
           case "RNN" -> recurrentLayer("RNN", c, cell(c.raw("cell"), c.where() + " cell"));
           case "Bidirectional" -> bidirectional(c, name);
           case "Dense" -> dense(c, name);
@@ -282,6 +283,24 @@ final class LayerParser {
         };
     return b.activation(act).useBias(useBias).kernelInitializer(kernel).recurrentInitializer(recurrent)
         .biasInitializer(bias).name(cellName).build();
+  }
+
+  /**
+   * Keras 2's CuDNNLSTM and CuDNNGRU compute an LSTM (tanh, sigmoid) and a GRU with
+   * reset_after=True (tanh, sigmoid); their saved weights are converted when they are read
+   * ({@link CuDnnWeights}).
+   */
+  private SingleCell cudnnCell(String cls, ConfigNode c) {
+    int units = c.positiveInt("units");
+    Initializer kernel = Initializers.parse(c, "kernel_initializer", Initializer.glorotUniform());
+    Initializer recurrent = Initializers.parse(c, "recurrent_initializer", Initializer.orthogonal());
+    Initializer bias = Initializers.parse(c, "bias_initializer", Initializer.zeros());
+    c.ignore("kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint",
+        "bias_constraint");
+    SingleCell.Builder<?> b = cls.equals("CuDNNLSTM")
+        ? LSTMCell.builder(units).recurrentActivation(Activation.SIGMOID).unitForgetBias(c.bool("unit_forget_bias", true))
+        : GRUCell.builder(units).recurrentActivation(Activation.SIGMOID).resetAfter(true);
+    return b.activation(Activation.TANH).useBias(true).kernelInitializer(kernel).recurrentInitializer(recurrent).biasInitializer(bias).build();
   }
 
   private RNNCell cell(JsonNode node, String where) {

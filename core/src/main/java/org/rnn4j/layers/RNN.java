@@ -236,8 +236,8 @@ public final class RNN implements Layer {
       String expectedCell =
           switch (kerasClassName) {
             case "RNN" -> cell.kerasClassName();
-            case "LSTM" -> "LSTMCell";
-            case "GRU" -> "GRUCell";
+            case "LSTM", "CuDNNLSTM" -> "LSTMCell";
+            case "GRU", "CuDNNGRU" -> "GRUCell";
             case "SimpleRNN" -> "SimpleRNNCell";
             default -> throw new IllegalArgumentException("not a recurrent layer class: " + kerasClassName);
           };
