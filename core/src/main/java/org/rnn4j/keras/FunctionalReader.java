@@ -35,7 +35,7 @@ final class FunctionalReader {
   private final LayerParser parser;
 
   /** One call as the config writes it, before ordering. */
-  record RawCall(String layer, int index, List<TensorId> inputs, TensorId mask, List<TensorId> initialState) {}
+  record RawCall(String layer, int index, List<TensorId> inputs, TensorId mask, List<TensorId> initialState, java.util.Set<String> flags) {}
 
   /** A tensor as the config names it: the producing layer, its call, the output. */
   record TensorId(String layer, int node, int tensor) {}
@@ -204,7 +204,7 @@ final class FunctionalReader {
       }
       // Keras 3 passes the incoming mask to a call only with no initial_state; Keras 2 always does
       boolean implicitMask = version.major() < 3 || init.isEmpty();
-      nodes.add(new Functional.Node(layerIndex.get(c.layer()), ins, mask, init, implicitMask));
+      nodes.add(new Functional.Node(layerIndex.get(c.layer()), ins, mask, init, implicitMask, c.flags()));
       for (String user : users.getOrDefault(key, List.of())) {
         if (waiting.merge(user, -1, Integer::sum) == 0) {
           ready.add(user);
@@ -260,6 +260,7 @@ final class FunctionalReader {
     List<TensorId> inputs = new ArrayList<>();
     TensorId mask = null;
     List<TensorId> initial = new ArrayList<>();
+    java.util.Set<String> flags = new java.util.HashSet<>();
     if (call.isObject()) {
       for (JsonNode arg : call.path("args")) {
         collectTensors(arg, inputs, where, layer, true);
@@ -270,6 +271,7 @@ final class FunctionalReader {
           case "training" -> {}
           case "mask" -> mask = kw.getValue().isNull() ? null : single(kw.getValue(), where, layer, "mask");
           case "initial_state" -> collectTensors(kw.getValue(), initial, where, layer, false);
+          case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
           default -> {
             if (!kw.getValue().isNull()) {
               throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
@@ -290,6 +292,7 @@ final class FunctionalReader {
             switch (kw.getKey()) {
               case "training" -> {}
               case "mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(kw.getValue(), where, layer);
+              case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
               default -> {
                 if (!kw.getValue().isNull()) {
                   throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
@@ -310,7 +313,20 @@ final class FunctionalReader {
     if (inputs.isEmpty()) {
       throw new InvalidModelException(where + " ('" + layer + "'): a call takes no tensor");
     }
-    return new RawCall(layer, index, inputs, mask, initial);
+    return new RawCall(layer, index, inputs, mask, initial, flags);
+  }
+
+  /** A boolean call option of an attention layer: kept when true. */
+  private static void flag(Map.Entry<String, JsonNode> kw, java.util.Set<String> flags, Layer parsed, String where, String layer) {
+    if (!(parsed instanceof org.rnn4j.layers.Attention)) {
+      throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
+    }
+    if (!kw.getValue().isBoolean() && !kw.getValue().isNull()) {
+      throw new InvalidModelException(where + " ('" + layer + "'): argument '" + kw.getKey() + "' must be true or false, got " + kw.getValue());
+    }
+    if (kw.getValue().asBoolean(false)) {
+      flags.add(kw.getKey());
+    }
   }
 
   /** The tensors in a Keras 3 argument: a tensor, or a (nested) list of them. */
@@ -398,6 +414,6 @@ final class FunctionalReader {
   }
 
   static RawCall rawCall(String layer, int index, List<TensorId> inputs) {
-    return new RawCall(layer, index, inputs, null, List.of());
+    return new RawCall(layer, index, inputs, null, List.of(), java.util.Set.of());
   }
 }

@@ -81,7 +81,7 @@ final class LayerParser {
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
-          "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
+          "Attention", "AdditiveAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -102,7 +102,22 @@ final class LayerParser {
     int[] declared = declaredInput(c);
     boolean integer = !checkDtype(c, cls);
     c.ignore(IGNORED_EVERYWHERE);
-    Layer layer =
+    Layer layer;
+    try {
+      layer = layer(cls, c, name, where);
+    } catch (InvalidModelException e) {
+      // a layer's own checks name no place: say which layer of which file
+      throw e.getMessage().startsWith(c.where()) || e.getMessage().startsWith(where) ? e : c.error(e.getMessage());
+    }
+    if (layer instanceof RNN r && r.name() == null && name != null) {
+      layer = r.toBuilder().name(name).build();
+    }
+    c.finish();
+    return new Parsed(layer, declared, integer);
+  }
+
+  private Layer layer(String cls, ConfigNode c, String name, String where) {
+    return
         switch (cls) {
           case "InputLayer" -> {
             c.ignore("sparse", "ragged", "input_tensor", "optional");
@@ -110,6 +125,7 @@ final class LayerParser {
           }
           case "LSTM", "GRU", "SimpleRNN" -> recurrentLayer(cls, c, singleCell(cls, c, null));
           case "CuDNNLSTM", "CuDNNGRU" -> recurrentLayer(cls, c, cudnnCell(cls, c));
+          case "Attention", "AdditiveAttention" -> attention(cls, c, name);
           case "RNN" -> recurrentLayer("RNN", c, cell(c.raw("cell"), c.where() + " cell"));
           case "Bidirectional" -> bidirectional(c, name);
           case "Dense" -> dense(c, name);
@@ -149,11 +165,38 @@ final class LayerParser {
           case "Minimum" -> masksOfVersion(Merge.of(Merge.Kind.MINIMUM, name));
           case "Dot" -> masksOfVersion(dot(c, name));
           case "ELU" -> {
-            if (c.number("alpha", 1.0) != 1.0) {
-              throw c.error("ELU with alpha=" + c.number("alpha", 1.0) + " is not supported (only alpha 1.0)");
-            }
-            yield ActivationLayer.of(Activation.ELU, name);
+            double alpha = c.number("alpha", 1.0);
+            yield alpha == 1.0 ? ActivationLayer.of(Activation.ELU, name) : Rectifier.elu(alpha, name);
           }
+          case "LeakyReLU" -> {
+            // Keras 3 names the slope negative_slope, Keras 2 alpha; both default to 0.3
+            double slope = c.has("negative_slope") ? c.number("negative_slope", 0.3) : c.number("alpha", 0.3);
+            yield Rectifier.leakyRelu(slope, name);
+          }
+          case "ThresholdedReLU" -> Rectifier.thresholdedRelu(c.number("theta", 1.0), name);
+          case "PReLU" -> {
+            c.ignore("alpha_regularizer", "alpha_constraint");
+            JsonNode shared = c.raw("shared_axes");
+            int[] axes = shared == null || shared.isNull() ? new int[0] : ints(c, "shared_axes", shared);
+            yield Rectifier.prelu(axes, Initializers.parse(c, "alpha_initializer", Initializer.zeros()), name);
+          }
+          case "Reshape" -> {
+            try {
+              yield Rearrange.reshape(ints(c, "target_shape", c.raw("target_shape")), name);
+            } catch (InvalidModelException e) {
+              throw e.getMessage().startsWith(c.where()) ? e : c.error(e.getMessage());
+            }
+          }
+          case "Permute" -> Rearrange.permute(ints(c, "dims", c.raw("dims")), name);
+          case "Cropping1D" -> {
+            int[] p = pair(c, "cropping", 1);
+            yield Rearrange.cropping1d(p[0], p[1], name);
+          }
+          case "ZeroPadding1D" -> {
+            int[] p = pair(c, "padding", 1);
+            yield Rearrange.zeroPadding1d(p[0], p[1], name);
+          }
+          case "UpSampling1D" -> Rearrange.upSampling1d(oneInt(c, "size", 2), name);
           default -> {
             if (!InferenceIdentity.CLASSES.contains(cls)) {
               throw new InvalidModelException(where + ": unknown layer class '" + cls + "'");
@@ -162,11 +205,6 @@ final class LayerParser {
             yield InferenceIdentity.of(cls, name);
           }
         };
-    if (layer instanceof RNN r && r.name() == null && name != null) {
-      layer = r.toBuilder().name(name).build();
-    }
-    c.finish();
-    return new Parsed(layer, declared, integer);
   }
 
   private static String nameOf(JsonNode node) {
@@ -301,6 +339,20 @@ final class LayerParser {
         ? LSTMCell.builder(units).recurrentActivation(Activation.SIGMOID).unitForgetBias(c.bool("unit_forget_bias", true))
         : GRUCell.builder(units).recurrentActivation(Activation.SIGMOID).resetAfter(true);
     return b.activation(Activation.TANH).useBias(true).kernelInitializer(kernel).recurrentInitializer(recurrent).biasInitializer(bias).build();
+  }
+
+  private org.rnn4j.layers.Attention attention(String cls, ConfigNode c, String name) {
+    c.ignore("dropout", "seed");
+    org.rnn4j.layers.Attention.Kind kind = org.rnn4j.layers.Attention.Kind.ADDITIVE;
+    if (cls.equals("Attention")) {
+      String mode = c.string("score_mode", "dot");
+      kind = switch (mode) {
+        case "dot" -> org.rnn4j.layers.Attention.Kind.DOT;
+        case "concat" -> org.rnn4j.layers.Attention.Kind.CONCAT;
+        default -> throw c.error("score_mode '" + mode + "' is not one of dot, concat");
+      };
+    }
+    return org.rnn4j.layers.Attention.of(kind, c.bool("use_scale", !cls.equals("Attention")), c.bool("causal", false), name);
   }
 
   private RNNCell cell(JsonNode node, String where) {

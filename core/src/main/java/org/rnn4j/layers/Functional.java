@@ -30,13 +30,26 @@ public final class Functional implements Architecture {
    * @param initialState the {@code initial_state} tensors (empty: none)
    * @param implicitMask whether, without an explicit mask, the first input's mask reaches the
    *     layer (Keras 3 does not pass it to a recurrent layer called with initial states)
+   * @param flags the call's boolean options that are set ({@value #CAUSAL}, {@value
+   *     #RETURN_SCORES} for attention layers)
    */
-  public record Node(int layer, List<Ref> inputs, Ref mask, List<Ref> initialState, boolean implicitMask) {
+  public record Node(int layer, List<Ref> inputs, Ref mask, List<Ref> initialState, boolean implicitMask, Set<String> flags) {
     public Node {
       inputs = List.copyOf(inputs);
       initialState = List.copyOf(initialState);
+      flags = Set.copyOf(flags);
+    }
+
+    /** A call with no options. */
+    public Node(int layer, List<Ref> inputs, Ref mask, List<Ref> initialState, boolean implicitMask) {
+      this(layer, inputs, mask, initialState, implicitMask, Set.of());
     }
   }
+
+  /** An attention call's {@code use_causal_mask=True}. */
+  public static final String CAUSAL = "use_causal_mask";
+  /** An attention call's {@code return_attention_scores=True}. */
+  public static final String RETURN_SCORES = "return_attention_scores";
 
   private final String name;
   private final List<InputSpec> inputs;
@@ -90,7 +103,7 @@ public final class Functional implements Architecture {
         ins.add(shapeOf(r, self, where));
       }
       try {
-        List<int[]> outs = outputShapes(layer, ins);
+        List<int[]> outs = outputShapes(layer, ins, node.flags());
         List<WeightSpec> specs = layer.weightSpecs(ins.isEmpty() ? new int[0] : ins.get(0));
         if (layerSpecs.get(node.layer()) == null) {
           layerSpecs.set(node.layer(), specs);
@@ -179,6 +192,15 @@ public final class Functional implements Architecture {
 
     /** Calls {@code layer} with an explicit mask (or null) and initial states (or none). */
     public List<Ref> call(Layer layer, List<Ref> inputs, Ref mask, List<Ref> initialState) {
+      return call(layer, inputs, mask, initialState, Set.of());
+    }
+
+    /** Calls an attention layer with options ({@link #CAUSAL}, {@link #RETURN_SCORES}). */
+    public List<Ref> call(Layer layer, List<Ref> inputs, Set<String> flags) {
+      return call(layer, inputs, null, List.of(), flags);
+    }
+
+    private List<Ref> call(Layer layer, List<Ref> inputs, Ref mask, List<Ref> initialState, Set<String> flags) {
       int index = -1;
       for (int i = 0; i < layers.size(); i++) {
         if (layers.get(i) == layer) {
@@ -190,9 +212,10 @@ public final class Functional implements Architecture {
         index = layers.size() - 1;
       }
       int node = this.inputs.size() + nodes.size();
-      nodes.add(new Node(index, inputs, mask, initialState, initialState.isEmpty()));
+      nodes.add(new Node(index, inputs, mask, initialState, initialState.isEmpty(), flags));
       List<Ref> out = new ArrayList<>();
-      for (int t = 0; t < outputCount(layer); t++) {
+      int count = layer instanceof Attention ? (flags.contains(RETURN_SCORES) ? 2 : 1) : outputCount(layer);
+      for (int t = 0; t < count; t++) {
         out.add(new Ref(node, t));
       }
       return List.copyOf(out);
@@ -261,7 +284,14 @@ public final class Functional implements Architecture {
   }
 
   /** Every output of a call of {@code layer} on inputs of these shapes: outputs, then returned states. */
-  static List<int[]> outputShapes(Layer layer, List<int[]> ins) {
+  static List<int[]> outputShapes(Layer layer, List<int[]> ins, Set<String> flags) {
+    if (layer instanceof Attention a) {
+      List<int[]> both = a.outputShapes(ins);
+      return flags.contains(RETURN_SCORES) ? both : both.subList(0, 1);
+    }
+    if (!flags.isEmpty()) {
+      throw new InvalidModelException("is called with " + flags + ", which only attention layers take");
+    }
     if (layer instanceof Merge m) {
       return List.of(m.outputShape(ins));
     }

@@ -24,6 +24,7 @@ public sealed interface Layer
         Operation,
         Rectifier,
         Rearrange,
+        Attention,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

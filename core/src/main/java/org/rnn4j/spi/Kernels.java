@@ -3,6 +3,7 @@ package org.rnn4j.spi;
 import java.util.List;
 
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
@@ -95,6 +96,16 @@ public interface Kernels<V> {
 
   /** A parametric activation layer ({@code ReLU}, {@code LeakyReLU}, {@code ELU}, {@code PReLU}, ...). */
   V rectify(Rectifier layer, LayerWeights weights, V x);
+
+  /**
+   * An attention layer on {@code [query, value]} or {@code [query, value, key]}: the result, then
+   * the attention weights (after masking and softmax).
+   *
+   * @param queryMask the query's mask (result rows there are zeroed), or null
+   * @param valueMask the value's mask (those steps get no weight), or null
+   * @param causal whether query step i may attend to value steps up to i only
+   */
+  List<V> attention(Attention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, boolean causal);
 
   /** A layer that moves values ({@code Reshape}, {@code Permute}, ...): output element i of a sample copies {@code layer.sources(...)[i]}. */
   V rearrange(Rearrange layer, V x);

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.rnn4j.Weights;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Architecture;
+import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.Dense;
@@ -115,6 +116,19 @@ public final class ModelExecutor {
       List<V> ins = new ArrayList<>();
       for (Functional.Ref r : node.inputs()) {
         ins.add(values.get(r.node()).get(r.tensor()));
+      }
+      if (layer instanceof Attention att) {
+        // the masks of [query, value] reach the layer as a list; the result keeps the query's
+        Functional.Ref q = node.inputs().get(0);
+        Functional.Ref v = node.inputs().get(1);
+        V queryMask = masks.get(q.node()).get(q.tensor());
+        V valueMask = masks.get(v.node()).get(v.tensor());
+        List<V> out = k.attention(att, layerWeights.get(node.layer()), ins, queryMask, valueMask,
+            att.causal() || node.flags().contains(Functional.CAUSAL));
+        boolean scores = node.flags().contains(Functional.RETURN_SCORES);
+        values.add(scores ? out : out.subList(0, 1));
+        masks.add(scores ? java.util.Arrays.asList(queryMask, null) : java.util.Collections.singletonList(queryMask));
+        continue;
       }
       V reaching;
       if (node.mask() != null) {

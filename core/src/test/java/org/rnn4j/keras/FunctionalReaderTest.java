@@ -120,6 +120,26 @@ class FunctionalReaderTest {
   }
 
   @Test
+  void readsAttentionCallsWithTheirOptionsInKeras3Form() {
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String attention = "{\"module\": \"keras.layers\", \"class_name\": \"Attention\", \"name\": \"att\", \"config\": {\"name\": \"att\","
+        + " \"use_scale\": true, \"score_mode\": \"dot\", \"dropout\": 0.0}, \"inbound_nodes\": [{\"args\": [["
+        + String.format(tensor, "q") + ", " + String.format(tensor, "v") + "]], \"kwargs\": {\"return_attention_scores\": true,"
+        + " \"use_causal_mask\": false}}]}";
+    String json = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 3]"), attention), "[[\"q\", 0, 0], [\"v\", 0, 0]]",
+        "[[\"att\", 0, 0], [\"att\", 0, 1]]");
+    Functional f = (Functional) KerasConfigReader.parse(json, "att.json", null).architecture();
+    assertEquals(java.util.Set.of(Functional.RETURN_SCORES), f.nodes().get(0).flags());
+    assertArrayEquals(new int[] {4, 3}, f.outputShapes().get(0));
+    assertArrayEquals(new int[] {4, 6}, f.outputShapes().get(1));
+    assertEquals(List.of("att/scale()"), f.weightSpecs().stream().map(Object::toString).toList());
+    String onDense = json.replace("\"class_name\": \"Attention\"", "\"class_name\": \"Add\"")
+        .replace(" \"use_scale\": true, \"score_mode\": \"dot\", \"dropout\": 0.0", "").replace("\"att\",}", "\"att\"}");
+    assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(onDense.replace("att.json", "g.json"), "g.json", null)),
+        "argument 'return_attention_scores', which is not supported");
+  }
+
+  @Test
   void readsVeryDeepGraphsWithoutRecursion() {
     List<String> layers = new ArrayList<>(List.of(input("x", "[null, 4]")));
     String previous = "x";

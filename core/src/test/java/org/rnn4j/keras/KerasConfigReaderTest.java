@@ -253,6 +253,37 @@ class KerasConfigReaderTest {
   }
 
   @Test
+  void readsTheLayersAroundRecurrentLayers() {
+    String json =
+        """
+        {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 12, 2], "dtype": "float32", "name": "in"}},
+          {"module": "keras.layers", "class_name": "Conv1D", "config": {"name": "c", "filters": 4, "kernel_size": [3], "strides": [1],
+            "padding": "causal", "dilation_rate": [2], "groups": 2, "activation": "relu", "use_bias": true, "data_format": "channels_last"}},
+          {"module": "keras.layers", "class_name": "LeakyReLU", "config": {"name": "lr", "negative_slope": 0.1}},
+          {"module": "keras.layers", "class_name": "MaxPooling1D", "config": {"name": "mp", "pool_size": [2], "strides": null, "padding": "valid"}},
+          {"module": "keras.layers", "class_name": "BatchNormalization", "config": {"name": "bn", "axis": -1, "epsilon": 0.001, "momentum": 0.99}},
+          {"module": "keras.layers", "class_name": "PReLU", "config": {"name": "pr", "shared_axes": [1]}},
+          {"module": "keras.layers", "class_name": "ZeroPadding1D", "config": {"name": "zp", "padding": [1, 2]}},
+          {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": 3, "return_sequences": true}},
+          {"module": "keras.layers", "class_name": "Permute", "config": {"name": "p", "dims": [2, 1]}},
+          {"module": "keras.layers", "class_name": "Reshape", "config": {"name": "r", "target_shape": [-1]}},
+          {"module": "keras.layers", "class_name": "Dense", "config": {"name": "out", "units": 2, "activation": "log_softmax"}}]}}
+        """;
+    Architecture arch = KerasConfigReader.parse(json, "around.json", null).architecture();
+    assertEquals("Conv1D(4, 3, strides=1, padding=causal, dilation_rate=2, groups=2, activation=relu)", arch.layer(0).toString());
+    assertEquals("LeakyReLU(negative_slope=0.1)", arch.layer(1).toString());
+    assertArrayEquals(new int[] {6, 4}, arch.outputShape(2));
+    assertEquals(List.of("bn/gamma(4,)", "bn/beta(4,)", "bn/moving_mean(4,)", "bn/moving_variance(4,)"),
+        arch.weightSpecs().subList(2, 6).stream().map(Object::toString).toList());
+    assertEquals("pr/alpha(1, 4)", arch.weightSpecs().get(6).toString());
+    assertArrayEquals(new int[] {9, 4}, arch.outputShape(5));
+    assertArrayEquals(new int[] {3, 9}, arch.outputShape(7));
+    assertArrayEquals(new int[] {27}, arch.outputShape(8));
+    assertArrayEquals(new int[] {2}, arch.outputShape());
+  }
+
+  @Test
   void refusesMalformedAndOversizedJson() {
     FileFormatException e = assertThrows(FileFormatException.class, () -> KerasConfigReader.parse("{\"class_name\": ", "x.json", null));
     assertTrue(e.getMessage().startsWith("x.json: not valid JSON"), e.getMessage());

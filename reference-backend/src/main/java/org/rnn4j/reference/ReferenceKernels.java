@@ -2,6 +2,7 @@ package org.rnn4j.reference;
 
 import java.util.List;
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
@@ -251,5 +252,10 @@ final class ReferenceKernels implements Kernels<Buf> {
   @Override
   public Buf rearrange(Rearrange layer, Buf x) {
     return GraphOps.rearrange(layer, x);
+  }
+
+  @Override
+  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
+    return AttentionOps.attention(layer, weights, inputs, queryMask, valueMask, causal);
   }
 }

@@ -11,6 +11,7 @@ import org.rnn4j.Result;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.ActivationLayer;
+import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Merge;
@@ -84,6 +85,18 @@ public final class Float64Oracle {
     for (Functional.Node node : f.nodes()) {
       Layer layer = f.layer(node.layer());
       List<Object> ins = node.inputs().stream().map(r -> values.get(r.node()).get(r.tensor())).toList();
+      if (layer instanceof Attention att) {
+        Functional.Ref q = node.inputs().get(0);
+        Functional.Ref v = node.inputs().get(1);
+        boolean[][] qm = q.tensor() < masked.get(q.node()) ? masks.get(q.node()) : null;
+        boolean[][] vm = v.tensor() < masked.get(v.node()) ? masks.get(v.node()) : null;
+        List<Object> out = OracleGraph.attention(att, model.weights().forLayer(f, node.layer()), ins, qm, vm,
+            att.causal() || node.flags().contains(Functional.CAUSAL));
+        values.add(node.flags().contains(Functional.RETURN_SCORES) ? out : one(out.get(0)));
+        masks.add(qm);
+        masked.add(1);
+        continue;
+      }
       boolean[][] mask = null;
       if (node.mask() != null) {
         mask = booleans((double[][]) values.get(node.mask().node()).get(node.mask().tensor()));

@@ -129,6 +129,23 @@ final class GraphSuite {
           Functional.Ref cross = b.call(Merge.dot(1, 2, false, null), scores, weights).get(0);
           return b.build("attention", out, cosTime, cross);
         }, 8, 3, 5));
+    c.add(new Case("Attention(use_scale) on masked query and value with scores returned; Attention(concat, causal); AdditiveAttention with a key",
+        () -> {
+          Functional.Builder b = Functional.builder();
+          Functional.Ref src = b.input("source", InputSpec.ids(-1));
+          Functional.Ref tgt = b.input("target", InputSpec.sequence(3));
+          Functional.Ref values = b.call(GRU.builder(4).returnSequences(true).build(), b.call(Embedding.of(9, 3, true), src).get(0)).get(0);
+          Functional.Ref queries = b.call(LSTM.builder(4).returnSequences(true).build(), b.call(Masking.of(0f), tgt).get(0)).get(0);
+          List<Functional.Ref> dot = b.call(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.DOT, true, false, null),
+              List.of(queries, values), java.util.Set.of(Functional.RETURN_SCORES));
+          Functional.Ref concat = b.call(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.CONCAT, true, false, null),
+              List.of(queries, queries), java.util.Set.of(Functional.CAUSAL)).get(0);
+          Functional.Ref keys = b.call(Dense.of(4), values).get(0);
+          Functional.Ref additive = b.call(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.ADDITIVE, true, false, null),
+              List.of(concat, values, keys), java.util.Set.of()).get(0);
+          Functional.Ref summary = b.call(LSTM.of(3), additive).get(0);
+          return b.build("attention-layers", dot.get(0), dot.get(1), concat, additive, summary);
+        }, 9, 4, 6));
     for (boolean keras2 : new boolean[] {false, true}) {
       c.add(new Case("masks merged as " + (keras2 ? "tf.keras 2 (intersection)" : "Keras 3 (union)")
           + ": Add and Concatenate of differently masked sequences, and Concatenate along time", () -> {
@@ -158,8 +175,18 @@ final class GraphSuite {
     return c;
   }
 
+  /** The case's model with Keras' initial weights, attention scales drawn from [0.5, 1.5) (their initial 1 would hide them). */
   static Model model(Case c) {
-    return Model.initialized(c.graph().get(), c.seed());
+    Functional graph = c.graph().get();
+    Model init = Model.initialized(graph, c.seed());
+    List<Tensor> weights = new ArrayList<>(init.weights().values());
+    for (int i = 0; i < weights.size(); i++) {
+      String name = graph.weightSpecs().get(i).name();
+      if (name.endsWith("/scale") || name.endsWith("/concat_score_weight")) {
+        weights.set(i, RandomData.uniform(c.seed() * 13 + i, 0.5f, 1.5f, graph.weightSpecs().get(i).shape()));
+      }
+    }
+    return Model.of(graph, weights);
   }
 
   /** Inputs drawn per input: ids below the smallest vocabulary they reach (zeros included, so masks apply), else values in [-1, 1). */

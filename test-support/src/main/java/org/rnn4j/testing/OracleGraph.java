@@ -188,4 +188,54 @@ final class OracleGraph {
       case CAST_BOOL -> a != 0 ? 1 : 0;
     };
   }
+
+  /**
+   * Attention from Keras' definition: scores, minus 1e9 at excluded (query, value) pairs, softmax
+   * over the value steps, weighted values, zero rows at masked query steps. Returns [result, weights].
+   */
+  static List<Object> attention(org.rnn4j.layers.Attention a, List<org.rnn4j.Tensor> w, List<Object> ins, boolean[][] qMask,
+      boolean[][] vMask, boolean causal) {
+    double[][][] q = (double[][][]) ins.get(0);
+    double[][][] v = (double[][][]) ins.get(1);
+    double[][][] k = ins.size() > 2 ? (double[][][]) ins.get(2) : v;
+    float[] scale = a.useScale() ? w.get(0).toArray() : null;
+    double cw = a.kind() == org.rnn4j.layers.Attention.Kind.CONCAT ? w.get(a.useScale() ? 1 : 0).toArray()[0] : 1;
+    double[][][] result = new double[q.length][][];
+    double[][][] weights = new double[q.length][][];
+    for (int b = 0; b < q.length; b++) {
+      result[b] = new double[q[b].length][v[b][0].length];
+      weights[b] = new double[q[b].length][v[b].length];
+      for (int i = 0; i < q[b].length; i++) {
+        double[] s = new double[v[b].length];
+        for (int j = 0; j < s.length; j++) {
+          for (int d = 0; d < q[b][i].length; d++) {
+            s[j] += switch (a.kind()) {
+              case DOT -> q[b][i][d] * k[b][j][d];
+              case CONCAT -> Math.tanh((scale == null ? 1 : scale[0]) * (q[b][i][d] + k[b][j][d]));
+              case ADDITIVE -> (scale == null ? 1 : scale[d]) * Math.tanh(q[b][i][d] + k[b][j][d]);
+            };
+          }
+          if (a.kind() == org.rnn4j.layers.Attention.Kind.DOT && scale != null) {
+            s[j] *= scale[0];
+          }
+          s[j] *= cw;
+          if ((vMask != null && !vMask[b][j]) || (causal && j > i)) {
+            s[j] -= 1e9;
+          }
+        }
+        double max = java.util.Arrays.stream(s).max().orElse(0);
+        double sum = java.util.Arrays.stream(s).map(x -> Math.exp(x - max)).sum();
+        for (int j = 0; j < s.length; j++) {
+          weights[b][i][j] = Math.exp(s[j] - max) / sum;
+        }
+        boolean keep = qMask == null || qMask[b][i];
+        for (int e = 0; e < result[b][i].length; e++) {
+          for (int j = 0; j < s.length && keep; j++) {
+            result[b][i][e] += weights[b][i][j] * v[b][j][e];
+          }
+        }
+      }
+    }
+    return java.util.Arrays.asList(result, weights);
+  }
 }

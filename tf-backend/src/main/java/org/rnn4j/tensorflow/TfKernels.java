@@ -5,6 +5,7 @@ import java.util.List;
 import org.rnn4j.InvalidInputException;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
@@ -247,5 +248,10 @@ final class TfKernels implements Kernels<Node> {
   @Override
   public Node rearrange(Rearrange layer, Node x) {
     return TfGraphOps.rearrange(g, layer, x);
+  }
+
+  @Override
+  public List<Node> attention(Attention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask, boolean causal) {
+    return TfAttention.attention(g, layer, weights, inputs, queryMask, valueMask, causal);
   }
 }

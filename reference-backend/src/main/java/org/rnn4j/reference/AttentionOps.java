@@ -1,0 +1,76 @@
+package org.rnn4j.reference;
+
+import java.util.List;
+import org.rnn4j.layers.Attention;
+import org.rnn4j.spi.LayerWeights;
+
+/**
+ * The reference backend's Attention and AdditiveAttention: scores per (query step, value step) in
+ * double, −1e9 where the value mask or causality excludes a step, a softmax over the value steps,
+ * the weighted sum of the values, zeroed at masked query steps.
+ */
+final class AttentionOps {
+  private AttentionOps() {}
+
+  /** Keras' bias against excluded positions (float32 models). */
+  private static final double EXCLUDED = 1.0e9;
+
+  static List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
+    Buf q = inputs.get(0);
+    Buf v = inputs.get(1);
+    Buf k = inputs.size() > 2 ? inputs.get(2) : v;
+    int batch = q.dim(0);
+    int tq = q.dim(1);
+    int tv = v.dim(1);
+    int dim = q.dim(2);
+    int dv = v.dim(2);
+    float[] scale = null;
+    float concatWeight = 1f;
+    int w = 0;
+    if (layer.useScale()) {
+      scale = weights.get(w++).toArray();
+    }
+    if (layer.kind() == Attention.Kind.CONCAT) {
+      concatWeight = weights.get(w).toArray()[0];
+    }
+    float[] result = new float[batch * tq * dv];
+    float[] probabilities = new float[batch * tq * tv];
+    float[] scores = new float[tv];
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < tq; i++) {
+        int qo = (b * tq + i) * dim;
+        for (int j = 0; j < tv; j++) {
+          int ko = (b * tv + j) * dim;
+          double s = 0;
+          for (int d = 0; d < dim; d++) {
+            double qd = q.data[qo + d];
+            double kd = k.data[ko + d];
+            s += switch (layer.kind()) {
+              case DOT -> qd * kd;
+              case CONCAT -> Math.tanh((scale == null ? 1 : scale[0]) * (qd + kd));
+              case ADDITIVE -> (scale == null ? 1 : scale[d]) * Math.tanh(qd + kd);
+            };
+          }
+          if (layer.kind() == Attention.Kind.DOT && scale != null) {
+            s *= scale[0];
+          } else if (layer.kind() == Attention.Kind.CONCAT) {
+            s *= concatWeight;
+          }
+          boolean excluded = (valueMask != null && valueMask.data[b * tv + j] == 0f) || (causal && j > i);
+          scores[j] = (float) (excluded ? s - EXCLUDED : s);
+        }
+        int po = (b * tq + i) * tv;
+        org.rnn4j.layers.Activation.SOFTMAX.applyRow(scores, 0, tv, probabilities, po);
+        boolean keep = queryMask == null || queryMask.data[b * tq + i] != 0f;
+        for (int e = 0; e < dv; e++) {
+          double sum = 0;
+          for (int j = 0; j < tv; j++) {
+            sum += probabilities[po + j] * (double) v.data[(b * tv + j) * dv + e];
+          }
+          result[(b * tq + i) * dv + e] = keep ? (float) sum : 0f;
+        }
+      }
+    }
+    return List.of(new Buf(new int[] {batch, tq, dv}, result), new Buf(new int[] {batch, tq, tv}, probabilities));
+  }
+}
