@@ -20,7 +20,15 @@ import org.rnn4j.StatefulModel;
 import org.rnn4j.Tensor;
 import org.rnn4j.golden.GoldenFiles;
 import org.rnn4j.keras.KerasModels;
+import org.rnn4j.Call;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.testing.Checks;
+import org.rnn4j.testing.Float64Oracle;
 import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.Sequential;
@@ -91,10 +99,40 @@ class ReadmeExampleTest {
   }
 
   @Test
-  void theReadmeShowsBothExamplesVerbatim() throws IOException {
+  void readmeFunctionalExampleRunsAndMatchesTheOracle() {
+    Tensor sourceIds = Tensor.of(new float[][] {{3, 1, 4, 1, 5, 0}, {2, 7, 1, 8, 0, 0}});
+    Tensor targetIds = Tensor.of(new float[][] {{1, 6, 1, 8}, {3, 3, 9, 0}});
+    List<Tensor> outputs;
+    // --- README functional example start
+    Functional.Builder b = Functional.builder();
+    Functional.Ref source = b.input("source", InputSpec.ids(-1));
+    Functional.Ref target = b.input("target", InputSpec.ids(-1));
+    Functional.Ref src = b.call(Embedding.of(20, 8, true), source).get(0);            // mask_zero: 0 pads
+    List<Functional.Ref> encoder = b.call(LSTM.builder(16).returnState(true).build(), src); // [output, h, c]
+    Functional.Ref tgt = b.call(Embedding.of(20, 8, true), target).get(0);
+    Functional.Ref decoded = b.call(LSTM.builder(16).returnSequences(true).build(),
+        List.of(tgt), null, List.of(encoder.get(1), encoder.get(2))).get(0);         // initial_state=[h, c]
+    Functional.Ref probs = b.call(Dense.builder(20).activation(Activation.SOFTMAX).build(), decoded).get(0);
+    Model seq2seq = Model.initialized(b.build("seq2seq", probs, encoder.get(1)), 7);
+
+    try (Backend backend = Backends.open("reference");
+         PreparedModel prepared = backend.prepare(seq2seq)) {
+      Result r = prepared.run(Call.of(List.of(sourceIds, targetIds)));
+      outputs = r.kerasOutputs();                            // what model.predict returns: [probs, h]
+    }
+    // --- README functional example end
+    assertArrayEquals(new int[] {2, 4, 20}, outputs.get(0).shape());
+    assertArrayEquals(new int[] {2, 16}, outputs.get(1).shape());
+    Result expected = Float64Oracle.run(seq2seq, Call.of(List.of(sourceIds, targetIds)));
+    Checks.assertClose("probs", expected.outputs().get(0), outputs.get(0), Checks.ATOL, 0);
+    Checks.assertClose("h", expected.outputs().get(1), outputs.get(1), Checks.ATOL, 0);
+  }
+
+  @Test
+  void theReadmeShowsEveryExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
-    for (String name : List.of("README example", "README streaming example")) {
+    for (String name : List.of("README example", "README streaming example", "README functional example")) {
       String block = between(source, "// --- " + name + " start\n", "// --- " + name + " end");
       assertTrue(readme.contains(block), "README.md does not show the " + name + " verbatim:\n" + block);
     }

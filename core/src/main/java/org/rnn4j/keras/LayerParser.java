@@ -79,7 +79,7 @@ final class LayerParser {
           "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector",
           "Conv1D", "Convolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
-          "BatchNormalization", "LayerNormalization", "Softmax", "ReLU", "ELU",
+          "BatchNormalization", "LayerNormalization", "Normalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
           "Attention", "AdditiveAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
@@ -148,6 +148,7 @@ final class LayerParser {
           case "GlobalAveragePooling1D", "GlobalAvgPool1D" -> globalPooling(Pooling.Kind.AVERAGE, c, name);
           case "BatchNormalization" -> normalization(Normalization.Kind.BATCH, c, name);
           case "LayerNormalization" -> normalization(Normalization.Kind.LAYER, c, name);
+          case "Normalization" -> standardization(c, name);
           case "Softmax" -> {
             int axis = c.integer("axis", -1);
             if (axis != -1) {
@@ -584,6 +585,42 @@ final class LayerParser {
     } catch (InvalidModelException e) {
       throw c.error(e.getMessage());
     }
+  }
+
+  /** The preprocessing Normalization layer: statistics from the config, or adapted (weights). */
+  private Normalization standardization(ConfigNode c, String name) {
+    JsonNode axisNode = c.raw("axis");
+    int axis = -1;
+    if (axisNode != null && axisNode.isArray() && axisNode.size() == 1) {
+      axis = axisNode.get(0).asInt();
+    } else if (axisNode != null && axisNode.isIntegralNumber()) {
+      axis = axisNode.asInt();
+    } else if (axisNode != null && !axisNode.isNull()) {
+      throw c.error("normalizing over axes " + axisNode + " is not supported (only the last axis)");
+    }
+    return Normalization.standardize(axis, floats(c, "mean"), floats(c, "variance"), c.bool("invert", false), name);
+  }
+
+  /** A number or a list of numbers, or null. */
+  private static float[] floats(ConfigNode c, String key) {
+    JsonNode v = c.raw(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return new float[] {v.floatValue()};
+    }
+    if (!v.isArray()) {
+      throw c.error("argument '" + key + "' must be a number or a list of numbers, got " + v);
+    }
+    float[] out = new float[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isNumber()) {
+        throw c.error("argument '" + key + "' must be a list of numbers, got " + v);
+      }
+      out[i] = v.get(i).floatValue();
+    }
+    return out;
   }
 
   /** A list of integers. */

@@ -2,6 +2,7 @@ package org.rnn4j.layers;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rnn4j.InvalidModelException;
 import org.rnn4j.initializers.Initializer;
 
 /**
@@ -10,6 +11,11 @@ import org.rnn4j.initializers.Initializer;
  * {@code (x − mean) / sqrt(variance + epsilon) · gamma + beta}. Weights, those present in this
  * order: {@code gamma} (with {@code scale}), {@code beta} (with {@code center}), and for batch
  * normalization {@code moving_mean}, {@code moving_variance}.
+ *
+ * <p>Also the preprocessing {@code Normalization} layer: {@code (x − mean) / max(sqrt(variance),
+ * 1e-7)} (or, with {@code invert}, {@code mean + x · max(sqrt(variance), 1e-7)}), its statistics
+ * given in the config or adapted and saved as the weights {@code mean}, {@code variance}, {@code
+ * count}.
  */
 public final class Normalization implements Layer {
   /** Where the statistics come from. */
@@ -17,7 +23,9 @@ public final class Normalization implements Layer {
     /** The moving mean and variance recorded in training. */
     BATCH("BatchNormalization"),
     /** The mean and variance of each vector along the last axis. */
-    LAYER("LayerNormalization");
+    LAYER("LayerNormalization"),
+    /** The preprocessing layer's adapted (or given) mean and variance. */
+    STANDARDIZE("Normalization");
 
     private final String kerasClassName;
 
@@ -31,9 +39,19 @@ public final class Normalization implements Layer {
   private final double epsilon;
   private final boolean center;
   private final boolean scale;
+  private final boolean invert;
+  /** STANDARDIZE with statistics in the config: mean then variance per feature (else null: weights). */
+  private final float[][] statistics;
   private final String name;
 
   private Normalization(Kind kind, int axis, double epsilon, boolean center, boolean scale, String name) {
+    this(kind, axis, epsilon, center, scale, false, null, name);
+  }
+
+  private Normalization(Kind kind, int axis, double epsilon, boolean center, boolean scale, boolean invert, float[][] statistics,
+      String name) {
+    this.invert = invert;
+    this.statistics = statistics;
     this.kind = kind;
     this.axis = axis;
     this.epsilon = epsilon;
@@ -55,8 +73,45 @@ public final class Normalization implements Layer {
     return new Normalization(kind, axis, epsilon, center, scale, name);
   }
 
+  /**
+   * The preprocessing {@code Normalization} layer over the last axis ({@code axis} counts the batch
+   * axis; -1 is the last).
+   *
+   * @param mean the config's mean per feature (one value broadcasts), or null for adapted weights
+   * @param variance likewise
+   */
+  public static Normalization standardize(int axis, float[] mean, float[] variance, boolean invert, String name) {
+    if ((mean == null) != (variance == null)) {
+      throw new InvalidModelException("Normalization: give both mean and variance, or neither");
+    }
+    return new Normalization(Kind.STANDARDIZE, axis, 1e-7, false, false, invert, mean == null ? null : new float[][] {mean, variance}, name);
+  }
+
   public Kind kind() {
     return kind;
+  }
+
+  /** STANDARDIZE: whether it undoes the standardization. */
+  public boolean invert() {
+    return invert;
+  }
+
+  /** STANDARDIZE with statistics in the config: {mean, variance} per feature for {@code width} features; else null. */
+  public float[][] statistics(int width) {
+    if (statistics == null) {
+      return null;
+    }
+    float[][] out = new float[2][width];
+    for (int k = 0; k < 2; k++) {
+      if (statistics[k].length != 1 && statistics[k].length != width) {
+        throw new InvalidModelException(LayerShapes.describe(this) + ": " + (k == 0 ? "mean" : "variance") + " has "
+            + statistics[k].length + " values for " + width + " features");
+      }
+      for (int j = 0; j < width; j++) {
+        out[k][j] = statistics[k][statistics[k].length == 1 ? 0 : j];
+      }
+    }
+    return out;
   }
 
   public double epsilon() {
@@ -94,6 +149,11 @@ public final class Normalization implements Layer {
   @Override
   public List<WeightSpec> weightSpecs(int[] inputShape) {
     int[] c = {LayerShapes.lastDim(this, inputShape)};
+    if (kind == Kind.STANDARDIZE) {
+      statistics(c[0]);
+      return statistics != null ? List.of() : List.of(new WeightSpec("mean", c, Initializer.zeros()),
+          new WeightSpec("variance", c, Initializer.ones()), new WeightSpec("count", new int[0], Initializer.zeros()));
+    }
     List<WeightSpec> specs = new ArrayList<>();
     if (scale) {
       specs.add(new WeightSpec("gamma", c, Initializer.ones()));
@@ -110,6 +170,9 @@ public final class Normalization implements Layer {
 
   @Override
   public String toString() {
+    if (kind == Kind.STANDARDIZE) {
+      return "Normalization(" + (statistics != null ? "mean and variance given" : "adapted") + (invert ? ", invert" : "") + ")";
+    }
     return kind.kerasClassName + "(epsilon=" + epsilon + ", center=" + center + ", scale=" + scale + ")";
   }
 }

@@ -268,7 +268,8 @@ class KerasConfigReaderTest {
           {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": 3, "return_sequences": true}},
           {"module": "keras.layers", "class_name": "Permute", "config": {"name": "p", "dims": [2, 1]}},
           {"module": "keras.layers", "class_name": "Reshape", "config": {"name": "r", "target_shape": [-1]}},
-          {"module": "keras.layers", "class_name": "Dense", "config": {"name": "out", "units": 2, "activation": "log_softmax"}}]}}
+          {"module": "keras.layers", "class_name": "Dense", "config": {"name": "out", "units": 2, "activation": "log_softmax"}},
+          {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "n", "axis": -1, "mean": [1.0, 2.0], "variance": 4.0, "invert": true}}]}}
         """;
     Architecture arch = KerasConfigReader.parse(json, "around.json", null).architecture();
     assertEquals("Conv1D(4, 3, strides=1, padding=causal, dilation_rate=2, groups=2, activation=relu)", arch.layer(0).toString());
@@ -281,6 +282,8 @@ class KerasConfigReaderTest {
     assertArrayEquals(new int[] {3, 9}, arch.outputShape(7));
     assertArrayEquals(new int[] {27}, arch.outputShape(8));
     assertArrayEquals(new int[] {2}, arch.outputShape());
+    assertEquals("Normalization(mean and variance given, invert)", arch.layer(10).toString());
+    assertEquals(0, arch.weightCount(10));
   }
 
   @Test

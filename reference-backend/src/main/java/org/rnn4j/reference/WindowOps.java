@@ -117,6 +117,20 @@ final class WindowOps {
   static Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
     int width = x.dim(-1);
     int rows = x.data.length / width;
+    if (layer.kind() == Normalization.Kind.STANDARDIZE) {
+      float[][] given = layer.statistics(width);
+      float[] mean = given != null ? given[0] : weights.get(0).toArray();
+      float[] variance = given != null ? given[1] : weights.get(1).toArray();
+      float[] y = new float[x.data.length];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < width; j++) {
+          double sd = Math.max(Math.sqrt(variance[j]), layer.epsilon());
+          double v = x.data[r * width + j];
+          y[r * width + j] = (float) (layer.invert() ? mean[j] + v * sd : (v - mean[j]) / sd);
+        }
+      }
+      return new Buf(x.shape.clone(), y);
+    }
     int w = 0;
     float[] gamma = layer.scale() ? weights.get(w++).toArray() : null;
     float[] beta = layer.center() ? weights.get(w++).toArray() : null;

@@ -142,6 +142,10 @@ final class FamilySuite {
             Rearrange.cropping1d(2, 0, null), Rearrange.upSampling1d(2, null), Rearrange.permute(new int[] {2, 1}, null),
             Rectifier.elu(0.5, null), Rectifier.thresholdedRelu(0.1, null), SimpleRNN.of(3), Rearrange.reshape(new int[] {3, 1}, null),
             Rearrange.reshape(new int[] {3}, null)), 4, 6, MaskKind.NONE, false, s++));
+    c.add(new Case("Normalization (adapted) -> GRU(5, seq) -> Normalization(mean, variance given, invert) -> Dense(2)",
+        Sequential.of(seq(3), Normalization.standardize(-1, null, null, false, null), GRU.builder(5).returnSequences(true).build(),
+            Normalization.standardize(-1, new float[] {0.5f, -1f, 2f, 0f, 1f}, new float[] {4f, 0.25f, 1e-16f, 1f, 9f}, true, null),
+            Dense.of(2)), 4, 6, MaskKind.NONE, false, s++));
     c.add(new Case("Masking -> LSTM(6, seq) -> BatchNormalization -> GlobalAveragePooling1D (masked mean)", Sequential.of(seq(3),
         Masking.of(0f), LSTM.builder(6).returnSequences(true).build(), Normalization.of(Normalization.Kind.BATCH, 1e-3, true, true, null),
         GlobalPooling.of(Pooling.Kind.AVERAGE, false, null)), 6, 8, MaskKind.MIDDLE, false, s++));
@@ -202,7 +206,7 @@ final class FamilySuite {
     List<Tensor> weights = new ArrayList<>(init.weights().values());
     List<org.rnn4j.layers.WeightSpec> specs = c.arch().weightSpecs();
     for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).name().matches(".*/(gamma|beta|moving_mean|moving_variance|alpha)")) {
+      if (specs.get(i).name().matches(".*/(gamma|beta|moving_mean|moving_variance|alpha|mean|variance)")) {
         weights.set(i, RandomData.uniform(c.seed() * 31 + i, 0.5f, 1.5f, specs.get(i).shape()));
       }
     }

@@ -39,7 +39,7 @@ import org.rnn4j.layers.StackedRNNCells;
 import org.rnn4j.layers.TimeDistributed;
 
 /**
- * An independent float64 implementation of the Keras semantics in {@code SEMANTICS.md}, written
+ * An independent float64 implementation of the Keras semantics in {@code docs/SEMANTICS.md}, written
  * apart from every backend and sharing none of their code, to be the oracle of the randomized
  * contract tests. Clarity over speed: nested arrays, one batch row at a time.
  */

@@ -133,6 +133,20 @@ final class OracleWindows {
       return out;
     }
     double[][] m = (double[][]) x;
+    if (n.kind() == Normalization.Kind.STANDARDIZE) {
+      int width = m[0].length;
+      float[][] given = n.statistics(width);
+      float[] mean = given != null ? given[0] : w.get(0).toArray();
+      float[] variance = given != null ? given[1] : w.get(1).toArray();
+      double[][] out = new double[m.length][width];
+      for (int r = 0; r < m.length; r++) {
+        for (int j = 0; j < width; j++) {
+          double sd = Math.max(Math.sqrt(variance[j]), 1e-7);
+          out[r][j] = n.invert() ? mean[j] + m[r][j] * sd : (m[r][j] - mean[j]) / sd;
+        }
+      }
+      return out;
+    }
     int i = 0;
     float[] gamma = n.scale() ? w.get(i++).toArray() : null;
     float[] beta = n.center() ? w.get(i++).toArray() : null;

@@ -99,6 +99,14 @@ final class TfWindowOps {
   static Node normalize(GraphOps g, Normalization layer, LayerWeights weights, Node x) {
     var tf = g.tf;
     int width = x.dim(-1);
+    if (layer.kind() == Normalization.Kind.STANDARDIZE) {
+      float[][] given = layer.statistics(width);
+      Operand<TFloat32> mean = g.constant(given != null ? given[0] : weights.get(0).toArray(), width);
+      Operand<TFloat32> variance = g.constant(given != null ? given[1] : weights.get(1).toArray(), width);
+      Operand<TFloat32> sd = tf.math.maximum(tf.math.sqrt(variance), g.scalar((float) layer.epsilon()));
+      Operand<TFloat32> y = layer.invert() ? g.add(mean, g.mul(x.op(), sd)) : tf.math.div(tf.math.sub(x.op(), mean), sd);
+      return new Node(y, x.shape());
+    }
     int w = 0;
     Operand<TFloat32> gamma = layer.scale() ? g.constant(weights.get(w++).toArray(), width) : null;
     Operand<TFloat32> beta = layer.center() ? g.constant(weights.get(w++).toArray(), width) : null;
