@@ -23,6 +23,26 @@ public final class Backends {
     return List.copyOf(list);
   }
 
+  /** What every backend found is: name, version, availability, options. */
+  public static List<BackendInfo> describe() {
+    return providers().stream().map(Backends::info).toList();
+  }
+
+  /**
+   * What backend {@code name} is.
+   *
+   * @throws BackendUnavailableException if there is none, listing the known names
+   */
+  public static BackendInfo describe(String name) {
+    return info(provider(name));
+  }
+
+  private static BackendInfo info(BackendProvider p) {
+    BackendProvider.Availability a = p.availability();
+    return new BackendInfo(p.name(), p.description(), p.version(), a.available(), a.reason(),
+        p.options().stream().map(o -> new BackendInfo.Option(o.name(), o.description(), o.defaultText())).toList());
+  }
+
   /** The names of every backend found. */
   public static List<String> names() {
     return providers().stream().map(BackendProvider::name).collect(Collectors.toList());

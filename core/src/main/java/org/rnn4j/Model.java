@@ -48,6 +48,17 @@ public final class Model {
     return new Model(architecture, weights, source);
   }
 
+  /**
+   * Checks a call against the model before any backend sees it: the inputs' count and shapes, ids
+   * within the Embedding's range, the mask and initial states, the memory the call needs.
+   *
+   * @throws InvalidInputException naming the input, mask or state that does not fit
+   * @throws ResourceLimitException if the call would need more memory than the limits allow
+   */
+  public void check(Call call) {
+    org.rnn4j.spi.CallChecker.check(architecture, call);
+  }
+
   public Architecture architecture() {
     return architecture;
   }

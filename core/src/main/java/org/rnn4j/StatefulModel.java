@@ -90,19 +90,23 @@ public final class StatefulModel {
   }
 
   /**
-   * Runs one call starting from the carried states (initial states in {@code call} are not
-   * allowed: the model supplies them), and keeps its final states.
+   * Runs one call starting from the carried states, and keeps its final states. The first call
+   * (after creation or {@link #resetStates()}) may give initial states; later calls may not, as
+   * the model supplies them.
    *
-   * @throws InvalidInputException if the batch size differs from the first call's
+   * @throws InvalidInputException if the batch size differs from the first call's, or a later
+   *     call gives initial states
    */
   public synchronized Result run(Call call) {
-    if (call.initialState() != null || !call.initialStates().isEmpty()) {
-      throw new InvalidInputException("a stateful model supplies its own initial states; use setStates() to set them");
+    boolean given = call.initialState() != null || !call.initialStates().isEmpty();
+    LayerStates start = currentStates();
+    if (given && !start.isEmpty()) {
+      throw new InvalidInputException("a stateful model supplies its own initial states after its first call; "
+          + "give them to the first call after resetStates(), or use setStates()");
     }
     int b = call.input().rank() == 0 ? 0 : call.input().dim(0);
     checkBatch(b);
-    LayerStates start = currentStates();
-    Result r = model.run(call.withInitialStates(start));
+    Result r = model.run(given ? call : call.withInitialStates(start));
     LayerStates next = LayerStates.empty();
     for (int layer : carried) {
       next = next.with(layer, r.finalStates().get(layer));

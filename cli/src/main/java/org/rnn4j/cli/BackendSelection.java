@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.rnn4j.BackendUnavailableException;
 import org.rnn4j.Backends;
-import org.rnn4j.spi.BackendProvider;
+import org.rnn4j.BackendInfo;
 
 /** Turns {@code all} or {@code name,name,...} into backend names, each known and available here. */
 final class BackendSelection {
@@ -27,9 +27,9 @@ final class BackendSelection {
       if (name.isEmpty()) {
         continue;
       }
-      BackendProvider p = Backends.provider(name);
-      if (!p.availability().available()) {
-        throw new BackendUnavailableException("backend '" + name + "' is not available: " + p.availability().reason());
+      BackendInfo b = Backends.describe(name);
+      if (!b.available()) {
+        throw new BackendUnavailableException("backend '" + name + "' is not available: " + b.unavailableReason());
       }
       names.add(name);
     }

@@ -3,7 +3,7 @@ package org.rnn4j.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rnn4j.Backends;
-import org.rnn4j.spi.BackendProvider;
+import org.rnn4j.BackendInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,14 +20,13 @@ final class BackendsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    for (BackendProvider p : Backends.providers()) {
-      BackendProvider.Availability a = p.availability();
-      out.printf("%-12s %-10s %s%n", p.name(), a.available() ? "available" : "UNAVAILABLE", p.description());
-      out.printf("%-12s version %s%n", "", p.version());
-      if (!a.available()) {
-        out.printf("%-12s reason: %s%n", "", a.reason());
+    for (BackendInfo b : Backends.describe()) {
+      out.printf("%-12s %-10s %s%n", b.name(), b.available() ? "available" : "UNAVAILABLE", b.description());
+      out.printf("%-12s version %s%n", "", b.version());
+      if (!b.available()) {
+        out.printf("%-12s reason: %s%n", "", b.unavailableReason());
       }
-      for (BackendProvider.BackendOption o : p.options()) {
+      for (BackendInfo.Option o : b.options()) {
         out.printf("%-12s option %s=%s: %s%n", "", o.name(), o.defaultValue(), o.description());
       }
     }

@@ -12,7 +12,6 @@ import org.rnn4j.InvalidInputException;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Mask;
 import org.rnn4j.Model;
-import org.rnn4j.spi.CallChecker;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.Npz;
 
@@ -56,7 +55,7 @@ final class CallFiles {
   private static Call checked(Model model, Path file, java.util.function.Supplier<Call> build) {
     try {
       Call call = build.get();
-      CallChecker.check(model.architecture(), call);
+      model.check(call);
       return call;
     } catch (InvalidInputException e) {
       String msg = e.getMessage();

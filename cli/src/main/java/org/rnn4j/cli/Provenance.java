@@ -13,7 +13,6 @@ import java.util.List;
 import org.rnn4j.FileFormatException;
 import org.rnn4j.Version;
 import org.rnn4j.parity.Tolerance;
-import org.rnn4j.spi.BackendProvider;
 import org.rnn4j.Backends;
 
 /** Where a cross-check ran: rnn4j, backends, JVM, platform, inputs and tolerances. */
@@ -25,8 +24,7 @@ final class Provenance {
     o.put("rnn4j_version", Version.get());
     var bs = o.putArray("backends");
     for (String name : backends) {
-      BackendProvider p = Backends.provider(name);
-      bs.addObject().put("name", name).put("version", p.version());
+      bs.addObject().put("name", name).put("version", Backends.describe(name).version());
     }
     o.putObject("java").put("version", System.getProperty("java.version")).put("vendor", System.getProperty("java.vendor"))
         .put("vm", System.getProperty("java.vm.name"));

@@ -78,17 +78,10 @@ final class RunCommand implements Callable<Integer> {
     StringBuilder summary = new StringBuilder();
     try (Backend b = backendChoice.open(backend);
         PreparedModel p = b.prepare(m)) {
-      StatefulModel stateful = StatefulModel.of(p);
+      StatefulModel stream = StatefulModel.of(p);
       for (int i = 0; i < calls.size(); i++) {
-        Result r;
-        if (m.architecture().isStateful() && i > 0) {
-          r = stateful.run(calls.get(i));
-        } else {
-          r = p.run(calls.get(i));
-          if (m.architecture().isStateful()) {
-            stateful.setStates(carried(stateful, r));
-          }
-        }
+        // a stateful model carries its states from call to call; the first may give initial states
+        Result r = m.architecture().isStateful() ? stream.run(calls.get(i)) : p.run(calls.get(i));
         String prefix = calls.size() == 1 ? "" : "call_" + i + "/";
         for (int k = 0; k < r.flatNames().size(); k++) {
           Tensor t = r.flat().get(k);
@@ -110,14 +103,5 @@ final class RunCommand implements Callable<Integer> {
     Npz.write(output, arrays);
     spec.commandLine().getOut().println(backend + ": wrote " + output + ": " + summary);
     return ExitCodes.OK;
-  }
-
-  /** The final states of the layers a stateful model carries, from a call's result. */
-  private static org.rnn4j.LayerStates carried(StatefulModel stateful, Result r) {
-    org.rnn4j.LayerStates s = org.rnn4j.LayerStates.empty();
-    for (int layer : stateful.carriedLayers()) {
-      s = s.with(layer, r.finalStates().get(layer));
-    }
-    return s;
   }
 }

@@ -40,6 +40,15 @@ class KerasFilesCommandTest {
         "--input", x.toString());
     assertEquals(0, o.exitCode(), o.err());
     assertTrue(o.out().contains("All backends agree"), o.out());
+    // and each backend against the outputs keras-js recorded for this model
+    for (String backend : new String[] {"reference", "tensorflow"}) {
+      Path out = dir.resolve("k3-" + backend + ".npz");
+      CliRunner.Outcome r = CliRunner.run("run", "--model", Golden.fixture("keras3/bidirectional_simple_rnn.keras").toString(),
+          "--input", x.toString(), "--backend", backend, "--output", out.toString());
+      assertEquals(0, r.exitCode(), r.err());
+      Checks.assertClose(backend, org.rnn4j.io.Npy.read(Golden.fixture("keras3/bidirectional_simple_rnn_y.npy")), Npz.read(out).get("output"),
+          org.rnn4j.testing.KerasJsCase.ATOL, 0);
+    }
   }
 
   @Test

@@ -171,9 +171,14 @@ class RunCommandTest {
   @Test
   void memoryLimitHoldsForOneRunOnly() {
     org.rnn4j.Limits before = org.rnn4j.Limits.current();
-    CliRunner.run("run", "--memory-limit", "300", "--model", model.toString(), "--weights", weights.toString(), "--input",
-        input.toString(), "--output", output.toString());
+    CliRunner.Outcome o = CliRunner.run("run", "--memory-limit", "300", "--model", model.toString(), "--weights", weights.toString(),
+        "--input", input.toString(), "--output", output.toString());
+    assertEquals(2, o.exitCode(), o.err());
+    assertTrue(o.errorLine().contains("300 B") || o.errorLine().contains("limit"), o.errorLine());
     assertEquals(before, org.rnn4j.Limits.current());
+    CliRunner.Outcome after = CliRunner.run("run", "--model", model.toString(), "--weights", weights.toString(), "--input",
+        input.toString(), "--output", output.toString());
+    assertEquals(0, after.exitCode(), "the next run has the usual limits again: " + after.err());
   }
 
   /** Runs with one argument replaced and expects exit 2 with a one-line message. */

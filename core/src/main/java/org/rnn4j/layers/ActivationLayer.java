@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 
 /** Keras {@code Activation(activation)} layer: an activation (element-wise or along the last axis), no weights. */
 public final class ActivationLayer implements Layer {
@@ -46,10 +45,6 @@ public final class ActivationLayer implements Layer {
     return out;
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

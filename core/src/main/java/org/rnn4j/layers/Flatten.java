@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 import org.rnn4j.InvalidModelException;
 import org.rnn4j.Shapes;
 
@@ -43,10 +42,6 @@ public final class Flatten implements Layer {
     return new int[] {Shapes.elementCount(inputShape)};
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

@@ -42,6 +42,18 @@ public final class GRUCell extends SingleCell {
     return resetAfter;
   }
 
+  /** reset_after=True: row 0 of the (2, 3u) bias; else the whole (3u,) bias. */
+  @Override
+  public float[] inputBias(float[] bias) {
+    return bias == null || !resetAfter ? bias : java.util.Arrays.copyOfRange(bias, 0, 3 * units());
+  }
+
+  /** reset_after=True: row 1 of the (2, 3u) bias; else none. */
+  @Override
+  public float[] recurrentBias(float[] bias) {
+    return bias == null || !resetAfter ? null : java.util.Arrays.copyOfRange(bias, 3 * units(), 6 * units());
+  }
+
   @Override
   public int gateCount() {
     return 3;

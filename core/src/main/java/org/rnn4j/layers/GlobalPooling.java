@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 
 /**
  * Keras {@code GlobalMaxPooling1D} and {@code GlobalAveragePooling1D} (channels last): the maximum
@@ -47,10 +46,6 @@ public final class GlobalPooling implements Layer {
     return keepDims ? new int[] {1, inputShape[1]} : new int[] {inputShape[1]};
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

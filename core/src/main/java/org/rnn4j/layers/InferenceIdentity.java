@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 import java.util.Set;
 import org.rnn4j.InvalidModelException;
 
@@ -55,10 +54,6 @@ public final class InferenceIdentity implements Layer {
     return inputShape.clone();
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

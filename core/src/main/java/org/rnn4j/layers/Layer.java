@@ -40,8 +40,10 @@ public sealed interface Layer
    */
   int[] outputShape(int[] inputShape);
 
-  /** The layer's weights for that input shape, in Keras {@code get_weights()} order. */
-  List<WeightSpec> weightSpecs(int[] inputShape);
+  /** The layer's weights for that input shape, in Keras {@code get_weights()} order (none by default). */
+  default List<WeightSpec> weightSpecs(int[] inputShape) {
+    return List.of();
+  }
 
   /** The name Keras gives an unnamed layer of this class: {@code lstm}, {@code simple_rnn}, ... */
   default String defaultName() {

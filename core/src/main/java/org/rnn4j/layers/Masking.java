@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 
 /**
  * Keras {@code Masking(mask_value)}: a step whose features all equal {@code mask_value} is masked
@@ -45,10 +44,6 @@ public final class Masking implements Layer {
     return inputShape.clone();
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

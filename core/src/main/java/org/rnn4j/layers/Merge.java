@@ -221,10 +221,6 @@ public final class Merge implements Layer {
         + (kind == Kind.CONCATENATE ? " along axis " + axis : ""));
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

@@ -153,10 +153,6 @@ public final class Operation implements Layer {
     return first.clone();
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String defaultName() {

@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 import org.rnn4j.InvalidModelException;
 
 /**
@@ -104,10 +103,6 @@ public final class Pooling implements Layer {
     return new int[] {out, inputShape[1]};
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

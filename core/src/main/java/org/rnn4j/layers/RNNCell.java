@@ -26,4 +26,7 @@ public sealed interface RNNCell permits SingleCell, StackedRNNCells {
 
   /** The cell's name, or null when none was given. */
   String name();
+
+  /** The single cells it is made of, in order: itself, or a stack's cells. */
+  List<SingleCell> cells();
 }

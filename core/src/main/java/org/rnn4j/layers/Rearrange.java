@@ -1,7 +1,6 @@
 package org.rnn4j.layers;
 
 import java.util.Arrays;
-import java.util.List;
 import org.rnn4j.InvalidModelException;
 import org.rnn4j.Shapes;
 
@@ -229,10 +228,6 @@ public final class Rearrange implements Layer {
     return s;
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

@@ -1,6 +1,5 @@
 package org.rnn4j.layers;
 
-import java.util.List;
 import org.rnn4j.InvalidModelException;
 
 /** Keras {@code RepeatVector(n)}: a {@code (features,)} input repeated to {@code (n, features)}. */
@@ -44,10 +43,6 @@ public final class RepeatVector implements Layer {
     return new int[] {n, inputShape[0]};
   }
 
-  @Override
-  public List<WeightSpec> weightSpecs(int[] inputShape) {
-    return List.of();
-  }
 
   @Override
   public String toString() {

@@ -42,6 +42,25 @@ public abstract sealed class SingleCell implements RNNCell permits LSTMCell, GRU
     return a;
   }
 
+  /**
+   * The bias added to the input projection, from the cell's bias in Keras layout (null without
+   * bias): the whole bias, except GRU(reset_after=True)'s first row.
+   */
+  public float[] inputBias(float[] bias) {
+    return bias;
+  }
+
+  /** The bias added to the recurrent projection: GRU(reset_after=True)'s second row, else null. */
+  public float[] recurrentBias(float[] bias) {
+    return null;
+  }
+
+  /** A single cell is its own one cell. */
+  @Override
+  public List<SingleCell> cells() {
+    return List.of(this);
+  }
+
   public int units() {
     return units;
   }

@@ -62,6 +62,7 @@ public final class StackedRNNCells implements RNNCell {
         .toLowerCase(java.util.Locale.ROOT);
   }
 
+  @Override
   public List<SingleCell> cells() {
     return cells;
   }

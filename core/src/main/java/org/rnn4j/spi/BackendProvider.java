@@ -24,8 +24,8 @@ public interface BackendProvider {
   /** The backend's version; for a backend wrapping a library, that library's version. */
   String version();
 
-  /** The options {@link #open} accepts. */
-  List<BackendOption> options();
+  /** The options {@link #open} accepts, each declared once with its default and parser. */
+  List<BackendOption<?>> options();
 
   /**
    * Opens the backend.
@@ -45,7 +45,4 @@ public interface BackendProvider {
       return new Availability(false, reason);
     }
   }
-
-  /** An option a backend accepts, with what it does and its default. */
-  record BackendOption(String name, String description, String defaultValue) {}
 }

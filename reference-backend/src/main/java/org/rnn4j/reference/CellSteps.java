@@ -15,7 +15,7 @@ final class CellSteps {
   private CellSteps() {}
 
   static List<CellStep> of(RNNCell cell, int inputSize, List<Tensor> weights) {
-    List<SingleCell> cells = cell instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) cell);
+    List<SingleCell> cells = cell.cells();
     List<CellStep> steps = new ArrayList<>();
     int in = inputSize;
     int w = 0;

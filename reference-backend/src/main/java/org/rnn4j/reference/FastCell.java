@@ -69,7 +69,8 @@ final class FastCell {
     if (cell instanceof GRUCell gru) {
       if (gru.resetAfter()) {
         return new FastCell(Kind.GRU_RESET_AFTER, in, u, g, k, Packed.of(recurrent, u, g, u), null,
-            Packed.bias(bias, 0, g, u), Packed.bias(bias, 3 * u, g, u), gru.activation(), gru.recurrentActivation());
+            Packed.bias(gru.inputBias(bias), 0, g, u), Packed.bias(gru.recurrentBias(bias), 0, g, u), gru.activation(),
+            gru.recurrentActivation());
       }
       float[] zr = new float[u * 2 * u];
       float[] h = new float[u * u];

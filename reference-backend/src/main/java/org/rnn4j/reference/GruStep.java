@@ -32,16 +32,8 @@ final class GruStep implements CellStep {
     this.kernel = kernel;
     this.recurrent = recurrent;
     this.resetAfter = cell.resetAfter();
-    if (bias == null) {
-      inputBias = null;
-      recurrentBias = null;
-    } else if (resetAfter) {
-      inputBias = java.util.Arrays.copyOfRange(bias, 0, 3 * u);
-      recurrentBias = java.util.Arrays.copyOfRange(bias, 3 * u, 6 * u);
-    } else {
-      inputBias = bias;
-      recurrentBias = null;
-    }
+    this.inputBias = cell.inputBias(bias);
+    this.recurrentBias = cell.recurrentBias(bias);
     this.act = cell.activation();
     this.rec = cell.recurrentActivation();
   }

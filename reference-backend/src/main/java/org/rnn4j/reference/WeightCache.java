@@ -25,7 +25,7 @@ final class WeightCache {
 
   List<FastCell> fastCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
     return fast.computeIfAbsent(key, k -> {
-      List<SingleCell> cells = cell instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) cell);
+      List<SingleCell> cells = cell.cells();
       List<FastCell> out = new ArrayList<>();
       int in = inputSize;
       int w = 0;

@@ -16,6 +16,6 @@ class ReferenceBackendContractTest extends BackendContract {
 
   @Override
   protected String label(Backend backend) {
-    return "reference kernels=fast (" + SimdProvider.best().name() + ")";
+    return "reference path=fast (" + SimdProvider.best().name() + ")";
   }
 }

@@ -9,11 +9,11 @@ import org.rnn4j.testing.BackendContract;
 class ReferenceExactContractTest extends BackendContract {
   @Override
   protected Backend openBackend() {
-    return Backends.open("reference", Map.of("kernels", "exact"));
+    return Backends.open("reference", Map.of("path", "exact"));
   }
 
   @Override
   protected String label(Backend backend) {
-    return "reference kernels=exact";
+    return "reference path=exact";
   }
 }

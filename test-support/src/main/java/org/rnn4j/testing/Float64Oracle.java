@@ -306,7 +306,7 @@ public final class Float64Oracle {
   private record CellWeights(SingleCell cell, double[][] kernel, double[][] recurrent, double[] inputBias, double[] recurrentBias) {}
 
   private static Run rnn(RNN layer, List<Tensor> w, double[][][] x, boolean[][] mask, List<Tensor> init) {
-    List<SingleCell> cells = layer.cell() instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) layer.cell());
+    List<SingleCell> cells = layer.cell().cells();
     List<CellWeights> cw = new ArrayList<>();
     int k = 0;
     for (SingleCell c : cells) {

@@ -30,7 +30,7 @@ final class CellGraphs {
     int u = cell.units();
     int width = cell.gateCount() * u;
     boolean resetAfter = cell instanceof GRUCell gru && gru.resetAfter();
-    float[] inputBias = w.bias() == null ? null : resetAfter ? java.util.Arrays.copyOfRange(w.bias(), 0, width) : w.bias();
+    float[] inputBias = cell.inputBias(w.bias());
     Operand<TFloat32> projected = g.matMul(g.reshape(seq, steps * batch, in), g.constant(w.kernel(), in, width));
     if (inputBias != null) {
       projected = g.tf.nn.biasAdd(projected, g.constant(inputBias, width));
@@ -75,8 +75,7 @@ final class CellGraphs {
     if (cell instanceof GRUCell gru) {
       if (resetAfter) {
         Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, 3 * u);
-        Operand<TFloat32> recurrentBias =
-            w.bias() == null ? null : g.constant(java.util.Arrays.copyOfRange(w.bias(), 3 * u, 6 * u), 3 * u);
+        Operand<TFloat32> recurrentBias = w.bias() == null ? null : g.constant(gru.recurrentBias(w.bias()), 3 * u);
         return (xw, s) -> {
           Operand<TFloat32> h = s.get(0);
           Operand<TFloat32> hu = g.matMul(h, recurrent);

@@ -56,7 +56,7 @@ final class TensorFlowBackend extends AbstractBackend {
       Layer layer = architecture.layer(i);
       masked |= layer instanceof Masking || (layer instanceof Embedding e && e.maskZero());
       for (RNN rnn : recurrent(layer)) {
-        List<SingleCell> cells = rnn.cell() instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) rnn.cell());
+        List<SingleCell> cells = rnn.cell().cells();
         for (SingleCell cell : cells) {
           if (cell instanceof LSTMCell lstm && !LstmPath.fusedComputes(lstm)) {
             reasons.add("lstm_path=fused: layer '" + architecture.layerName(i) + "' has activation "

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.rnn4j.Backend;
 import org.rnn4j.BackendOptions;
 import org.rnn4j.BackendUnavailableException;
+import org.rnn4j.spi.BackendOption;
 import org.rnn4j.spi.BackendProvider;
 
 /**
@@ -20,11 +21,16 @@ public final class TensorFlowBackendProvider implements BackendProvider {
   /** The backend's name. */
   public static final String NAME = "tensorflow";
 
-  private static final List<BackendOption> OPTIONS =
-      List.of(
-          new BackendOption("lstm_path", "auto | fused (BlockLSTM) | composite (primitive ops)", "auto"),
-          new BackendOption("intra_op_threads", "threads for one op (0: TensorFlow decides)", "0"),
-          new BackendOption("inter_op_threads", "threads running ops in parallel (-1: the calling thread)", "-1"));
+  static final BackendOption<String> LSTM_PATH =
+      BackendOption.choice("lstm_path", "auto | fused (BlockLSTM) | composite (primitive ops)", "auto", "fused", "composite");
+  /** The thread count every backend understands: here TensorFlow's threads for one op. */
+  static final BackendOption<Integer> THREADS =
+      BackendOption.integer("threads", "threads for one op (as intra_op_threads; 0: TensorFlow decides)", () -> 0, 0);
+  static final BackendOption<Integer> INTRA_OP_THREADS =
+      BackendOption.integer("intra_op_threads", "threads for one op (0: TensorFlow decides)", () -> 0, 0);
+  static final BackendOption<Integer> INTER_OP_THREADS =
+      BackendOption.integer("inter_op_threads", "threads running ops in parallel (-1: the calling thread)", () -> -1, -1);
+  private static final List<BackendOption<?>> OPTIONS = List.of(LSTM_PATH, THREADS, INTRA_OP_THREADS, INTER_OP_THREADS);
 
   /** Probed once per class loader: loading the native library is process-wide. */
   private static final class Probe {
@@ -78,7 +84,7 @@ public final class TensorFlowBackendProvider implements BackendProvider {
   }
 
   @Override
-  public List<BackendOption> options() {
+  public List<BackendOption<?>> options() {
     return OPTIONS;
   }
 
@@ -87,30 +93,12 @@ public final class TensorFlowBackendProvider implements BackendProvider {
     if (!availability().available()) {
       throw new BackendUnavailableException("backend '" + NAME + "' is not available: " + availability().reason());
     }
-    options.requireKnown(NAME, OPTIONS.stream().map(BackendOption::name).toList());
-    LstmPath path = LstmPath.valueOf(options.choice("lstm_path", "auto", "auto", "fused", "composite").toUpperCase(Locale.ROOT));
-    int intra = nonNegative(options, "intra_op_threads", 0);
-    int inter = integer(options, "inter_op_threads", -1);
-    return new TensorFlowBackend(path, intra, inter);
-  }
-
-  private static int integer(BackendOptions options, String name, int defaultValue) {
-    String v = options.asMap().get(name);
-    if (v == null) {
-      return defaultValue;
+    BackendOption.requireKnown(NAME, options, OPTIONS);
+    LstmPath path = LstmPath.valueOf(LSTM_PATH.get(options).toUpperCase(Locale.ROOT));
+    if (THREADS.isSet(options) && INTRA_OP_THREADS.isSet(options)) {
+      throw new org.rnn4j.InvalidInputException("backend options 'threads' and 'intra_op_threads' name the same setting; give one");
     }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new org.rnn4j.InvalidInputException("backend option '" + name + "' must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static int nonNegative(BackendOptions options, String name, int defaultValue) {
-    int v = integer(options, name, defaultValue);
-    if (v < 0) {
-      throw new org.rnn4j.InvalidInputException("backend option '" + name + "' must be 0 or more, got " + v);
-    }
-    return v;
+    int intra = THREADS.isSet(options) ? THREADS.get(options) : INTRA_OP_THREADS.get(options);
+    return new TensorFlowBackend(path, intra, INTER_OP_THREADS.get(options));
   }
 }

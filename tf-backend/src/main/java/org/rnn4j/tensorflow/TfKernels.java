@@ -63,7 +63,7 @@ final class TfKernels implements Kernels<Node> {
         stepMasks.add(g.positive(m));
       }
     }
-    List<SingleCell> cells = layer.cell() instanceof StackedRNNCells s ? s.cells() : List.of((SingleCell) layer.cell());
+    List<SingleCell> cells = layer.cell().cells();
     List<Operand<TFloat32>> finals = new ArrayList<>();
     int in = x.dim(2);
     int weight = 0;

@@ -121,7 +121,10 @@ class TensorFlowBackendTest {
    * 10,000 runs of a prepared model with 51 KB inputs and outputs, after 2,000 warm-up runs: a
    * leaked input or output tensor per run would add about 1 GB. Native growth is the resident
    * set's growth minus the JVM's committed memory growth (the module's test JVM has a fixed,
-   * pre-touched heap, so heap paging does not blur it); it must stay under 32 MB.
+   * pre-touched heap, so heap paging does not blur it). It must stay under a quarter of what one
+   * leaked input tensor per run would add (about 128 MB): TensorFlow's allocator and malloc arenas
+   * settle by tens of MB on some machines (up to +57 MiB over 100,000 runs here), a per-run leak
+   * grows without bound.
    */
   @Test
   void nativeMemoryStaysFlatOver10000Runs() throws Exception {
@@ -137,7 +140,9 @@ class TensorFlowBackendTest {
       }
       long growth = nativeEstimate() - before;
       System.out.printf("[tensorflow] native memory growth over 10,000 runs: %.1f MB%n", growth / 1e6);
-      assertTrue(growth < 32L << 20, "native memory grew by " + growth / (1 << 20) + " MB");
+      long oneLeakedInputPerRun = 10_000L * x.size() * Float.BYTES;
+      assertTrue(growth < oneLeakedInputPerRun / 4, "native memory grew by " + growth / (1 << 20) + " MB, a quarter of one leaked input per run is "
+          + oneLeakedInputPerRun / 4 / (1 << 20) + " MB");
     }
   }
 

@@ -22,18 +22,13 @@ public final class BenchRunner {
   }
 
   /**
-   * The options that give a backend {@code threads} threads (reference: {@code threads},
-   * tensorflow: {@code intra_op_threads}); none for 0 (the backend's default) or other backends.
+   * The options that give a backend {@code threads} threads: the {@code threads} option every
+   * backend that declares one understands; none for 0 (the backend's default) or a backend
+   * without it.
    */
   public static Map<String, String> threadOptions(String backend, int threads) {
-    if (threads <= 0) {
-      return Map.of();
-    }
-    return switch (backend) {
-      case "reference" -> Map.of("threads", Integer.toString(threads));
-      case "tensorflow" -> Map.of("intra_op_threads", Integer.toString(threads));
-      default -> Map.of();
-    };
+    boolean declared = org.rnn4j.Backends.describe(backend).options().stream().anyMatch(o -> o.name().equals("threads"));
+    return threads <= 0 || !declared ? Map.of() : Map.of("threads", Integer.toString(threads));
   }
 
   /** One measured result. */
