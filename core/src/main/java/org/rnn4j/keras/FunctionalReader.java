@@ -265,10 +265,20 @@ final class FunctionalReader {
       for (JsonNode arg : call.path("args")) {
         collectTensors(arg, inputs, where, layer, true);
       }
+      // attention layers may take their tensors by name: [query, value, key] in that order
+      TensorId[] named = new TensorId[3];
       for (Iterator<Map.Entry<String, JsonNode>> it = call.path("kwargs").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> kw = it.next();
         switch (kw.getKey()) {
           case "training" -> {}
+          case "query", "value", "key" -> {
+            if (!(parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
+              throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
+            }
+            if (!kw.getValue().isNull()) {
+              named[List.of("query", "value", "key").indexOf(kw.getKey())] = single(kw.getValue(), where, layer, kw.getKey());
+            }
+          }
           case "mask" -> mask = kw.getValue().isNull() ? null : single(kw.getValue(), where, layer, "mask");
           case "initial_state" -> collectTensors(kw.getValue(), initial, where, layer, false);
           case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
@@ -278,6 +288,14 @@ final class FunctionalReader {
             }
           }
         }
+      }
+      for (TensorId t : named) {
+        if (t != null) {
+          inputs.add(t);
+        }
+      }
+      if (named[2] != null && named[1] == null) {
+        throw new InvalidModelException(where + " ('" + layer + "'): is given a key without a value");
       }
     } else if (call.isArray()) {
       for (JsonNode entry : call) {
@@ -318,7 +336,7 @@ final class FunctionalReader {
 
   /** A boolean call option of an attention layer: kept when true. */
   private static void flag(Map.Entry<String, JsonNode> kw, java.util.Set<String> flags, Layer parsed, String where, String layer) {
-    if (!(parsed instanceof org.rnn4j.layers.Attention)) {
+    if (!(parsed instanceof org.rnn4j.layers.Attention || parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
       throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
     }
     if (!kw.getValue().isBoolean() && !kw.getValue().isNull()) {

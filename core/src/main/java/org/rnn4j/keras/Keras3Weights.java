@@ -68,6 +68,12 @@ final class Keras3Weights {
       rnnVars(b.backwardLayer(), path + "/backward_layer", out);
     } else if (layer instanceof TimeDistributed) {
       vars(path + "/layer", count, out);
+    } else if (layer instanceof org.rnn4j.layers.MultiHeadAttention m) {
+      // its four projections are sub-layers: query, key, value, then the output
+      int each = m.useBias() ? 2 : 1;
+      for (String part : List.of("_query_dense", "_key_dense", "_value_dense", "_output_dense")) {
+        vars(path + "/" + part, each, out);
+      }
     } else {
       vars(path, count, out);
     }

@@ -81,7 +81,7 @@ final class LayerParser {
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Normalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
-          "Attention", "AdditiveAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
+          "Attention", "AdditiveAttention", "MultiHeadAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -126,6 +126,7 @@ final class LayerParser {
           case "LSTM", "GRU", "SimpleRNN" -> recurrentLayer(cls, c, singleCell(cls, c, null));
           case "CuDNNLSTM", "CuDNNGRU" -> recurrentLayer(cls, c, cudnnCell(cls, c));
           case "Attention", "AdditiveAttention" -> attention(cls, c, name);
+          case "MultiHeadAttention" -> multiHeadAttention(c, name);
           case "RNN" -> recurrentLayer("RNN", c, cell(c.raw("cell"), c.where() + " cell"));
           case "Bidirectional" -> bidirectional(c, name);
           case "Dense" -> dense(c, name);
@@ -354,6 +355,30 @@ final class LayerParser {
       };
     }
     return org.rnn4j.layers.Attention.of(kind, c.bool("use_scale", !cls.equals("Attention")), c.bool("causal", false), name);
+  }
+
+  private org.rnn4j.layers.MultiHeadAttention multiHeadAttention(ConfigNode c, String name) {
+    JsonNode axes = c.raw("attention_axes");
+    if (axes != null && !axes.isNull() && !(axes.isArray() && axes.size() == 1 && axes.get(0).asInt() == 1)) {
+      throw c.error("attention_axes=" + axes + " is not supported (attention over the time axis only)");
+    }
+    JsonNode out = c.raw("output_shape");
+    int outputDim = -1;
+    if (out != null && !out.isNull()) {
+      JsonNode n = out.isArray() && out.size() == 1 ? out.get(0) : out;
+      if (!n.isIntegralNumber() || n.asInt() <= 0) {
+        throw c.error("output_shape=" + out + " is not supported (one positive size)");
+      }
+      outputDim = n.asInt();
+    }
+    int keyDim = c.positiveInt("key_dim");
+    JsonNode valueDim = c.raw("value_dim");
+    c.ignore("dropout", "seed", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "flash_attention",
+        "query_shape", "key_shape", "value_shape");
+    return org.rnn4j.layers.MultiHeadAttention.of(c.positiveInt("num_heads"), keyDim,
+        valueDim == null || valueDim.isNull() ? keyDim : c.positiveInt("value_dim"), c.bool("use_bias", true), outputDim,
+        Initializers.parse(c, "kernel_initializer", Initializer.glorotUniform()),
+        Initializers.parse(c, "bias_initializer", Initializer.zeros()), name);
   }
 
   private RNNCell cell(JsonNode node, String where) {

@@ -104,7 +104,7 @@ public final class Functional implements Architecture {
       }
       try {
         List<int[]> outs = outputShapes(layer, ins, node.flags());
-        List<WeightSpec> specs = layer.weightSpecs(ins.isEmpty() ? new int[0] : ins.get(0));
+        List<WeightSpec> specs = layer instanceof MultiHeadAttention m ? m.weightSpecs(ins) : layer.weightSpecs(ins.isEmpty() ? new int[0] : ins.get(0));
         if (layerSpecs.get(node.layer()) == null) {
           layerSpecs.set(node.layer(), specs);
           firstCall[node.layer()] = n;
@@ -195,7 +195,7 @@ public final class Functional implements Architecture {
       return call(layer, inputs, mask, initialState, Set.of());
     }
 
-    /** Calls an attention layer with options ({@link #CAUSAL}, {@link #RETURN_SCORES}). */
+    /** Calls an attention layer ({@code Attention}, {@code MultiHeadAttention}) with options ({@link #CAUSAL}, {@link #RETURN_SCORES}). */
     public List<Ref> call(Layer layer, List<Ref> inputs, Set<String> flags) {
       return call(layer, inputs, null, List.of(), flags);
     }
@@ -214,7 +214,7 @@ public final class Functional implements Architecture {
       int node = this.inputs.size() + nodes.size();
       nodes.add(new Node(index, inputs, mask, initialState, initialState.isEmpty(), flags));
       List<Ref> out = new ArrayList<>();
-      int count = layer instanceof Attention ? (flags.contains(RETURN_SCORES) ? 2 : 1) : outputCount(layer);
+      int count = layer instanceof Attention || layer instanceof MultiHeadAttention ? (flags.contains(RETURN_SCORES) ? 2 : 1) : outputCount(layer);
       for (int t = 0; t < count; t++) {
         out.add(new Ref(node, t));
       }
@@ -285,8 +285,8 @@ public final class Functional implements Architecture {
 
   /** Every output of a call of {@code layer} on inputs of these shapes: outputs, then returned states. */
   static List<int[]> outputShapes(Layer layer, List<int[]> ins, Set<String> flags) {
-    if (layer instanceof Attention a) {
-      List<int[]> both = a.outputShapes(ins);
+    if (layer instanceof Attention || layer instanceof MultiHeadAttention) {
+      List<int[]> both = layer instanceof Attention a ? a.outputShapes(ins) : ((MultiHeadAttention) layer).outputShapes(ins);
       return flags.contains(RETURN_SCORES) ? both : both.subList(0, 1);
     }
     if (!flags.isEmpty()) {

@@ -25,6 +25,7 @@ public sealed interface Layer
         Rectifier,
         Rearrange,
         Attention,
+        MultiHeadAttention,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

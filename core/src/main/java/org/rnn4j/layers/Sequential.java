@@ -59,7 +59,12 @@ public final class Sequential implements Architecture {
           specs.add(w.prefixed(names.get(i)));
         }
       } catch (InvalidModelException e) {
-        throw new InvalidModelException(describe(i) + ": " + e.getMessage(), e);
+        String inner = e.getMessage();
+        String own = LayerShapes.describe(layer);
+        if (inner.startsWith(own)) {
+          inner = inner.substring(own.length()).replaceFirst("^:? *", ""); // the layer is named once
+        }
+        throw new InvalidModelException(describe(i) + ": " + inner, e);
       }
       outs.add(shape);
       weightOffsets[i + 1] = specs.size();

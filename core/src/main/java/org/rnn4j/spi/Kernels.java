@@ -7,6 +7,7 @@ import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MultiHeadAttention;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Pooling;
@@ -106,6 +107,18 @@ public interface Kernels<V> {
    * @param causal whether query step i may attend to value steps up to i only
    */
   List<V> attention(Attention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, boolean causal);
+
+  /**
+   * {@code MultiHeadAttention} on {@code [query, value]} or {@code [query, value, key]}: the
+   * output, then the attention weights {@code (batch, heads, query time, value time)}.
+   *
+   * @param queryMask the query's mask, or null
+   * @param valueMask the value's mask, or null
+   * @param keyMask a separate key's mask, or null
+   * @param causal whether query step i may attend to value steps up to i only
+   */
+  List<V> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, V keyMask,
+      boolean causal);
 
   /** A layer that moves values ({@code Reshape}, {@code Permute}, ...): output element i of a sample copies {@code layer.sources(...)[i]}. */
   V rearrange(Rearrange layer, V x);

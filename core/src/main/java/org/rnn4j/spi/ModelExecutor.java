@@ -19,6 +19,7 @@ import org.rnn4j.layers.InferenceIdentity;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MultiHeadAttention;
 import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
@@ -116,6 +117,17 @@ public final class ModelExecutor {
       List<V> ins = new ArrayList<>();
       for (Functional.Ref r : node.inputs()) {
         ins.add(values.get(r.node()).get(r.tensor()));
+      }
+      if (layer instanceof MultiHeadAttention mha) {
+        // each input's mask reaches the layer (query_mask, value_mask, key_mask); the output keeps the query's
+        List<V> inMasks = new ArrayList<>();
+        node.inputs().forEach(r -> inMasks.add(masks.get(r.node()).get(r.tensor())));
+        List<V> out = k.multiHeadAttention(mha, layerWeights.get(node.layer()), ins, inMasks.get(0), inMasks.get(1),
+            inMasks.size() > 2 ? inMasks.get(2) : null, node.flags().contains(Functional.CAUSAL));
+        boolean scores = node.flags().contains(Functional.RETURN_SCORES);
+        values.add(scores ? out : out.subList(0, 1));
+        masks.add(scores ? java.util.Arrays.asList(inMasks.get(0), null) : java.util.Collections.singletonList(inMasks.get(0)));
+        continue;
       }
       if (layer instanceof Attention att) {
         // the masks of [query, value] reach the layer as a list; the result keeps the query's

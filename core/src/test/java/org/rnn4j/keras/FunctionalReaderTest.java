@@ -140,6 +140,24 @@ class FunctionalReaderTest {
   }
 
   @Test
+  void readsMultiHeadAttentionCalledByKeywordWithItsWeightLayout() {
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String mha = "{\"module\": \"keras.layers\", \"class_name\": \"MultiHeadAttention\", \"name\": \"mha\", \"config\": {\"name\": \"mha\","
+        + " \"num_heads\": 2, \"key_dim\": 4, \"value_dim\": null, \"dropout\": 0.0, \"use_bias\": true, \"output_shape\": null,"
+        + " \"attention_axes\": null, \"seed\": null}, \"inbound_nodes\": [{\"args\": [], \"kwargs\": {\"query\": "
+        + String.format(tensor, "q") + ", \"value\": " + String.format(tensor, "v") + ", \"use_causal_mask\": true}}]}";
+    String json = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 5]"), mha), "[[\"q\", 0, 0], [\"v\", 0, 0]]",
+        "[[\"mha\", 0, 0]]");
+    Functional f = (Functional) KerasConfigReader.parse(json, "mha.json", null).architecture();
+    assertEquals(java.util.Set.of(Functional.CAUSAL), f.nodes().get(0).flags());
+    assertEquals(List.of(new Functional.Ref(0, 0), new Functional.Ref(1, 0)), f.nodes().get(0).inputs());
+    assertArrayEquals(new int[] {4, 3}, f.outputShape());
+    assertEquals(List.of("mha/query/kernel(3, 2, 4)", "mha/query/bias(2, 4)", "mha/key/kernel(5, 2, 4)", "mha/key/bias(2, 4)",
+        "mha/value/kernel(5, 2, 4)", "mha/value/bias(2, 4)", "mha/attention_output/kernel(2, 4, 3)", "mha/attention_output/bias(3,)"),
+        f.weightSpecs().stream().map(Object::toString).toList());
+  }
+
+  @Test
   void readsVeryDeepGraphsWithoutRecursion() {
     List<String> layers = new ArrayList<>(List.of(input("x", "[null, 4]")));
     String previous = "x";

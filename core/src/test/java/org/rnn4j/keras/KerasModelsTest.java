@@ -103,7 +103,7 @@ class KerasModelsTest {
     expect(FileFormatException.class, "fixtures/bad/truncated.keras", null, "not a valid .keras (zip) archive");
     expect(FileFormatException.class, "fixtures/bad/no_weights.keras", null, "has no 'model.weights.h5'");
     expect(InvalidModelException.class, "fixtures/bad/unknown_layer.keras", null,
-        "unsupported layer: MultiHeadAttention 'mha' (layer 3)");
+        "layer 3 (MultiHeadAttention 'mha'): takes [query, value] or [query, value, key]; it was given one input");
     expect(InvalidModelException.class, "fixtures/bad/wrong_shape.keras", null,
         "weight 3 'gru/recurrent_kernel' has shape (8, 16), expected (8, 24)");
     expect(FileFormatException.class, "fixtures/bad/missing_var.keras", null, "missing weight 'layers/gru/cell/vars/2' (gru/bias) for layer 'gru'");

@@ -73,4 +73,83 @@ final class AttentionOps {
     }
     return List.of(new Buf(new int[] {batch, tq, dv}, result), new Buf(new int[] {batch, tq, tv}, probabilities));
   }
+
+  /**
+   * MultiHeadAttention: projections per head (double accumulation), scaled scores, −1e9 where the
+   * attention mask (query rows, value and key columns, causality) is 0, a softmax per query step,
+   * the weighted values, the heads combined by the output projection. Returns [output, weights].
+   */
+  static List<Buf> multiHead(org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask,
+      Buf valueMask, Buf keyMask, boolean causal) {
+    Buf query = inputs.get(0);
+    Buf value = inputs.get(1);
+    Buf key = inputs.size() > 2 ? inputs.get(2) : value;
+    int batch = query.dim(0);
+    int tq = query.dim(1);
+    int tv = value.dim(1);
+    int heads = layer.heads();
+    int kd = layer.keyDim();
+    int vd = layer.valueDim();
+    int out = layer.outputDim(query.dim(2));
+    int w = 0;
+    boolean bias = layer.useBias();
+    float[] wq = weights.get(w++).toArray();
+    float[] bq = bias ? weights.get(w++).toArray() : null;
+    float[] wk = weights.get(w++).toArray();
+    float[] bk = bias ? weights.get(w++).toArray() : null;
+    float[] wv = weights.get(w++).toArray();
+    float[] bv = bias ? weights.get(w++).toArray() : null;
+    float[] wo = weights.get(w++).toArray();
+    float[] bo = bias ? weights.get(w).toArray() : null;
+    float[] q = project(query, wq, bq, heads * kd);
+    float[] k = project(key, wk, bk, heads * kd);
+    float[] v = project(value, wv, bv, heads * vd);
+    float scale = (float) (1.0 / Math.sqrt(kd));
+    float[] probabilities = new float[batch * heads * tq * tv];
+    float[] context = new float[batch * tq * heads * vd];
+    float[] scores = new float[tv];
+    for (int b = 0; b < batch; b++) {
+      for (int n = 0; n < heads; n++) {
+        for (int i = 0; i < tq; i++) {
+          for (int j = 0; j < tv; j++) {
+            double s = 0;
+            for (int d = 0; d < kd; d++) {
+              // Keras scales the query before the product
+              s += (double) (q[(b * tq + i) * heads * kd + n * kd + d] * scale) * k[(b * tv + j) * heads * kd + n * kd + d];
+            }
+            boolean keep = (queryMask == null || queryMask.data[b * tq + i] != 0f) && (valueMask == null || valueMask.data[b * tv + j] != 0f)
+                && (keyMask == null || keyMask.data[b * tv + j] != 0f) && (!causal || j <= i);
+            scores[j] = (float) s + (keep ? 0f : (float) -EXCLUDED);
+          }
+          int po = ((b * heads + n) * tq + i) * tv;
+          org.rnn4j.layers.Activation.SOFTMAX.applyRow(scores, 0, tv, probabilities, po);
+          for (int e = 0; e < vd; e++) {
+            double sum = 0;
+            for (int j = 0; j < tv; j++) {
+              sum += probabilities[po + j] * (double) v[(b * tv + j) * heads * vd + n * vd + e];
+            }
+            context[(b * tq + i) * heads * vd + n * vd + e] = (float) sum;
+          }
+        }
+      }
+    }
+    float[] combined = project(new Buf(new int[] {batch, tq, heads * vd}, context), wo, bo, out);
+    return List.of(new Buf(new int[] {batch, tq, out}, combined), new Buf(new int[] {batch, heads, tq, tv}, probabilities));
+  }
+
+  /** x (batch, time, in) times a kernel flattened to (in, width), plus a bias flattened to (width): one projection. */
+  private static float[] project(Buf x, float[] kernel, float[] bias, int width) {
+    int in = x.dim(-1);
+    int rows = x.data.length / in;
+    float[] y = new float[rows * width];
+    double[] acc = new double[width];
+    for (int r = 0; r < rows; r++) {
+      MatVec.init(acc, bias, 0, width);
+      MatVec.accumulate(acc, x.data, r * in, in, kernel, width, 0, width);
+      for (int j = 0; j < width; j++) {
+        y[r * width + j] = (float) acc[j];
+      }
+    }
+    return y;
+  }
 }

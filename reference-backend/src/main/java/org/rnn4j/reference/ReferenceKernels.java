@@ -6,6 +6,7 @@ import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MultiHeadAttention;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Rearrange;
@@ -257,5 +258,11 @@ final class ReferenceKernels implements Kernels<Buf> {
   @Override
   public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
     return AttentionOps.attention(layer, weights, inputs, queryMask, valueMask, causal);
+  }
+
+  @Override
+  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask,
+      Buf keyMask, boolean causal) {
+    return AttentionOps.multiHead(layer, weights, inputs, queryMask, valueMask, keyMask, causal);
   }
 }

@@ -15,6 +15,7 @@ import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MultiHeadAttention;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Rearrange;
 import org.rnn4j.layers.Rectifier;
@@ -85,6 +86,15 @@ public final class Float64Oracle {
     for (Functional.Node node : f.nodes()) {
       Layer layer = f.layer(node.layer());
       List<Object> ins = node.inputs().stream().map(r -> values.get(r.node()).get(r.tensor())).toList();
+      if (layer instanceof MultiHeadAttention mha) {
+        List<boolean[][]> in = node.inputs().stream().map(r -> r.tensor() < masked.get(r.node()) ? masks.get(r.node()) : null).toList();
+        List<Object> out = OracleGraph.multiHead(mha, model.weights().forLayer(f, node.layer()), ins, in.get(0), in.get(1),
+            in.size() > 2 ? in.get(2) : null, node.flags().contains(Functional.CAUSAL));
+        values.add(node.flags().contains(Functional.RETURN_SCORES) ? out : one(out.get(0)));
+        masks.add(in.get(0));
+        masked.add(1);
+        continue;
+      }
       if (layer instanceof Attention att) {
         Functional.Ref q = node.inputs().get(0);
         Functional.Ref v = node.inputs().get(1);
@@ -629,6 +639,23 @@ public final class Float64Oracle {
   }
 
   static Tensor tensor(Object x) {
+    if (x instanceof double[][][][] q) {
+      int d1 = q[0].length;
+      int d2 = q[0][0].length;
+      int d3 = q[0][0][0].length;
+      float[] data = new float[q.length * d1 * d2 * d3];
+      int p = 0;
+      for (double[][][] a : q) {
+        for (double[][] b : a) {
+          for (double[] row : b) {
+            for (double v : row) {
+              data[p++] = (float) v;
+            }
+          }
+        }
+      }
+      return Tensor.wrap(new int[] {q.length, d1, d2, d3}, data);
+    }
     if (x instanceof double[][][] s) {
       int d1 = s[0].length;
       int d2 = s[0][0].length;

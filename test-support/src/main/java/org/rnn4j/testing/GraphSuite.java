@@ -146,6 +146,21 @@ final class GraphSuite {
           Functional.Ref summary = b.call(LSTM.of(3), additive).get(0);
           return b.build("attention-layers", dot.get(0), dot.get(1), concat, additive, summary);
         }, 9, 4, 6));
+    c.add(new Case("MultiHeadAttention(2 heads): self-attention with masked query and causal mask, scores returned; cross-attention with a key",
+        () -> {
+          Functional.Builder b = Functional.builder();
+          Functional.Ref src = b.input("source", InputSpec.ids(-1));
+          Functional.Ref tgt = b.input("target", InputSpec.sequence(3));
+          Functional.Ref memory = b.call(LSTM.builder(4).returnSequences(true).build(), b.call(Embedding.of(9, 3, true), src).get(0)).get(0);
+          Functional.Ref queries = b.call(GRU.builder(4).returnSequences(true).build(), b.call(Masking.of(0f), tgt).get(0)).get(0);
+          org.rnn4j.layers.MultiHeadAttention self = org.rnn4j.layers.MultiHeadAttention.of(2, 3);
+          List<Functional.Ref> attended = b.call(self, List.of(queries, queries), java.util.Set.of(Functional.CAUSAL, Functional.RETURN_SCORES));
+          Functional.Ref keys = b.call(Dense.of(5), memory).get(0);
+          org.rnn4j.layers.MultiHeadAttention cross = org.rnn4j.layers.MultiHeadAttention.of(2, 2, 3, false, 6,
+              org.rnn4j.initializers.Initializer.glorotUniform(), org.rnn4j.initializers.Initializer.zeros(), null);
+          Functional.Ref crossed = b.call(cross, List.of(attended.get(0), memory, keys), java.util.Set.of()).get(0);
+          return b.build("multi-head", attended.get(0), attended.get(1), crossed, b.call(LSTM.of(2), crossed).get(0));
+        }, 10, 4, 5));
     for (boolean keras2 : new boolean[] {false, true}) {
       c.add(new Case("masks merged as " + (keras2 ? "tf.keras 2 (intersection)" : "Keras 3 (union)")
           + ": Add and Concatenate of differently masked sequences, and Concatenate along time", () -> {

@@ -220,7 +220,7 @@ final class OracleGraph {
           }
           s[j] *= cw;
           if ((vMask != null && !vMask[b][j]) || (causal && j > i)) {
-            s[j] -= 1e9;
+            s[j] = excluded(s[j]);
           }
         }
         double max = java.util.Arrays.stream(s).max().orElse(0);
@@ -237,5 +237,95 @@ final class OracleGraph {
       }
     }
     return java.util.Arrays.asList(result, weights);
+  }
+
+  /**
+   * An excluded score as Keras computes it: 1e9 subtracted in float32, which rounds a score of a
+   * few units away (a row whose every position is excluded becomes uniform, as in Keras).
+   */
+  private static double excluded(double score) {
+    return (float) ((float) score - 1.0e9f);
+  }
+
+  /** MultiHeadAttention from Keras' definition, in float64: returns [output, weights (batch, heads, tq, tv)]. */
+  static List<Object> multiHead(org.rnn4j.layers.MultiHeadAttention m, List<org.rnn4j.Tensor> w, List<Object> ins, boolean[][] qMask,
+      boolean[][] vMask, boolean[][] kMask, boolean causal) {
+    double[][][] query = (double[][][]) ins.get(0);
+    double[][][] value = (double[][][]) ins.get(1);
+    double[][][] key = ins.size() > 2 ? (double[][][]) ins.get(2) : value;
+    int heads = m.heads();
+    int i = 0;
+    org.rnn4j.Tensor wq = w.get(i++);
+    org.rnn4j.Tensor bq = m.useBias() ? w.get(i++) : null;
+    org.rnn4j.Tensor wk = w.get(i++);
+    org.rnn4j.Tensor bk = m.useBias() ? w.get(i++) : null;
+    org.rnn4j.Tensor wv = w.get(i++);
+    org.rnn4j.Tensor bv = m.useBias() ? w.get(i++) : null;
+    org.rnn4j.Tensor wo = w.get(i++);
+    org.rnn4j.Tensor bo = m.useBias() ? w.get(i) : null;
+    int out = wo.dim(2);
+    double[][][] result = new double[query.length][][];
+    double[][][][] weights = new double[query.length][heads][][];
+    for (int b = 0; b < query.length; b++) {
+      int tq = query[b].length;
+      int tv = value[b].length;
+      double[][] ctx = new double[tq][heads * m.valueDim()];
+      for (int n = 0; n < heads; n++) {
+        double[][] q = head(query[b], wq, bq, n);
+        double[][] k = head(key[b], wk, bk, n);
+        double[][] v = head(value[b], wv, bv, n);
+        weights[b][n] = new double[tq][tv];
+        for (int t = 0; t < tq; t++) {
+          double[] s = new double[tv];
+          for (int j = 0; j < tv; j++) {
+            for (int d = 0; d < q[t].length; d++) {
+              s[j] += q[t][d] / Math.sqrt(m.keyDim()) * k[j][d];
+            }
+            boolean keep = (qMask == null || qMask[b][t]) && (vMask == null || vMask[b][j]) && (kMask == null || kMask[b][j])
+                && (!causal || j <= t);
+            if (!keep) {
+              s[j] = excluded(s[j]);
+            }
+          }
+          double max = java.util.Arrays.stream(s).max().orElse(0);
+          double sum = java.util.Arrays.stream(s).map(x -> Math.exp(x - max)).sum();
+          for (int j = 0; j < tv; j++) {
+            weights[b][n][t][j] = Math.exp(s[j] - max) / sum;
+            for (int e = 0; e < v[j].length; e++) {
+              ctx[t][n * m.valueDim() + e] += weights[b][n][t][j] * v[j][e];
+            }
+          }
+        }
+      }
+      result[b] = new double[tq][out];
+      for (int t = 0; t < tq; t++) {
+        for (int o = 0; o < out; o++) {
+          double y = bo == null ? 0 : bo.get(o);
+          for (int n = 0; n < heads; n++) {
+            for (int e = 0; e < m.valueDim(); e++) {
+              y += ctx[t][n * m.valueDim() + e] * wo.get(n, e, o);
+            }
+          }
+          result[b][t][o] = y;
+        }
+      }
+    }
+    return java.util.Arrays.asList(result, weights);
+  }
+
+  /** Head n's projection of a (time, dim) sample: kernel (dim, heads, size), bias (heads, size). */
+  private static double[][] head(double[][] x, org.rnn4j.Tensor kernel, org.rnn4j.Tensor bias, int n) {
+    int size = kernel.dim(2);
+    double[][] out = new double[x.length][size];
+    for (int t = 0; t < x.length; t++) {
+      for (int d = 0; d < size; d++) {
+        double y = bias == null ? 0 : bias.get(n, d);
+        for (int c = 0; c < x[t].length; c++) {
+          y += x[t][c] * kernel.get(c, n, d);
+        }
+        out[t][d] = y;
+      }
+    }
+    return out;
   }
 }

@@ -69,4 +69,71 @@ final class TfAttention {
     }
     return List.of(new Node(result, new int[] {batch, tq, v.dim(2)}), new Node(probabilities, new int[] {batch, tq, tv}));
   }
+
+  /** MultiHeadAttention: the projections as MatMuls, heads as a batch axis, Keras' masking and scaling. */
+  static List<Node> multiHead(GraphOps g, org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Node> inputs,
+      Node queryMask, Node valueMask, Node keyMask, boolean causal) {
+    var tf = g.tf;
+    Node query = inputs.get(0);
+    Node value = inputs.get(1);
+    Node key = inputs.size() > 2 ? inputs.get(2) : value;
+    int batch = query.dim(0);
+    int tq = query.dim(1);
+    int tv = value.dim(1);
+    int heads = layer.heads();
+    int kd = layer.keyDim();
+    int vd = layer.valueDim();
+    int out = layer.outputDim(query.dim(2));
+    int w = 0;
+    boolean bias = layer.useBias();
+    Operand<TFloat32> q = headsOf(g, project(g, query, weights.get(w++), bias ? weights.get(w++) : null, heads * kd), batch, tq, heads, kd);
+    Operand<TFloat32> k = headsOf(g, project(g, key, weights.get(w++), bias ? weights.get(w++) : null, heads * kd), batch, tv, heads, kd);
+    Operand<TFloat32> v = headsOf(g, project(g, value, weights.get(w++), bias ? weights.get(w++) : null, heads * vd), batch, tv, heads, vd);
+    q = g.mul(q, g.scalar((float) (1.0 / Math.sqrt(kd))));
+    Operand<TFloat32> scores = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)); // (batch, heads, tq, tv)
+    Operand<TFloat32> keep = null; // (batch, tq, tv) or broadcastable
+    if (queryMask != null) {
+      keep = tf.expandDims(queryMask.op(), tf.constant(-1));
+    }
+    for (Node m : java.util.Arrays.asList(valueMask, keyMask)) {
+      if (m != null) {
+        Operand<TFloat32> column = tf.expandDims(m.op(), tf.constant(1));
+        keep = keep == null ? column : g.mul(keep, column);
+      }
+    }
+    if (causal) {
+      float[] lower = new float[tq * tv];
+      for (int i = 0; i < tq; i++) {
+        for (int j = 0; j <= i && j < tv; j++) {
+          lower[i * tv + j] = 1f;
+        }
+      }
+      Operand<TFloat32> c = g.constant(lower, 1, tq, tv);
+      keep = keep == null ? c : g.mul(keep, c);
+    }
+    if (keep != null) {
+      scores = g.add(scores, g.mul(g.scalar(-1.0e9f), g.oneMinus(tf.expandDims(keep, tf.constant(1)))));
+    }
+    Operand<TFloat32> probabilities = tf.nn.softmax(scores);
+    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class); // (batch, heads, tq, vd)
+    context = g.reshape(g.transpose(context, 0, 2, 1, 3), batch * tq, heads * vd);
+    Operand<TFloat32> y = g.matMul(context, g.constant(weights.get(w++).toArray(), heads * vd, out));
+    if (bias) {
+      y = tf.nn.biasAdd(y, g.constant(weights.get(w).toArray(), out));
+    }
+    return List.of(new Node(g.reshape(y, batch, tq, out), new int[] {batch, tq, out}),
+        new Node(probabilities, new int[] {batch, heads, tq, tv}));
+  }
+
+  /** x (batch, t, in) · kernel (in, width) + bias: a (batch·t, width) projection. */
+  private static Operand<TFloat32> project(GraphOps g, Node x, org.rnn4j.Tensor kernel, org.rnn4j.Tensor bias, int width) {
+    int in = x.dim(2);
+    Operand<TFloat32> y = g.matMul(g.reshape(x.op(), x.dim(0) * x.dim(1), in), g.constant(kernel.toArray(), in, width));
+    return bias == null ? y : g.tf.nn.biasAdd(y, g.constant(bias.toArray(), width));
+  }
+
+  /** (batch·t, heads·size) to (batch, heads, t, size). */
+  private static Operand<TFloat32> headsOf(GraphOps g, Operand<TFloat32> x, int batch, int t, int heads, int size) {
+    return g.transpose(g.reshape(x, batch, t, heads, size), 0, 2, 1, 3);
+  }
 }

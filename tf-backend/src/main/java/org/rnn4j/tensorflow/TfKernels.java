@@ -9,6 +9,7 @@ import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MultiHeadAttention;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
 import org.rnn4j.layers.Rearrange;
@@ -253,5 +254,11 @@ final class TfKernels implements Kernels<Node> {
   @Override
   public List<Node> attention(Attention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask, boolean causal) {
     return TfAttention.attention(g, layer, weights, inputs, queryMask, valueMask, causal);
+  }
+
+  @Override
+  public List<Node> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask,
+      Node keyMask, boolean causal) {
+    return TfAttention.multiHead(g, layer, weights, inputs, queryMask, valueMask, keyMask, causal);
   }
 }
