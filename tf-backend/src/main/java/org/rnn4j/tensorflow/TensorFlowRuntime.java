@@ -15,16 +15,17 @@ final class TensorFlowRuntime {
    */
   static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
-  static {
+  private TensorFlowRuntime() {}
+
+  /**
+   * TensorFlow's version: configures JavaCPP (see {@link #MAX_PHYSICAL_BYTES}) and then loads the
+   * native library. The provider calls it once, when the backend's availability is first asked
+   * for, before any other TensorFlow class is touched, as JavaCPP reads the property when it loads.
+   */
+  static String version() {
     if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
       System.setProperty(MAX_PHYSICAL_BYTES, "0");
     }
-  }
-
-  private TensorFlowRuntime() {}
-
-  /** TensorFlow's version; loads the native library on first use. */
-  static String version() {
     return TensorFlow.version();
   }
 }

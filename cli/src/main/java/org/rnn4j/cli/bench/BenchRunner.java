@@ -34,12 +34,15 @@ public final class BenchRunner {
   /** One measured result. */
   public record Measurement(Workload workload, String backend, int threads, double median, double min, double max) {}
 
-  public Measurement measure(Workload w, String backend, int threads, Runnable op) {
+  /** What the last operation returned, kept so that the JIT cannot drop the work. */
+  private volatile Object sink;
+
+  public Measurement measure(Workload w, String backend, int threads, java.util.function.Supplier<Object> op) {
     long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
     int calls = 0;
     long start = System.nanoTime();
     while (System.nanoTime() < warmEnd || calls < 3) {
-      op.run();
+      sink = op.get();
       calls++;
     }
     double perCall = (System.nanoTime() - start) / 1e9 / calls;
@@ -48,7 +51,7 @@ public final class BenchRunner {
     for (int s = 0; s < samples; s++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < batch; i++) {
-        op.run();
+        sink = op.get();
       }
       scores.add(w.score((System.nanoTime() - t0) / 1e9 / batch));
     }

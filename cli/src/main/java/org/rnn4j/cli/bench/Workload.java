@@ -132,9 +132,10 @@ public enum Workload {
   /**
    * A repeatable unit of work on a prepared model: one call, or (streaming) a whole sequence of
    * {@link #STREAM_STEPS} steps from a zero state through the streaming API, {@link
-   * StatefulModel#step}, from and into arrays.
+   * StatefulModel#step}, from and into arrays. It returns what it computed (the result, or the last
+   * step's output), for a benchmark harness to consume.
    */
-  public Runnable operation(PreparedModel prepared) {
+  public java.util.function.Supplier<Object> operation(PreparedModel prepared) {
     Tensor x = input();
     if (unit == Unit.MICROS_PER_STEP) {
       StatefulModel stream = StatefulModel.of(prepared);
@@ -145,6 +146,7 @@ public enum Workload {
         for (int i = 0; i < STREAM_STEPS; i++) {
           stream.step(step, out);
         }
+        return out;
       };
     }
     return () -> prepared.run(x);
