@@ -4,8 +4,8 @@ package org.rnn4j.reference;
  * One time step of one cell for one batch row. The three implementations are the cell equations
  * written out: each pre-activation (a row of {@code x·W + h·U + b}) is accumulated in double and
  * rounded once to float32, each activation is evaluated exactly and rounded once, and the
- * element-wise state updates run in float32 as in Keras. {@link RecurrentLoop} runs any of them
- * over time.
+ * element-wise state updates run in float32 as in Keras. {@link ExactCell} puts any of them
+ * behind the one {@link RecurrentLoop}.
  */
 interface CellStep {
 

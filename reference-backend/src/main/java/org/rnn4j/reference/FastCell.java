@@ -12,7 +12,7 @@ import org.rnn4j.layers.SingleCell;
  * kernel and recurrent kernel as {@link Packed} panels with gate blocks padded to the panel width,
  * biases in the same column order.
  */
-final class FastCell {
+final class FastCell implements CellMath {
   enum Kind {
     LSTM,
     GRU_RESET_AFTER,
@@ -85,26 +85,56 @@ final class FastCell {
         cell.activation(), null);
   }
 
+  @Override
+  public int inputSize() {
+    return in;
+  }
+
+  @Override
+  public int units() {
+    return units;
+  }
+
   /** The number of states (LSTM h, c; others h). */
-  int stateCount() {
+  @Override
+  public int stateCount() {
     return kind == Kind.LSTM ? 2 : 1;
   }
 
-  /** Multiply-adds of one step for one batch row, to decide on threads. */
-  long stepWork() {
+  @Override
+  public int projectionWidth() {
+    return width;
+  }
+
+  @Override
+  public long stepWork() {
     return (long) width * (in + units);
   }
 
-  /** Scratch floats {@link #step} needs in {@code rec}: GRUs only, per row of the block. */
-  int recurrentScratch() {
+  /** GRUs only: a row of the recurrent product. */
+  @Override
+  public int recurrentScratch() {
     return kind == Kind.GRU_RESET_AFTER || kind == Kind.GRU_RESET_BEFORE ? width : 0;
+  }
+
+  /** GRU (reset_before) only: r∘h. */
+  @Override
+  public int resetScratch() {
+    return kind == Kind.GRU_RESET_BEFORE ? units : 0;
+  }
+
+  /** A padded row of the cell state's activation (LSTM). */
+  @Override
+  public int scratch() {
+    return paddedUnits;
   }
 
   /**
    * Sets {@code z} (rows of {@link #width}, from {@code zOff}) to the input projection {@code x·W + b}
    * of {@code rows} rows of {@code x} (each {@link #in} wide).
    */
-  void project(Simd simd, float[] x, int rows, float[] z, int zOff) {
+  @Override
+  public void project(Simd simd, float[] x, int rows, float[] z, int zOff) {
     for (int r = 0; r < rows; r++) {
       System.arraycopy(inputBias, 0, z, zOff + r * width, width);
     }
@@ -112,14 +142,24 @@ final class FastCell {
   }
 
   /**
-   * One time step for a block of {@code rows} rows: adds the recurrent product of {@code hCur} to
-   * the input projection in {@code z} (rows of {@link #width} from {@code zOff}), applies the gate
-   * math and writes {@code hNext} (and for LSTM {@code cNext}). {@code rec} holds {@code rows ·
-   * width} floats of scratch for the GRUs, {@code resetH} {@code rows · units} for GRU
-   * (reset_before), {@code tmp} {@link #paddedUnits}.
+   * One time step for a block of rows: adds the recurrent product of {@code hCur} to the input
+   * projection in {@code z} (rows of {@link #width} from {@code zOff}), applies the gate math and
+   * writes {@code hNext} (and for LSTM {@code cNext}), using the scratch {@link #recurrentScratch},
+   * {@link #resetScratch} and {@link #scratch} ask for.
    */
-  void step(Simd simd, int rows, float[] z, int zOff, float[] hCur, float[] hNext, float[] cCur, float[] cNext,
-      float[] rec, float[] resetH, float[] tmp) {
+  @Override
+  public void step(StepArrays a) {
+    Simd simd = a.simd;
+    int rows = a.rows;
+    float[] z = a.z;
+    int zOff = a.zOff;
+    float[] hCur = a.hCur;
+    float[] hNext = a.hNext;
+    float[] cCur = a.cCur;
+    float[] cNext = a.cNext;
+    float[] rec = a.rec;
+    float[] resetH = a.resetH;
+    float[] tmp = a.tmp;
     int u = units;
     int pu = paddedUnits;
     switch (kind) {

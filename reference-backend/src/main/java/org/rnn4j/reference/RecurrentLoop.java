@@ -3,95 +3,240 @@ package org.rnn4j.reference;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.layers.RNN;
+import org.rnn4j.reference.Workspace.Slot;
 import org.rnn4j.spi.RecurrentOutput;
 
 /**
- * Keras' RNN loop for any cell (or stack of cells), one batch row and one step at a time:
- * steps run in input order, or last to first with go_backwards (the mask reversed with them); at
- * a masked step every state is carried and the output is the previous output (zeros before the
- * first valid step), or zeros with zero_output_for_mask; the returned sequence is in processing
- * order and the last output is its last element.
+ * Keras' RNN loop, the one the reference backend has, for any cell's arithmetic ({@link CellMath}:
+ * the fast kernels or the exact equations). Steps run in input order, or last to first with
+ * go_backwards (the mask reversed with them); at a masked step every state is carried; the output
+ * at a step is the last cell's h, the previous output at a masked step (zeros before the first
+ * valid step), or zeros with zero_output_for_mask; the returned sequence is in processing order.
+ *
+ * <p>Cells run one after the other over the whole sequence (equivalent to a stacked cell, as each
+ * cell's masked steps ignore their input). For each cell the projection of a chunk of steps is
+ * computed at once (for the fast kernels, {@code x·W + b} as one GEMM); each step then applies the
+ * cell's step to its rows. Large batches are split by rows across the worker threads: batch rows
+ * are independent, so each thread runs its rows through all the steps without meeting the others.
+ * Small work runs on the calling thread. All buffers come from reused {@link Workspace}s.
  */
 final class RecurrentLoop {
-  private RecurrentLoop() {}
+  /** Multiply-adds of a whole call from which it is split across threads. */
+  static final long PARALLEL_WORK = 1 << 22;
+  /** The GEMM tile's height: thread row ranges are multiples of it where possible. */
+  static final int ROW_TILE = 6;
+  /** Floats of input projection computed per chunk of steps. */
+  static final int CHUNK_FLOATS = 1 << 19;
 
-  static RecurrentOutput<Buf> run(RNN layer, List<CellStep> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence) {
+  private final Simd simd;
+  private final Parallel parallel;
+
+  RecurrentLoop(Simd simd, Parallel parallel) {
+    this.simd = simd;
+    this.parallel = parallel;
+  }
+
+  RecurrentOutput<Buf> run(RNN layer, List<? extends CellMath> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
+      Workspace ws) {
     int batch = input.dim(0);
     int steps = input.dim(1);
     int features = input.dim(2);
-    int units = cells.get(cells.size() - 1).units();
-    // states[k][s]: state s of cell k, (batch, size) row-major
-    float[][][] states = new float[cells.size()][][];
-    int flat = 0;
-    for (int k = 0; k < cells.size(); k++) {
-      int[] sizes = cells.get(k).stateSizes();
-      states[k] = new float[sizes.length][];
-      for (int s = 0; s < sizes.length; s++) {
-        states[k][s] = initial == null ? new float[batch * sizes[s]] : initial.get(flat).data.clone();
-        flat++;
+    boolean back = layer.goBackwards();
+    // Time-major input in processing order, and the mask in the same order.
+    float[] seq = ws.get(Slot.INPUT, steps * batch * features);
+    for (int t = 0; t < steps; t++) {
+      int ti = back ? steps - 1 - t : t;
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(input.data, (b * steps + ti) * features, seq, (t * batch + b) * features, features);
       }
     }
-    float[] sequence = wantSequence ? new float[batch * steps * units] : null;
-    float[] previous = new float[batch * units];
-    for (int b = 0; b < batch; b++) {
-      float[][][] row = rowStates(cells, states, b);
-      float[][][] next = rowStates(cells, null, b);
+    boolean[] valid = null;
+    if (mask != null) {
+      valid = new boolean[steps * batch];
       for (int t = 0; t < steps; t++) {
-        int ti = layer.goBackwards() ? steps - 1 - t : t;
-        boolean valid = mask == null || mask.data[b * steps + ti] != 0f;
-        if (valid) {
-          float[] x = input.data;
-          int xOff = (b * steps + ti) * features;
-          for (int k = 0; k < cells.size(); k++) {
-            cells.get(k).step(x, xOff, row[k], next[k]);
-            x = next[k][0];
-            xOff = 0;
-          }
-          float[][][] swap = row;
-          row = next;
-          next = swap;
-          System.arraycopy(row[cells.size() - 1][0], 0, previous, b * units, units);
-        } else if (layer.zeroOutputForMask()) {
-          java.util.Arrays.fill(previous, b * units, (b + 1) * units, 0f);
+        int ti = back ? steps - 1 - t : t;
+        for (int b = 0; b < batch; b++) {
+          valid[t * batch + b] = mask.data[b * steps + ti] != 0f;
+        }
+      }
+    }
+    List<Buf> finals = new ArrayList<>(2 * cells.size());
+    int in = features;
+    int state = 0;
+    Slot[] hidden = {Slot.HIDDEN_A, Slot.HIDDEN_B};
+    for (int k = 0; k < cells.size(); k++) {
+      CellMath cell = cells.get(k);
+      float[] out = ws.get(hidden[k % 2], steps * batch * cell.units());
+      float[] h = new float[batch * cell.units()];
+      float[] c = cell.stateCount() == 2 ? new float[batch * cell.units()] : null;
+      if (initial != null) {
+        System.arraycopy(initial.get(state).data, 0, h, 0, h.length);
+        if (c != null) {
+          System.arraycopy(initial.get(state + 1).data, 0, c, 0, c.length);
+        }
+      }
+      state += cell.stateCount();
+      runCell(cell, batch, steps, in, seq, out, h, c, valid, ws);
+      finals.add(new Buf(new int[] {batch, cell.units()}, h));
+      if (c != null) {
+        finals.add(new Buf(new int[] {batch, cell.units()}, c));
+      }
+      seq = out;
+      in = cell.units();
+    }
+    return outputs(layer, batch, steps, in, seq, valid, wantSequence, finals);
+  }
+
+  private void runCell(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] h, float[] c,
+      boolean[] valid, Workspace ws) {
+    parallel.run(threads(cell, batch, steps), (thread, n) -> {
+      int b0 = rowSplit(batch, thread, n);
+      int b1 = rowSplit(batch, thread + 1, n);
+      if (b1 > b0) {
+        new CellRows(cell, batch, b0, b1, steps, in, input, out, h, c, valid, ws.forThread(thread)).run();
+      }
+    });
+  }
+
+  /** The threads a cell's run over {@code batch} rows and {@code steps} steps is split across. */
+  int threads(CellMath cell, int batch, int steps) {
+    long work = (long) batch * steps * cell.stepWork();
+    return work >= PARALLEL_WORK ? Math.min(parallel.threads(), Math.max(1, batch / ROW_TILE)) : 1;
+  }
+
+  /** The first row of part {@code i} of {@code n}: even parts, rounded to the GEMM tile. */
+  static int rowSplit(int batch, int i, int n) {
+    if (i >= n) {
+      return batch;
+    }
+    int r = (int) Math.round((double) batch * i / n / ROW_TILE) * ROW_TILE;
+    return Math.min(batch, r);
+  }
+
+  /** Keras' outputs from the last cell's carried h per step: masked steps repeat or zero. */
+  private static RecurrentOutput<Buf> outputs(RNN layer, int batch, int steps, int units, float[] hidden, boolean[] valid,
+      boolean wantSequence, List<Buf> finals) {
+    float[] sequence = wantSequence ? new float[batch * steps * units] : null;
+    float[] last = new float[batch * units];
+    for (int b = 0; b < batch; b++) {
+      boolean seen = false;
+      for (int t = 0; t < steps; t++) {
+        boolean ok = valid == null || valid[t * batch + b];
+        seen |= ok;
+        int src = (t * batch + b) * units;
+        if (ok || (seen && !layer.zeroOutputForMask())) {
+          System.arraycopy(hidden, src, last, b * units, units);
+        } else {
+          java.util.Arrays.fill(last, b * units, (b + 1) * units, 0f);
         }
         if (sequence != null) {
-          System.arraycopy(previous, b * units, sequence, (b * steps + t) * units, units);
+          System.arraycopy(last, b * units, sequence, (b * steps + t) * units, units);
         }
-      }
-      storeRowStates(cells, states, row, b);
-    }
-    List<Buf> finals = new ArrayList<>();
-    for (int k = 0; k < cells.size(); k++) {
-      int[] sizes = cells.get(k).stateSizes();
-      for (int s = 0; s < sizes.length; s++) {
-        finals.add(new Buf(new int[] {batch, sizes[s]}, states[k][s]));
       }
     }
     Buf seq = sequence == null ? null : new Buf(new int[] {batch, steps, units}, sequence);
-    return new RecurrentOutput<>(seq, new Buf(new int[] {batch, units}, previous), finals);
+    return new RecurrentOutput<>(seq, new Buf(new int[] {batch, units}, last), finals);
   }
 
-  /** Per-row copies of the states of batch row b (or fresh zero rows when from is null). */
-  private static float[][][] rowStates(List<CellStep> cells, float[][][] from, int b) {
-    float[][][] row = new float[cells.size()][][];
-    for (int k = 0; k < cells.size(); k++) {
-      int[] sizes = cells.get(k).stateSizes();
-      row[k] = new float[sizes.length][];
-      for (int s = 0; s < sizes.length; s++) {
-        row[k][s] = new float[sizes[s]];
-        if (from != null) {
-          System.arraycopy(from[k][s], b * sizes[s], row[k][s], 0, sizes[s]);
+  /** One cell over the whole sequence, for batch rows [b0, b1). */
+  private final class CellRows {
+    final CellMath cell;
+    final int batch;
+    final int b0;
+    final int rows;
+    final int steps;
+    final int in;
+    final float[] input;
+    final float[] out;
+    final float[] h;
+    final float[] c;
+    final boolean[] valid;
+    final Workspace ws;
+    final int u;
+    final int width;
+    /** States by step parity: step t reads index t % 2 and writes the other. */
+    final float[][] hs = new float[2][];
+    final float[][] cs = new float[2][];
+    final StepArrays arrays = new StepArrays();
+
+    CellRows(CellMath cell, int batch, int b0, int b1, int steps, int in, float[] input, float[] out, float[] h, float[] c,
+        boolean[] valid, Workspace ws) {
+      this.cell = cell;
+      this.batch = batch;
+      this.b0 = b0;
+      this.rows = b1 - b0;
+      this.steps = steps;
+      this.in = in;
+      this.input = input;
+      this.out = out;
+      this.h = h;
+      this.c = c;
+      this.valid = valid;
+      this.ws = ws;
+      this.u = cell.units();
+      this.width = cell.projectionWidth();
+    }
+
+    void run() {
+      int chunk = Math.max(1, Math.min(steps, CHUNK_FLOATS / Math.max(1, rows * width)));
+      float[] proj = ws.get(Slot.PROJECTION, chunk * rows * width);
+      float[] x = ws.get(Slot.ROWS, chunk * rows * in);
+      hs[0] = ws.get(Slot.H0, rows * u);
+      hs[1] = ws.get(Slot.H1, rows * u);
+      System.arraycopy(h, b0 * u, hs[0], 0, rows * u);
+      if (c != null) {
+        cs[0] = ws.get(Slot.C0, rows * u);
+        cs[1] = ws.get(Slot.C1, rows * u);
+        System.arraycopy(c, b0 * u, cs[0], 0, rows * u);
+      }
+      arrays.simd = simd;
+      arrays.rows = rows;
+      arrays.z = proj;
+      arrays.rec = cell.recurrentScratch() > 0 ? ws.get(Slot.RECURRENT, rows * cell.recurrentScratch()) : null;
+      arrays.resetH = cell.resetScratch() > 0 ? ws.get(Slot.RESET_H, rows * cell.resetScratch()) : null;
+      arrays.tmp = cell.scratch() > 0 ? ws.get(Slot.SCRATCH, cell.scratch()) : null;
+      for (int t0 = 0; t0 < steps; t0 += chunk) {
+        int tc = Math.min(chunk, steps - t0);
+        project(t0, tc, x, proj);
+        for (int t = t0; t < t0 + tc; t++) {
+          step(t, (t - t0) * rows * width);
         }
       }
+      System.arraycopy(hs[steps % 2], 0, h, b0 * u, rows * u);
+      if (c != null) {
+        System.arraycopy(cs[steps % 2], 0, c, b0 * u, rows * u);
+      }
     }
-    return row;
-  }
 
-  private static void storeRowStates(List<CellStep> cells, float[][][] states, float[][][] row, int b) {
-    for (int k = 0; k < cells.size(); k++) {
-      int[] sizes = cells.get(k).stateSizes();
-      for (int s = 0; s < sizes.length; s++) {
-        System.arraycopy(row[k][s], 0, states[k][s], b * sizes[s], sizes[s]);
+    /** The projection of this thread's rows of steps [t0, t0 + tc) at once. */
+    private void project(int t0, int tc, float[] x, float[] proj) {
+      for (int t = 0; t < tc; t++) {
+        System.arraycopy(input, ((t0 + t) * batch + b0) * in, x, t * rows * in, rows * in);
+      }
+      cell.project(simd, x, tc * rows, proj, 0);
+    }
+
+    /** One time step: the cell's step, then masking and output. */
+    private void step(int t, int zOff) {
+      float[] hCur = hs[t % 2];
+      float[] hNext = hs[(t + 1) % 2];
+      float[] cCur = cs[t % 2];
+      float[] cNext = cs[(t + 1) % 2];
+      arrays.zOff = zOff;
+      arrays.hCur = hCur;
+      arrays.hNext = hNext;
+      arrays.cCur = cCur;
+      arrays.cNext = cNext;
+      cell.step(arrays);
+      for (int b = 0; b < rows; b++) {
+        int s = b * u;
+        if (valid != null && !valid[t * batch + b0 + b]) {
+          System.arraycopy(hCur, s, hNext, s, u);
+          if (c != null) {
+            System.arraycopy(cCur, s, cNext, s, u);
+          }
+        }
+        System.arraycopy(hNext, s, out, (t * batch + b0 + b) * u, u);
       }
     }
   }

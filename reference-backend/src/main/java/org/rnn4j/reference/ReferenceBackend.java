@@ -34,7 +34,7 @@ final class ReferenceBackend extends AbstractBackend {
 
   @Override
   protected AbstractPreparedModel doPrepare(Model model) {
-    return new ReferencePreparedModel(model, new ReferenceEngine(exact, simd, new FastRecurrent(simd, parallel), new WeightCache()));
+    return new ReferencePreparedModel(model, new ReferenceEngine(exact, simd, new RecurrentLoop(simd, parallel), new WeightCache()));
   }
 
   @Override

@@ -6,7 +6,7 @@ package org.rnn4j.reference;
  *
  * @param exact whether to use the exact path (double accumulation, one row at a time)
  * @param simd the fast path's kernels
- * @param fast the fast path's recurrent runner (sharing the backend's threads)
+ * @param loop the recurrent loop, for both paths (sharing the backend's threads)
  * @param weights the model's converted weights
  */
-record ReferenceEngine(boolean exact, Simd simd, FastRecurrent fast, WeightCache weights) {}
+record ReferenceEngine(boolean exact, Simd simd, RecurrentLoop loop, WeightCache weights) {}

@@ -24,7 +24,8 @@ import org.rnn4j.spi.RecurrentOutput;
  * The reference backend's operations on {@link Buf}s, for one call. Converted weights come from the
  * prepared model's {@link WeightCache}; scratch arrays from the call's {@link Workspace}. Recurrent
  * and dense layers run on the exact path (double accumulation, one row and step at a time) or the
- * fast one ({@link FastRecurrent}, SIMD GEMM, threads), as the backend was configured.
+ * fast one (SIMD GEMM, threads), as the backend was configured; both through the one {@link
+ * RecurrentLoop}.
  */
 final class ReferenceKernels implements Kernels<Buf> {
   private final ReferenceEngine engine;
@@ -39,12 +40,10 @@ final class ReferenceKernels implements Kernels<Buf> {
   public RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call) {
     String key = call.weights().key();
     int in = call.input().dim(2);
-    if (engine.exact()) {
-      List<CellStep> steps = engine.weights().exactCells(key, call.layer().cell(), in, call.weights().values());
-      return RecurrentLoop.run(call.layer(), steps, call.input(), call.mask(), call.initialState(), call.returnSequence());
-    }
-    List<FastCell> cells = engine.weights().fastCells(key, call.layer().cell(), in, call.weights().values());
-    return engine.fast().run(call.layer(), cells, call.input(), call.mask(), call.initialState(), call.returnSequence(), ws);
+    List<? extends CellMath> cells = engine.exact()
+        ? engine.weights().exactCells(key, call.layer().cell(), in, call.weights().values())
+        : engine.weights().fastCells(key, call.layer().cell(), in, call.weights().values());
+    return engine.loop().run(call.layer(), cells, call.input(), call.mask(), call.initialState(), call.returnSequence(), ws);
   }
 
   @Override

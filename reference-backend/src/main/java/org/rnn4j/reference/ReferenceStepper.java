@@ -84,7 +84,7 @@ final class ReferenceStepper implements Stepper {
       if (l instanceof RNN r) {
         List<FastCell> cells = engine.weights().fastCells(key, r.cell(), in, w);
         for (FastCell cell : cells) {
-          if (engine.fast().threads(cell, batch, 1) > 1) {
+          if (engine.loop().threads(cell, batch, 1) > 1) {
             return null;
           }
         }
@@ -197,6 +197,8 @@ final class ReferenceStepper implements Stepper {
     final float[] rec;
     final float[] resetH;
     final float[] tmp;
+    /** The step's arrays, set for each cell and reused: a step allocates nothing. */
+    final StepArrays arrays = new StepArrays();
     /** A layer whose states are not carried starts every step from zeros. */
     boolean zeroAlways;
 
@@ -238,7 +240,18 @@ final class ReferenceStepper implements Stepper {
         FastCell cell = cells.get(k);
         int cur = current[k];
         cell.project(simd, in, batch, z[k], 0);
-        cell.step(simd, batch, z[k], 0, h[k][cur], h[k][1 - cur], c[k][cur], c[k][1 - cur], rec, resetH, tmp);
+        arrays.simd = simd;
+        arrays.rows = batch;
+        arrays.z = z[k];
+        arrays.zOff = 0;
+        arrays.hCur = h[k][cur];
+        arrays.hNext = h[k][1 - cur];
+        arrays.cCur = c[k][cur];
+        arrays.cNext = c[k][1 - cur];
+        arrays.rec = rec;
+        arrays.resetH = resetH;
+        arrays.tmp = tmp;
+        cell.step(arrays);
         current[k] = 1 - cur;
         in = h[k][1 - cur];
       }

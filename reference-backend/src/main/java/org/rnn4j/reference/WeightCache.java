@@ -15,12 +15,12 @@ import org.rnn4j.layers.StackedRNNCells;
  * per-cell equations for the exact path, packed panels for the fast path.
  */
 final class WeightCache {
-  private final Map<String, List<CellStep>> exact = new ConcurrentHashMap<>();
+  private final Map<String, List<ExactCell>> exact = new ConcurrentHashMap<>();
   private final Map<String, List<FastCell>> fast = new ConcurrentHashMap<>();
   private final Map<String, FastDense> dense = new ConcurrentHashMap<>();
 
-  List<CellStep> exactCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
-    return exact.computeIfAbsent(key, k -> CellSteps.of(cell, inputSize, weights));
+  List<ExactCell> exactCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {
+    return exact.computeIfAbsent(key, k -> CellSteps.of(cell, inputSize, weights).stream().map(ExactCell::new).toList());
   }
 
   List<FastCell> fastCells(String key, RNNCell cell, int inputSize, List<Tensor> weights) {

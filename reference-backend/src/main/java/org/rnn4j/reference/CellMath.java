@@ -1,0 +1,39 @@
+package org.rnn4j.reference;
+
+/**
+ * One cell's arithmetic for a block of batch rows, behind the one recurrent loop ({@link
+ * RecurrentLoop}), which owns the time order, the masks and what is output. {@link FastCell}
+ * (packed panels, SIMD GEMMs) and {@link ExactCell} (the equations, double accumulation, one row
+ * at a time) implement it; a backward pass is written once against the same loop.
+ */
+interface CellMath {
+  /** The input feature size. */
+  int inputSize();
+
+  /** The output size (h). */
+  int units();
+
+  /** The states: 1 (h) or 2 (h, c). */
+  int stateCount();
+
+  /** Floats per row that {@link #project} writes and {@link #step} reads. */
+  int projectionWidth();
+
+  /** Scratch floats per row {@link #step} needs in {@link StepArrays#rec}. */
+  int recurrentScratch();
+
+  /** Scratch floats per row {@link #step} needs in {@link StepArrays#resetH}. */
+  int resetScratch();
+
+  /** Scratch floats {@link #step} needs in {@link StepArrays#tmp}. */
+  int scratch();
+
+  /** Multiply-adds of one step for one batch row, to decide on threads. */
+  long stepWork();
+
+  /** Fills {@code proj} (rows of {@link #projectionWidth} from {@code off}) from {@code rows} input rows of {@code x}. */
+  void project(Simd simd, float[] x, int rows, float[] proj, int off);
+
+  /** One time step for the block in {@code s}: from its current states and projection to its next states. */
+  void step(StepArrays s);
+}

@@ -1,0 +1,23 @@
+package org.rnn4j.reference;
+
+/**
+ * The arrays of one time step of a block of rows: set by the loop before each {@link
+ * CellMath#step} and reused for every step, so that a step allocates nothing.
+ */
+final class StepArrays {
+  Simd simd;
+  /** Rows in the block. */
+  int rows;
+  /** The projection ({@link CellMath#projectionWidth} per row) from {@link #zOff}; a cell may overwrite it. */
+  float[] z;
+  int zOff;
+  /** Current and next states, {@code rows · units} each ({@code c} null for a cell with one state). */
+  float[] hCur;
+  float[] hNext;
+  float[] cCur;
+  float[] cNext;
+  /** Scratch of the sizes the cell asks for. */
+  float[] rec;
+  float[] resetH;
+  float[] tmp;
+}
