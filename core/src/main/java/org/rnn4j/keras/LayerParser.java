@@ -479,13 +479,14 @@ final class LayerParser {
 
   private TimeDistributed timeDistributed(ConfigNode c, String name) {
     JsonNode inner = c.raw("layer");
-    String cls = className(inner, c.where() + " layer");
-    if (!cls.equals("Dense")) {
-      throw c.error("TimeDistributed supports only a Dense layer, got " + cls);
-    }
     Parsed p = parse(inner, c.where() + " layer");
-    return TimeDistributed.of((Dense) p.layer(), name);
+    if (p.layer() == null || !TimeDistributed.steppable(p.layer())) {
+      throw c.error("TimeDistributed of " + className(inner, c.where() + " layer") + " is not supported (it takes Dense, Conv1D, pooling,"
+          + " Flatten, Reshape, activation, normalization and dropout-like layers)");
+    }
+    return TimeDistributed.of(p.layer(), name);
   }
+
 
   private Embedding embedding(ConfigNode c, String name) {
     int inputDim = c.positiveInt("input_dim");

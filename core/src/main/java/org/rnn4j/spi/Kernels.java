@@ -120,6 +120,12 @@ public interface Kernels<V> {
   List<V> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, V keyMask,
       boolean causal);
 
+  /** {@code (batch, time, ...)} to {@code (batch · time, ...)}: a time-distributed layer's steps as one batch. */
+  V foldTime(V x);
+
+  /** The inverse of {@link #foldTime}: {@code (batch · time, ...)} back to {@code (batch, time, ...)} of {@code like}'s batch and time. */
+  V unfoldTime(V y, V like);
+
   /** A layer that moves values ({@code Reshape}, {@code Permute}, ...): output element i of a sample copies {@code layer.sources(...)[i]}. */
   V rearrange(Rearrange layer, V x);
 }

@@ -241,7 +241,12 @@ public final class ModelExecutor {
     } else if (layer instanceof Dense d) {
       return new Applied<>(List.of(dense(k, d, w, x)), mask, null);
     } else if (layer instanceof TimeDistributed t) {
-      return new Applied<>(List.of(dense(k, t.layer(), w, x)), mask, null);
+      if (t.layer() instanceof Dense d) {
+        return new Applied<>(List.of(dense(k, d, w, x)), mask, null); // a Dense acts on the last axis of any rank
+      }
+      // the steps as one batch through the inner layer; the mask over time stays
+      Applied<V> inner = apply(t.layer(), w, k, List.of(k.foldTime(x)), t.stepShape(inputShape), null, null);
+      return new Applied<>(List.of(k.unfoldTime(inner.outputs().get(0), x)), mask, null);
     } else if (layer instanceof ActivationLayer a) {
       return new Applied<>(List.of(k.activation(a.activation(), x)), mask, null);
     } else if (layer instanceof Flatten) {

@@ -287,6 +287,29 @@ class KerasConfigReaderTest {
   }
 
   @Test
+  void readsTheCnnLstmPatternOfTimeDistributedLayers() {
+    String layers =
+        """
+          {"class_name": "TimeDistributed", "config": {"name": "td_conv", "batch_input_shape": [null, null, 6, 2],
+            "layer": {"class_name": "Conv1D", "config": {"name": "conv", "filters": 4, "kernel_size": [3], "activation": "relu"}}}},
+          {"class_name": "TimeDistributed", "config": {"name": "td_pool", "layer": {"class_name": "MaxPooling1D", "config": {"name": "p", "pool_size": [2]}}}},
+          {"class_name": "TimeDistributed", "config": {"name": "td_flat", "layer": {"class_name": "Flatten", "config": {"name": "f"}}}},
+          {"class_name": "LSTM", "config": {"name": "lstm", "units": 5}}""";
+    String head = "{\"class_name\": \"Sequential\", \"keras_version\": \"2.4.0\", \"config\": {\"name\": \"s\", \"layers\": [";
+    Architecture arch = KerasConfigReader.parse(head + layers + "]}}", "cnn.json", null).architecture();
+    assertArrayEquals(new int[] {-1, 4, 4}, arch.outputShape(0));
+    assertArrayEquals(new int[] {-1, 2, 4}, arch.outputShape(1));
+    assertArrayEquals(new int[] {-1, 8}, arch.outputShape(2));
+    assertEquals("td_conv/kernel(3, 2, 4)", arch.weightSpecs().get(0).toString());
+    String recurrent = ", {\"class_name\": \"TimeDistributed\", \"config\": {\"name\": \"td_lstm\", \"layer\": {\"class_name\": \"LSTM\","
+        + " \"config\": {\"name\": \"l\", \"units\": 5}}}}";
+    InvalidModelException e = assertThrows(InvalidModelException.class,
+        () -> KerasConfigReader.parse(head + layers + recurrent + "]}}", "cnn.json", null));
+    assertTrue(e.getMessage().contains("layer 4 (TimeDistributed 'td_lstm')") && e.getMessage().contains("TimeDistributed of LSTM is not supported"),
+        e.getMessage());
+  }
+
+  @Test
   void refusesMalformedAndOversizedJson() {
     FileFormatException e = assertThrows(FileFormatException.class, () -> KerasConfigReader.parse("{\"class_name\": ", "x.json", null));
     assertTrue(e.getMessage().startsWith("x.json: not valid JSON"), e.getMessage());

@@ -264,4 +264,21 @@ final class ReferenceKernels implements Kernels<Buf> {
       Buf keyMask, boolean causal) {
     return AttentionOps.multiHead(layer, weights, inputs, queryMask, valueMask, keyMask, causal);
   }
+
+  @Override
+  public Buf foldTime(Buf x) {
+    int[] shape = new int[x.shape.length - 1];
+    shape[0] = x.dim(0) * x.dim(1);
+    System.arraycopy(x.shape, 2, shape, 1, shape.length - 1);
+    return new Buf(shape, x.data);
+  }
+
+  @Override
+  public Buf unfoldTime(Buf y, Buf like) {
+    int[] shape = new int[y.shape.length + 1];
+    shape[0] = like.dim(0);
+    shape[1] = like.dim(1);
+    System.arraycopy(y.shape, 1, shape, 2, y.shape.length - 1);
+    return new Buf(shape, y.data);
+  }
 }

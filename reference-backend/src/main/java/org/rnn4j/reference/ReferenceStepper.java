@@ -51,7 +51,10 @@ final class ReferenceStepper implements Stepper {
       return false;
     }
     for (Layer l : arch.layers()) {
-      Dense dense = l instanceof Dense d ? d : l instanceof TimeDistributed t ? t.layer() : null;
+      if (l instanceof TimeDistributed t && !(t.layer() instanceof Dense)) {
+        return false; // other time-distributed layers run as calls
+      }
+      Dense dense = l instanceof Dense d ? d : l instanceof TimeDistributed t ? (Dense) t.layer() : null;
       if (dense != null && dense.activation().outputWidth(dense.units()) != dense.units()) {
         return false; // crelu and glu resize the row: the general path runs them after the product
       }
@@ -98,7 +101,7 @@ final class ReferenceStepper implements Stepper {
       } else if (l instanceof Dense d) {
         stages.add(s.new DenseStage(engine.simd(), engine.weights().fastDense(key, d, w)));
       } else if (l instanceof TimeDistributed t) {
-        stages.add(s.new DenseStage(engine.simd(), engine.weights().fastDense(key, t.layer(), w)));
+        stages.add(s.new DenseStage(engine.simd(), engine.weights().fastDense(key, (Dense) t.layer(), w)));
       } else if (l instanceof ActivationLayer a) {
         stages.add(s.new ActivationStage(a.activation(), in));
       }

@@ -146,6 +146,11 @@ final class FamilySuite {
         Sequential.of(seq(3), Normalization.standardize(-1, null, null, false, null), GRU.builder(5).returnSequences(true).build(),
             Normalization.standardize(-1, new float[] {0.5f, -1f, 2f, 0f, 1f}, new float[] {4f, 0.25f, 1e-16f, 1f, 9f}, true, null),
             Dense.of(2)), 4, 6, MaskKind.NONE, false, s++));
+    c.add(new Case("CNN-LSTM on (time, 6, 2): TimeDistributed(Conv1D(4, 3, relu)) -> TimeDistributed(MaxPooling1D(2)) -> TimeDistributed(Flatten)"
+        + " -> LSTM(5) -> Dense(1)", Sequential.of(InputSpec.of(-1, 6, 2),
+            TimeDistributed.of(Conv1D.builder(4, 3).activation(Activation.RELU).biasInitializer(BIAS).build()),
+            TimeDistributed.of(Pooling.of(Pooling.Kind.MAX, 2, 2, false, null)), TimeDistributed.of(Flatten.of(null)),
+            LSTM.of(5), Dense.of(1)), 3, 4, MaskKind.NONE, false, s++));
     c.add(new Case("Masking -> LSTM(6, seq) -> BatchNormalization -> GlobalAveragePooling1D (masked mean)", Sequential.of(seq(3),
         Masking.of(0f), LSTM.builder(6).returnSequences(true).build(), Normalization.of(Normalization.Kind.BATCH, 1e-3, true, true, null),
         GlobalPooling.of(Pooling.Kind.AVERAGE, false, null)), 6, 8, MaskKind.MIDDLE, false, s++));
@@ -226,7 +231,12 @@ final class FamilySuite {
     } else if (c.steps() < 0) {
       x = RandomData.uniform(c.seed(), -6, 6, c.batch(), arch.input().shape()[0]);
     } else {
-      x = RandomData.uniform(c.seed(), -1, 1, c.batch(), c.steps(), arch.input().shape()[1]);
+      int[] in = arch.input().shape();
+      int[] shape = new int[in.length + 1];
+      shape[0] = c.batch();
+      shape[1] = c.steps();
+      System.arraycopy(in, 1, shape, 2, in.length - 1);
+      x = RandomData.uniform(c.seed(), -1, 1, shape);
       if (arch.layer(0) instanceof Masking) {
         x = zeroMaskedSteps(x, RandomData.mask(c.seed() + 1, c.batch(), c.steps(), c.mask() == MaskKind.END ? 1.0 : 0.7));
       }

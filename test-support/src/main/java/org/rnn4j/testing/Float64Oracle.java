@@ -199,6 +199,15 @@ public final class Float64Oracle {
   }
 
   private static Object value(Tensor t) {
+    if (t.rank() == 4) {
+      double[][][][] out = new double[t.dim(0)][][][];
+      for (int b = 0; b < out.length; b++) {
+        int per = t.size() / t.dim(0);
+        float[] d = java.util.Arrays.copyOfRange(t.toArray(), b * per, (b + 1) * per);
+        out[b] = cube(Tensor.wrap(new int[] {t.dim(1), t.dim(2), t.dim(3)}, d));
+      }
+      return out;
+    }
     return t.rank() == 3 ? cube(t) : matrix(t);
   }
 
@@ -259,7 +268,13 @@ public final class Float64Oracle {
     } else if (layer instanceof Dense d) {
       return new Out(one(dense(d, w, x)), mask, null);
     } else if (layer instanceof TimeDistributed td) {
-      return new Out(one(dense(td.layer(), w, x)), mask, null);
+      // each sample's steps as a batch through the inner layer
+      Object[] samples = (Object[]) x;
+      Object[] out = new Object[samples.length];
+      for (int b = 0; b < samples.length; b++) {
+        out[b] = apply(td.layer(), w, one(samples[b]), td.stepShape(inputShape), null, null).outputs().get(0);
+      }
+      return new Out(one(stack(out)), mask, null);
     } else if (layer instanceof ActivationLayer a) {
       return new Out(one(map(x, a.activation())), mask, null);
     } else if (layer instanceof Flatten) {
@@ -293,6 +308,29 @@ public final class Float64Oracle {
       return new Out(one(x), mask, null);
     }
     throw new IllegalArgumentException("oracle has no rule for " + layer.kerasClassName());
+  }
+
+  /** Samples of one rank as one batch-first array. */
+  private static Object stack(Object[] samples) {
+    if (samples[0] instanceof double[][][] c) {
+      double[][][][] out = new double[samples.length][][][];
+      for (int b = 0; b < samples.length; b++) {
+        out[b] = (double[][][]) samples[b];
+      }
+      return out;
+    }
+    if (samples[0] instanceof double[][]) {
+      double[][][] out = new double[samples.length][][];
+      for (int b = 0; b < samples.length; b++) {
+        out[b] = (double[][]) samples[b];
+      }
+      return out;
+    }
+    double[][] out = new double[samples.length][];
+    for (int b = 0; b < samples.length; b++) {
+      out[b] = (double[]) samples[b];
+    }
+    return out;
   }
 
   /** A one-element list (List.of would spread an array argument into its elements). */

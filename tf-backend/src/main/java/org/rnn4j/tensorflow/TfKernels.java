@@ -261,4 +261,21 @@ final class TfKernels implements Kernels<Node> {
       Node keyMask, boolean causal) {
     return TfAttention.multiHead(g, layer, weights, inputs, queryMask, valueMask, keyMask, causal);
   }
+
+  @Override
+  public Node foldTime(Node x) {
+    int[] shape = new int[x.shape().length - 1];
+    shape[0] = x.dim(0) * x.dim(1);
+    System.arraycopy(x.shape(), 2, shape, 1, shape.length - 1);
+    return new Node(g.reshape(x.op(), shape), shape);
+  }
+
+  @Override
+  public Node unfoldTime(Node y, Node like) {
+    int[] shape = new int[y.shape().length + 1];
+    shape[0] = like.dim(0);
+    shape[1] = like.dim(1);
+    System.arraycopy(y.shape(), 1, shape, 2, y.shape().length - 1);
+    return new Node(g.reshape(y.op(), shape), shape);
+  }
 }
