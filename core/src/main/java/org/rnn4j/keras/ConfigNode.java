@@ -26,6 +26,11 @@ final class ConfigNode {
     this.where = where;
   }
 
+  /** The config object itself. */
+  JsonNode node() {
+    return node;
+  }
+
   String where() {
     return where;
   }

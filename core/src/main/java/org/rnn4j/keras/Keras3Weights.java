@@ -34,13 +34,23 @@ final class Keras3Weights {
 
   static List<Tensor> read(Group root, Architecture arch, String source, Limits.Budget budget) {
     List<Tensor> out = new ArrayList<>();
+    read(root, arch, "layers", source, budget, out);
+    return out;
+  }
+
+  /** The weights of {@code arch}'s layers under {@code prefix} ({@code layers}, or a nested model's {@code .../layers}). */
+  private static void read(Group root, Architecture arch, String prefix, String source, Limits.Budget budget, List<Tensor> out) {
     Map<String, Integer> counters = new HashMap<>();
     for (int i = 0; i < arch.layers().size(); i++) {
       Layer layer = arch.layer(i);
       if (layer instanceof org.rnn4j.layers.Operation) {
         continue; // keras.ops nodes are not layers in Keras 3: no path, no counter
       }
-      String path = "layers/" + numbered(snake(layer.kerasClassName()), counters);
+      String path = prefix + "/" + numbered(snake(layer.kerasClassName()), counters);
+      if (layer instanceof org.rnn4j.layers.NestedModel n) {
+        read(root, n.model(), path + "/layers", source, budget, out);
+        continue;
+      }
       List<WeightSpec> specs = arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1));
       List<String> varPaths = new ArrayList<>();
       collect(layer, path, specs.size(), varPaths);
@@ -56,7 +66,6 @@ final class Keras3Weights {
       }
       checkNoExtraVars(root, varPaths, source, arch.layerName(i));
     }
-    return out;
   }
 
   /** The variable paths of one layer with {@code count} weights, in get_weights() order. */

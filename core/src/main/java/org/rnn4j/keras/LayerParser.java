@@ -2,6 +2,7 @@ package org.rnn4j.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.rnn4j.InvalidModelException;
@@ -81,7 +82,7 @@ final class LayerParser {
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Normalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
-          "Attention", "AdditiveAttention", "MultiHeadAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
+          "Sequential", "Functional", "Model", "Attention", "AdditiveAttention", "MultiHeadAttention", "CuDNNLSTM", "CuDNNGRU", "LeakyReLU", "PReLU", "ThresholdedReLU", "Reshape", "Permute", "Cropping1D", "ZeroPadding1D", "UpSampling1D" -> true;
       default -> InferenceIdentity.CLASSES.contains(className);
     };
   }
@@ -126,6 +127,7 @@ final class LayerParser {
           case "LSTM", "GRU", "SimpleRNN" -> recurrentLayer(cls, c, singleCell(cls, c, null));
           case "CuDNNLSTM", "CuDNNGRU" -> recurrentLayer(cls, c, cudnnCell(cls, c));
           case "Attention", "AdditiveAttention" -> attention(cls, c, name);
+          case "Sequential", "Functional", "Model" -> nested(cls, c, name);
           case "MultiHeadAttention" -> multiHeadAttention(c, name);
           case "RNN" -> recurrentLayer("RNN", c, cell(c.raw("cell"), c.where() + " cell"));
           case "Bidirectional" -> bidirectional(c, name);
@@ -355,6 +357,22 @@ final class LayerParser {
       };
     }
     return org.rnn4j.layers.Attention.of(kind, c.bool("use_scale", !cls.equals("Attention")), c.bool("causal", false), name);
+  }
+
+  /** A model used as a layer: read as a model of its own (it must declare its input). */
+  private org.rnn4j.layers.NestedModel nested(String cls, ConfigNode c, String name) {
+    JsonNode node = c.node();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      c.ignore(it.next());
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode wrapped = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    wrapped.put("class_name", cls);
+    wrapped.set("config", node);
+    try {
+      return org.rnn4j.layers.NestedModel.of(KerasConfigReader.parse(wrapped, c.where(), version).architecture(), name);
+    } catch (InvalidModelException e) {
+      throw e.getMessage().startsWith(c.where()) ? e : c.error(e.getMessage());
+    }
   }
 
   private org.rnn4j.layers.MultiHeadAttention multiHeadAttention(ConfigNode c, String name) {

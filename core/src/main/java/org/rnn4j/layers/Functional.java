@@ -295,6 +295,9 @@ public final class Functional implements Architecture {
     if (layer instanceof Merge m) {
       return List.of(m.outputShape(ins));
     }
+    if (layer instanceof NestedModel n) {
+      return n.outputShapes(ins);
+    }
     if (layer instanceof Operation o) {
       return List.of(o.outputShape(ins));
     }

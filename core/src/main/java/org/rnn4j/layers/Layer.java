@@ -26,6 +26,7 @@ public sealed interface Layer
         Rearrange,
         Attention,
         MultiHeadAttention,
+        NestedModel,
         InferenceIdentity {
 
   /** The layer's name, or null to let the model give it a Keras-style default. */

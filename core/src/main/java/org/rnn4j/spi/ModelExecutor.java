@@ -20,6 +20,7 @@ import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
 import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.MultiHeadAttention;
+import org.rnn4j.layers.NestedModel;
 import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Operation;
@@ -269,6 +270,15 @@ public final class ModelExecutor {
       return new Applied<>(List.of(k.rectify(r, w, x)), mask, null);
     } else if (layer instanceof Rearrange r) {
       return new Applied<>(List.of(k.rearrange(r, x)), null, null);
+    } else if (layer instanceof NestedModel n) {
+      // its own layers, their weights keyed under this layer's; its masks end at its outputs
+      Architecture inner = n.model();
+      List<LayerWeights> innerWeights = new ArrayList<>();
+      for (int i = 0; i < inner.layers().size(); i++) {
+        innerWeights.add(new LayerWeights(w.key() + "/" + inner.layerName(i),
+            w.values().subList(inner.weightOffset(i), inner.weightOffset(i + 1))));
+      }
+      return new Applied<>(run(inner, innerWeights, k, ins, mask, Map.of()).outputs(), null, null);
     } else if (layer instanceof InferenceIdentity) {
       return new Applied<>(List.of(x), mask, null);
     }

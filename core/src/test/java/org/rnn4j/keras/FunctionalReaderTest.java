@@ -158,6 +158,21 @@ class FunctionalReaderTest {
   }
 
   @Test
+  void readsAModelUsedAsALayer() {
+    String inner = "{\"class_name\": \"Sequential\", \"name\": \"enc\", \"config\": {\"name\": \"enc\", \"layers\": ["
+        + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4, \"batch_input_shape\": [null, 5, 3]}}]},"
+        + " \"inbound_nodes\": [" + call("a") + ", " + call("b") + "]}";
+    String json = model(List.of(input("a", "[null, 5, 3]"), input("b", "[null, 5, 3]"), inner,
+        layer("Add", "sum", "", "[" + call("enc:0", "enc:1") + "]")), "[[\"a\", 0, 0], [\"b\", 0, 0]]", "[[\"sum\", 0, 0]]");
+    Functional f = (Functional) KerasConfigReader.parse(json, "nested.json", null).architecture();
+    assertEquals("Sequential 'enc' (nested, 1 layers)", f.layer(0).toString());
+    assertTrue(f.isShared(0));
+    assertEquals(List.of("enc/lstm/kernel(3, 16)", "enc/lstm/recurrent_kernel(4, 16)", "enc/lstm/bias(16,)"),
+        f.weightSpecs().stream().map(Object::toString).toList());
+    assertArrayEquals(new int[] {4}, f.outputShape());
+  }
+
+  @Test
   void readsVeryDeepGraphsWithoutRecursion() {
     List<String> layers = new ArrayList<>(List.of(input("x", "[null, 4]")));
     String previous = "x";

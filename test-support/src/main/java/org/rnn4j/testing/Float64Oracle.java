@@ -300,6 +300,10 @@ public final class Float64Oracle {
       return new Out(one(OracleGraph.merge(m, ins)), mask, null);
     } else if (layer instanceof Operation o) {
       return new Out(one(OracleGraph.operation(o, ins)), null, null);
+    } else if (layer instanceof org.rnn4j.layers.NestedModel n) {
+      // the nested model on its own, from its slice of the weights; masks end at its outputs
+      Result r = run(Model.of(n.model(), w), Call.of(ins.stream().map(Float64Oracle::tensor).toList()));
+      return new Out(r.outputs().stream().map(Float64Oracle::value).toList(), null, null);
     } else if (layer instanceof Rectifier r) {
       return new Out(one(OracleShapes.rectify(r, w, x)), mask, null);
     } else if (layer instanceof Rearrange r) {

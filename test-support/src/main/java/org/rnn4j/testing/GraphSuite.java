@@ -161,6 +161,22 @@ final class GraphSuite {
           Functional.Ref crossed = b.call(cross, List.of(attended.get(0), memory, keys), java.util.Set.of()).get(0);
           return b.build("multi-head", attended.get(0), attended.get(1), crossed, b.call(LSTM.of(2), crossed).get(0));
         }, 10, 4, 5));
+    c.add(new Case("nested models: a Sequential encoder shared by two inputs, a functional head used as a layer", () -> {
+      org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(org.rnn4j.layers.Sequential.of("encoder", InputSpec.sequence(3),
+          List.of(LSTM.builder(4).returnSequences(true).build(), GRU.of(5))), null);
+      Functional.Builder h = Functional.builder();
+      Functional.Ref a = h.input("a", InputSpec.of(5));
+      Functional.Ref bb = h.input("b", InputSpec.of(5));
+      Functional.Ref joined = h.call(Merge.concatenate(-1, null), a, bb).get(0);
+      org.rnn4j.layers.NestedModel head = org.rnn4j.layers.NestedModel.of(
+          h.build("head", h.call(Dense.builder(2).activation(Activation.SOFTMAX).build(), joined).get(0)), null);
+      Functional.Builder b = Functional.builder();
+      Functional.Ref x = b.input("x", InputSpec.sequence(3));
+      Functional.Ref y = b.input("y", InputSpec.sequence(3));
+      Functional.Ref ex = b.call(encoder, x).get(0);
+      Functional.Ref ey = b.call(encoder, y).get(0);
+      return b.build("siamese", b.call(head, ex, ey).get(0), ex);
+    }, 11, 3, 6));
     for (boolean keras2 : new boolean[] {false, true}) {
       c.add(new Case("masks merged as " + (keras2 ? "tf.keras 2 (intersection)" : "Keras 3 (union)")
           + ": Add and Concatenate of differently masked sequences, and Concatenate along time", () -> {
