@@ -74,9 +74,15 @@ public enum Activation {
   static final double LEAKY_RELU_SLOPE = 0.2;
 
   private final String kerasName;
+  /** Whether it acts along the last axis (not element-wise), fixed per constant so hot loops test it cheaply. */
+  private final boolean rowWise;
 
   Activation(String kerasName) {
     this.kerasName = kerasName;
+    this.rowWise = switch (kerasName) {
+      case "softmax", "log_softmax", "sparsemax", "crelu", "glu" -> true;
+      default -> false;
+    };
   }
 
   /** The name Keras serializes this activation under. */
@@ -86,10 +92,7 @@ public enum Activation {
 
   /** Whether the activation acts on each element alone ({@link #apply(float)} defines it). */
   public boolean elementwise() {
-    return switch (this) {
-      case SOFTMAX, LOG_SOFTMAX, SPARSEMAX, CRELU, GLU -> false;
-      default -> true;
-    };
+    return !rowWise;
   }
 
   /**

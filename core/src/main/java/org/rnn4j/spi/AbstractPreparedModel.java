@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rnn4j.Call;
+import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
+import org.rnn4j.Tensor;
 
 /**
  * What every prepared model shares: calls are checked ({@link CallChecker}) before the backend
@@ -44,8 +46,8 @@ public abstract class AbstractPreparedModel implements PreparedModel {
     lock.readLock().lock();
     try {
       ensureOpen();
-      Execution e = execute(checked);
-      return Result.of(model.architecture(), e.outputs(), e.finalStates());
+      ModelExecutor.Outcome<Tensor> e = execute(checked);
+      return Result.of(model.architecture(), e.outputs(), LayerStates.of(e.finalStates()));
     } finally {
       lock.readLock().unlock();
     }
@@ -58,8 +60,11 @@ public abstract class AbstractPreparedModel implements PreparedModel {
     }
   }
 
-  /** Runs a checked call. May be called by several threads at once. */
-  protected abstract Execution execute(CheckedCall call);
+  /**
+   * Runs a checked call: the model's outputs and every recurrent layer's final states. May be
+   * called by several threads at once.
+   */
+  protected abstract ModelExecutor.Outcome<Tensor> execute(CheckedCall call);
 
   @Override
   public final boolean isClosed() {

@@ -6,12 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
-import org.rnn4j.spi.Execution;
 import org.rnn4j.spi.LayerWeights;
 import org.rnn4j.spi.ModelExecutor;
 import org.rnn4j.spi.Stepper;
@@ -40,7 +38,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   }
 
   @Override
-  protected Execution execute(CheckedCall call) {
+  protected ModelExecutor.Outcome<Tensor> execute(CheckedCall call) {
     ReferenceKernels kernels = takeIdle();
     try {
       return execute(call, kernels);
@@ -69,7 +67,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     }
   }
 
-  private Execution execute(CheckedCall call, ReferenceKernels kernels) {
+  private ModelExecutor.Outcome<Tensor> execute(CheckedCall call, ReferenceKernels kernels) {
     Map<Integer, List<Buf>> initial = Map.of();
     if (!call.initialStates().isEmpty()) {
       initial = new HashMap<>();
@@ -82,7 +80,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
         ModelExecutor.run(model().architecture(), layerWeights, kernels, tensorsToBufs(call.inputs()), mask, initial);
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
     outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
-    return new Execution(bufsToTensors(outcome.outputs()), LayerStates.of(finals));
+    return new ModelExecutor.Outcome<>(bufsToTensors(outcome.outputs()), finals);
   }
 
   private static List<Buf> tensorsToBufs(List<Tensor> tensors) {

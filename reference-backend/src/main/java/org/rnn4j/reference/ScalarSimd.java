@@ -61,7 +61,15 @@ final class ScalarSimd implements Simd {
           x[i] = tanh(x[i]);
         }
       }
-      default -> f.applyRow(x, off, len, x, off); // element by element, or the row as a vector
+      default -> {
+        if (!f.elementwise()) {
+          f.applyRow(x, off, len, x, off); // softmax and its kind act on the whole row
+          return;
+        }
+        for (int i = off; i < off + len; i++) {
+          x[i] = f.apply(x[i]);
+        }
+      }
     }
   }
 

@@ -289,6 +289,10 @@ final class VectorSimd implements Simd {
 
   @Override
   public void activate(Activation f, float[] x, int off, int len, int room) {
+    if (!f.elementwise()) {
+      f.applyRow(x, off, len, x, off); // softmax and its kind: the whole row, rare in recurrent layers
+      return;
+    }
     // each activation's loop is its own method taking arrays, never vectors (see squash); the
     // tail runs as a whole vector over padding where the caller allows
     int whole = Packed.roundUp(len, L);
@@ -301,7 +305,9 @@ final class VectorSimd implements Simd {
       case RELU -> relu(x, off, vend);
       default -> off; // the other activations are rare in recurrent layers: exact scalar definitions
     };
-    f.applyRow(x, i, off + len - i, x, i); // the tail element by element, or the whole row as a vector
+    for (; i < off + len; i++) {
+      x[i] = f.apply(x[i]);
+    }
   }
 
   private static int hardSigmoid(float[] x, int i, int end) {

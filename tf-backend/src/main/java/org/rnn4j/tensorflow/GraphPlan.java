@@ -6,11 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.rnn4j.LayerStates;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.CheckedCall;
-import org.rnn4j.spi.Execution;
 import org.rnn4j.spi.ModelExecutor;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -106,7 +104,7 @@ final class GraphPlan implements AutoCloseable {
   }
 
   /** Runs a call whose signature is this plan's. */
-  Execution run(CheckedCall call) {
+  ModelExecutor.Outcome<Tensor> run(CheckedCall call) {
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
@@ -133,13 +131,13 @@ final class GraphPlan implements AutoCloseable {
         }
         List<Tensor> out = new ArrayList<>();
         slots.forEach(i -> out.add(fetched.get(i)));
-        LayerStates finals = LayerStates.empty();
+        Map<Integer, List<Tensor>> finals = new java.util.TreeMap<>();
         int pos = outputCount;
         for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {
-          finals = finals.with(e.getKey(), out.subList(pos, pos + e.getValue()));
+          finals.put(e.getKey(), List.copyOf(out.subList(pos, pos + e.getValue())));
           pos += e.getValue();
         }
-        return new Execution(out.subList(0, outputCount), finals);
+        return new ModelExecutor.Outcome<>(List.copyOf(out.subList(0, outputCount)), finals);
       }
     } finally {
       fed.forEach(TFloat32::close);

@@ -6,7 +6,8 @@ import java.util.Map;
 import org.rnn4j.Model;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
-import org.rnn4j.spi.Execution;
+import org.rnn4j.Tensor;
+import org.rnn4j.spi.ModelExecutor;
 import org.tensorflow.proto.ConfigProto;
 
 /**
@@ -30,7 +31,7 @@ final class TfPreparedModel extends AbstractPreparedModel {
   }
 
   @Override
-  protected Execution execute(CheckedCall call) {
+  protected ModelExecutor.Outcome<Tensor> execute(CheckedCall call) {
     GraphPlan plan = plan(Signature.of(call));
     try {
       return plan.run(call);
