@@ -15,6 +15,7 @@ import org.rnn4j.Result;
 import org.rnn4j.Tensor;
 import org.rnn4j.initializers.Constant;
 import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Functional;
 import org.rnn4j.layers.GRU;
 import org.rnn4j.layers.InputSpec;
 import org.rnn4j.layers.LSTM;
@@ -188,7 +189,41 @@ final class KerasUnitSuite {
             expect(ctx, "GRU, mask in the middle", model(Bidirectional.of(gru(2).build()), 4, 3), Call.of(A243).withMask(MID_MASK),
                 matrix(new float[] {0.19393763f, 0.19393763f, 0.11669192f, 0.11669192f},
                     new float[] {0.30818558f, 0.30818558f, 0.28380975f, 0.28380975f})),
-            returnState(ctx))));
+            returnState(ctx))),
+        dynamicContainer("Attention", Stream.of(
+            attention(ctx, org.rnn4j.layers.Attention.Kind.DOT,
+                matrix(new float[] {2.462f, 3.462f}, new float[] {1.538f, 2.538f}),
+                matrix(new float[] {0.269f, 0.731f}, new float[] {0.731f, 0.269f})),
+            attention(ctx, org.rnn4j.layers.Attention.Kind.CONCAT,
+                matrix(new float[] {1.727f, 2.727f}, new float[] {2.272f, 3.272f}),
+                matrix(new float[] {0.636f, 0.363f}, new float[] {0.363f, 0.636f})))));
+  }
+
+  /**
+   * {@code output, scores = Attention(score_mode=kind)([query, value, key],
+   * return_attention_scores=True)} from Keras' {@code attention_test.py}: Keras records these to
+   * three decimals and asserts them with atol 1e-3, the tolerance used here.
+   */
+  private static DynamicNode attention(ContractContext ctx, org.rnn4j.layers.Attention.Kind kind, Tensor output, Tensor scores) {
+    return dynamicTest("score_mode=" + kind.name().toLowerCase(java.util.Locale.ROOT) + ": output and scores", () -> {
+      Functional.Builder b = Functional.builder();
+      Functional.Ref query = b.input("query", InputSpec.sequence(2));
+      Functional.Ref value = b.input("value", InputSpec.sequence(2));
+      Functional.Ref key = b.input("key", InputSpec.sequence(2));
+      List<Functional.Ref> out = b.call(org.rnn4j.layers.Attention.of(kind, false, false, null), List.of(query, value, key),
+          java.util.Set.of(Functional.RETURN_SCORES));
+      Model model = Model.initialized(b.build("attention", out.get(0), out.get(1)), 0);
+      Call call = Call.of(List.of(Tensor.of(new float[][][] {{{1, 0}, {0, 1}}}), Tensor.of(new float[][][] {{{1, 2}, {3, 4}}}),
+          Tensor.of(new float[][][] {{{0, 1}, {1, 0}}})));
+      List<Tensor> actual = ctx.run(model, call).flat();
+      double recorded = 1e-3;
+      ctx.record("Keras unit-test values", Checks.assertClose("output", batchOf(output), actual.get(0), recorded, 0).maxAbs());
+      ctx.record("Keras unit-test values", Checks.assertClose("scores", batchOf(scores), actual.get(1), recorded, 0).maxAbs());
+    });
+  }
+
+  private static Tensor batchOf(Tensor matrix) {
+    return Tensor.of(new float[][][] {matrix.toMatrix()});
   }
 
   private static Tensor scaled(Tensor t, float k) {
