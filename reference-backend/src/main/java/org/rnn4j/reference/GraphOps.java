@@ -112,28 +112,8 @@ final class GraphOps {
     int q = b == 0 ? yc : yr;
     float[] out = new float[batch * p * q];
     for (int s = 0; s < batch; s++) {
-      double[][] u = new double[p][n];
-      double[][] v = new double[q][n];
-      for (int i = 0; i < xr; i++) {
-        for (int j = 0; j < xc; j++) {
-          double val = x.data[(s * xr + i) * xc + j];
-          if (a == 1) {
-            u[i][j] = val;
-          } else {
-            u[j][i] = val;
-          }
-        }
-      }
-      for (int i = 0; i < yr; i++) {
-        for (int j = 0; j < yc; j++) {
-          double val = y.data[(s * yr + i) * yc + j];
-          if (b == 0) {
-            v[j][i] = val;
-          } else {
-            v[i][j] = val;
-          }
-        }
-      }
+      double[][] u = vectors(x.data, s * xr * xc, xr, xc, a == 1);
+      double[][] v = vectors(y.data, s * yr * yc, yr, yc, b != 0);
       if (layer.normalize()) {
         normalizeRows(u);
         normalizeRows(v);
@@ -149,6 +129,25 @@ final class GraphOps {
       }
     }
     return new Buf(new int[] {batch, p, q}, out);
+  }
+
+  /**
+   * One sample's {@code (rows, cols)} matrix in double as the vectors to contract: its rows as
+   * they are, or (not {@code keepRows}) its columns.
+   */
+  private static double[][] vectors(float[] data, int offset, int rows, int cols, boolean keepRows) {
+    double[][] m = keepRows ? new double[rows][cols] : new double[cols][rows];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        double val = data[offset + i * cols + j];
+        if (keepRows) {
+          m[i][j] = val;
+        } else {
+          m[j][i] = val;
+        }
+      }
+    }
+    return m;
   }
 
   /** Keras' l2_normalize of each row: divided by sqrt(max(sum of squares, 1e-12)). */

@@ -50,13 +50,7 @@ final class TfAttention {
       keep = tf.expandDims(valueMask.op(), tf.constant(1));
     }
     if (causal) {
-      float[] lower = new float[tq * tv];
-      for (int i = 0; i < tq; i++) {
-        for (int j = 0; j <= i && j < tv; j++) {
-          lower[i * tv + j] = 1f;
-        }
-      }
-      Operand<TFloat32> c = g.constant(lower, 1, tq, tv);
+      Operand<TFloat32> c = causalKeep(g, tq, tv);
       keep = keep == null ? c : g.mul(keep, c);
     }
     if (keep != null) {
@@ -102,13 +96,7 @@ final class TfAttention {
       }
     }
     if (causal) {
-      float[] lower = new float[tq * tv];
-      for (int i = 0; i < tq; i++) {
-        for (int j = 0; j <= i && j < tv; j++) {
-          lower[i * tv + j] = 1f;
-        }
-      }
-      Operand<TFloat32> c = g.constant(lower, 1, tq, tv);
+      Operand<TFloat32> c = causalKeep(g, tq, tv);
       keep = keep == null ? c : g.mul(keep, c);
     }
     if (keep != null) {
@@ -135,5 +123,16 @@ final class TfAttention {
   /** (batch·t, heads·size) to (batch, heads, t, size). */
   private static Operand<TFloat32> headsOf(GraphOps g, Operand<TFloat32> x, int batch, int t, int heads, int size) {
     return g.transpose(g.reshape(x, batch, t, heads, size), 0, 2, 1, 3);
+  }
+
+  /** (1, tq, tv): 1 where query step i may see value step j, that is j <= i. */
+  private static Operand<TFloat32> causalKeep(GraphOps g, int tq, int tv) {
+    float[] lower = new float[tq * tv];
+    for (int i = 0; i < tq; i++) {
+      for (int j = 0; j <= i && j < tv; j++) {
+        lower[i * tv + j] = 1f;
+      }
+    }
+    return g.constant(lower, 1, tq, tv);
   }
 }
