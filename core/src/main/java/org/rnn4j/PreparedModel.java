@@ -29,6 +29,20 @@ public interface PreparedModel extends AutoCloseable {
    */
   Result run(Call call);
 
+  /**
+   * The loss of the model's (first) output against {@code target} and its gradients with respect
+   * to every weight, the float inputs and the call's initial states (backpropagation through time,
+   * dropout off as at inference). A sequence output that carries a mask weights the loss by it,
+   * as Keras does.
+   *
+   * @param target the output's shape; for sparse categorical crossentropy the output's shape
+   *     without its last axis, holding class ids
+   * @throws UnsupportedFeatureException if a layer of the model has no backward pass (before any work)
+   * @throws InvalidInputException if the call or the target does not fit the model
+   * @throws IllegalStateException if the model is closed
+   */
+  Gradients gradients(Call call, Tensor target, Loss loss);
+
   /** Whether {@link #close()} has been called. */
   boolean isClosed();
 

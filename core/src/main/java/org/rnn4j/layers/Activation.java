@@ -230,6 +230,94 @@ public enum Activation {
     };
   }
 
+  /**
+   * Whether rnn4j can differentiate the activation (for gradients): the element-wise activations
+   * with a derivative almost everywhere, softmax and log_softmax.
+   */
+  public boolean differentiable() {
+    return switch (this) {
+      case LINEAR, TANH, SIGMOID, HARD_SIGMOID, HARD_SIGMOID_KERAS3, RELU, RELU6, LEAKY_RELU, ELU, SELU, SOFTPLUS, SOFTSIGN, SILU,
+          GELU, EXPONENTIAL, LOG_SIGMOID, TANH_SHRINK, SOFTMAX, LOG_SOFTMAX -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * The derivative at {@code x} of an element-wise activation (at a kink, the one-sided value
+   * TensorFlow's gradient takes: relu passes nothing at 0, the clipped ones pass inside their
+   * range).
+   *
+   * @throws IllegalStateException if the activation is not {@link #differentiable} or acts along the last axis
+   */
+  public double derivative(double x) {
+    return switch (this) {
+      case LINEAR -> 1.0;
+      case TANH -> {
+        double t = Math.tanh(x);
+        yield 1.0 - t * t;
+      }
+      case SIGMOID -> {
+        double s = sigmoid(x);
+        yield s * (1.0 - s);
+      }
+      case HARD_SIGMOID -> {
+        double v = 0.2 * x + 0.5;
+        yield v >= 0.0 && v <= 1.0 ? 0.2 : 0.0;
+      }
+      case HARD_SIGMOID_KERAS3 -> x > -3.0 && x < 3.0 ? 1.0 / 6.0 : 0.0;
+      case RELU -> x > 0 ? 1.0 : 0.0;
+      case RELU6 -> x > 0 && x < 6 ? 1.0 : 0.0;
+      case LEAKY_RELU -> x > 0 ? 1.0 : LEAKY_RELU_SLOPE;
+      case ELU -> x > 0 ? 1.0 : Math.exp(x);
+      case SELU -> SELU_SCALE * (x > 0 ? 1.0 : SELU_ALPHA * Math.exp(x));
+      case SOFTPLUS -> sigmoid(x);
+      case SOFTSIGN -> 1.0 / ((1.0 + Math.abs(x)) * (1.0 + Math.abs(x)));
+      case SILU -> {
+        double s = sigmoid(x);
+        yield s * (1.0 + x * (1.0 - s));
+      }
+      case GELU -> 0.5 * (1.0 + Erf.erf(x / Math.sqrt(2.0))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2.0 * Math.PI);
+      case EXPONENTIAL -> Math.exp(x);
+      case LOG_SIGMOID -> sigmoid(-x);
+      case TANH_SHRINK -> {
+        double t = Math.tanh(x);
+        yield t * t;
+      }
+      default -> throw new IllegalStateException("activation '" + kerasName + "' has no element-wise derivative in rnn4j");
+    };
+  }
+
+  /**
+   * The vector-Jacobian product of the activation on one row: {@code dx = J(x)ᵀ · dy} for the
+   * {@code n} values of {@code x} from {@code off}, in double ({@code dy} and {@code dx} from 0).
+   * Only for {@link #differentiable} activations that keep the width.
+   */
+  public void backwardRow(float[] x, int off, int n, double[] dy, double[] dx) {
+    if (this == SOFTMAX || this == LOG_SOFTMAX) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        max = Math.max(max, x[off + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < n; j++) {
+        sum += Math.exp(x[off + j] - max);
+      }
+      double dot = 0;
+      for (int j = 0; j < n; j++) {
+        double y = Math.exp(x[off + j] - max) / sum;
+        dot += this == SOFTMAX ? dy[j] * y : dy[j];
+      }
+      for (int j = 0; j < n; j++) {
+        double y = Math.exp(x[off + j] - max) / sum;
+        dx[j] = this == SOFTMAX ? y * (dy[j] - dot) : dy[j] - y * dot;
+      }
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      dx[j] = dy[j] * derivative(x[off + j]);
+    }
+  }
+
   private static double sigmoid(double x) {
     if (x >= 0) {
       return 1.0 / (1.0 + Math.exp(-x));

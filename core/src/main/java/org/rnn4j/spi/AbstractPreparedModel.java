@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rnn4j.Call;
 import org.rnn4j.LayerStates;
+import org.rnn4j.Gradients;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
@@ -52,6 +54,32 @@ public abstract class AbstractPreparedModel implements PreparedModel {
       lock.readLock().unlock();
     }
   }
+
+  @Override
+  public final Gradients gradients(Call call, Tensor target, Loss loss) {
+    Differentiation.check(model.architecture());
+    CheckedCall checked = checker.check(call);
+    int[] perSample = model.architecture().outputShape();
+    int[] outputShape = new int[perSample.length + 1];
+    outputShape[0] = checked.batch();
+    for (int i = 0; i < perSample.length; i++) {
+      outputShape[i + 1] = perSample[i] < 0 ? checked.steps() : perSample[i]; // an open axis is the input's time
+    }
+    loss.checkTarget(outputShape, target);
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return computeGradients(checked, target, loss);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Computes a checked call's loss and gradients ({@link Differentiation} has accepted the model,
+   * the target fits the first output). May be called by several threads at once.
+   */
+  protected abstract Gradients computeGradients(CheckedCall call, Tensor target, Loss loss);
 
   /** @throws IllegalStateException if the model is closed */
   protected final void ensureOpen() {

@@ -48,7 +48,17 @@ public final class ModelExecutor {
    * Bidirectional with merge_mode=None; returned states are in the final states); for a
    * functional model, the model's outputs in Keras' order.
    */
-  public record Outcome<V>(List<V> outputs, Map<Integer, List<V>> finalStates) {}
+  public record Outcome<V>(List<V> outputs, Map<Integer, List<V>> finalStates, List<V> outputMasks) {
+    /** An outcome without output masks (what a backend hands back to core). */
+    public Outcome(List<V> outputs, Map<Integer, List<V>> finalStates) {
+      this(outputs, finalStates, null);
+    }
+
+    /** The mask output {@code i} carries (null if none): what Keras weights a loss of that output by. */
+    public V outputMask(int i) {
+      return outputMasks == null ? null : outputMasks.get(i);
+    }
+  }
 
   /** What one layer call hands on: its outputs (without states), their mask, and its final states (recurrent layers). */
   private record Applied<V>(List<V> outputs, V mask, List<V> states) {}
@@ -101,7 +111,7 @@ public final class ModelExecutor {
       outputs = a.outputs();
       mask = a.mask();
     }
-    return new Outcome<>(outputs, finals);
+    return new Outcome<>(outputs, finals, java.util.Collections.nCopies(outputs.size(), mask));
   }
 
   private static <V> Outcome<V> graph(
@@ -178,10 +188,12 @@ public final class ModelExecutor {
       masks.add(outMasks);
     }
     List<V> outputs = new ArrayList<>();
+    List<V> outputMasks = new ArrayList<>();
     for (Functional.Ref r : f.outputs()) {
       outputs.add(values.get(r.node()).get(r.tensor()));
+      outputMasks.add(masks.get(r.node()).get(r.tensor()));
     }
-    return new Outcome<>(outputs, finals);
+    return new Outcome<>(outputs, finals, outputMasks);
   }
 
   /**

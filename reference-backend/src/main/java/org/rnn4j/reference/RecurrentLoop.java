@@ -36,14 +36,36 @@ final class RecurrentLoop {
     this.parallel = parallel;
   }
 
+  /**
+   * What a run keeps for its backward pass ({@link RecurrentBackprop}), per cell, time-major in
+   * processing order ({@code [t·batch + b]}): the cell's input sequence, its carried h and c after
+   * every step, and its initial states; and which steps were valid.
+   */
+  static final class Recording {
+    int batch;
+    int steps;
+    boolean[] valid;
+    final List<float[]> inputs = new ArrayList<>();
+    final List<float[]> hidden = new ArrayList<>();
+    final List<float[]> cells = new ArrayList<>();
+    final List<float[]> initialH = new ArrayList<>();
+    final List<float[]> initialC = new ArrayList<>();
+  }
+
   RecurrentOutput<Buf> run(RNN layer, List<? extends CellMath> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
       Workspace ws) {
+    return run(layer, cells, input, mask, initial, wantSequence, ws, null);
+  }
+
+  /** A run that also fills {@code record} (when not null) for a backward pass; its arrays are then its own, not the workspace's. */
+  RecurrentOutput<Buf> run(RNN layer, List<? extends CellMath> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
+      Workspace ws, Recording record) {
     int batch = input.dim(0);
     int steps = input.dim(1);
     int features = input.dim(2);
     boolean back = layer.goBackwards();
     // Time-major input in processing order, and the mask in the same order.
-    float[] seq = ws.get(Slot.INPUT, steps * batch * features);
+    float[] seq = record != null ? new float[steps * batch * features] : ws.get(Slot.INPUT, steps * batch * features);
     for (int t = 0; t < steps; t++) {
       int ti = back ? steps - 1 - t : t;
       for (int b = 0; b < batch; b++) {
@@ -66,7 +88,7 @@ final class RecurrentLoop {
     Slot[] hidden = {Slot.HIDDEN_A, Slot.HIDDEN_B};
     for (int k = 0; k < cells.size(); k++) {
       CellMath cell = cells.get(k);
-      float[] out = ws.get(hidden[k % 2], steps * batch * cell.units());
+      float[] out = record != null ? new float[steps * batch * cell.units()] : ws.get(hidden[k % 2], steps * batch * cell.units());
       float[] h = new float[batch * cell.units()];
       float[] c = cell.stateCount() == 2 ? new float[batch * cell.units()] : null;
       if (initial != null) {
@@ -76,7 +98,16 @@ final class RecurrentLoop {
         }
       }
       state += cell.stateCount();
-      runCell(cell, batch, steps, in, seq, out, h, c, valid, ws);
+      float[] cellOut = null;
+      if (record != null) {
+        cellOut = c != null ? new float[out.length] : null;
+        record.inputs.add(seq);
+        record.hidden.add(out);
+        record.cells.add(cellOut);
+        record.initialH.add(h.clone());
+        record.initialC.add(c == null ? null : c.clone());
+      }
+      runCell(cell, batch, steps, in, seq, out, cellOut, h, c, valid, ws);
       finals.add(new Buf(new int[] {batch, cell.units()}, h));
       if (c != null) {
         finals.add(new Buf(new int[] {batch, cell.units()}, c));
@@ -84,16 +115,21 @@ final class RecurrentLoop {
       seq = out;
       in = cell.units();
     }
+    if (record != null) {
+      record.batch = batch;
+      record.steps = steps;
+      record.valid = valid;
+    }
     return outputs(layer, batch, steps, in, seq, valid, wantSequence, finals);
   }
 
-  private void runCell(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] h, float[] c,
-      boolean[] valid, Workspace ws) {
+  private void runCell(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
+      float[] c, boolean[] valid, Workspace ws) {
     parallel.run(threads(cell, batch, steps), (thread, n) -> {
       int b0 = rowSplit(batch, thread, n);
       int b1 = rowSplit(batch, thread + 1, n);
       if (b1 > b0) {
-        new CellRows(cell, batch, b0, b1, steps, in, input, out, h, c, valid, ws.forThread(thread)).run();
+        new CellRows(cell, batch, b0, b1, steps, in, input, out, cellOut, h, c, valid, ws.forThread(thread)).run();
       }
     });
   }
@@ -148,6 +184,8 @@ final class RecurrentLoop {
     final int in;
     final float[] input;
     final float[] out;
+    /** The carried c of every step (recorded for a backward pass), or null. */
+    final float[] cellOut;
     final float[] h;
     final float[] c;
     final boolean[] valid;
@@ -159,8 +197,8 @@ final class RecurrentLoop {
     final float[][] cs = new float[2][];
     final StepArrays arrays = new StepArrays();
 
-    CellRows(CellMath cell, int batch, int b0, int b1, int steps, int in, float[] input, float[] out, float[] h, float[] c,
-        boolean[] valid, Workspace ws) {
+    CellRows(CellMath cell, int batch, int b0, int b1, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
+        float[] c, boolean[] valid, Workspace ws) {
       this.cell = cell;
       this.batch = batch;
       this.b0 = b0;
@@ -169,6 +207,7 @@ final class RecurrentLoop {
       this.in = in;
       this.input = input;
       this.out = out;
+      this.cellOut = cellOut;
       this.h = h;
       this.c = c;
       this.valid = valid;
@@ -237,6 +276,9 @@ final class RecurrentLoop {
           }
         }
         System.arraycopy(hNext, s, out, (t * batch + b0 + b) * u, u);
+        if (cellOut != null) {
+          System.arraycopy(cNext, s, cellOut, (t * batch + b0 + b) * u, u);
+        }
       }
     }
   }

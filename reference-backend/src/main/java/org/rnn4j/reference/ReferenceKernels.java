@@ -38,12 +38,17 @@ final class ReferenceKernels implements Kernels<Buf> {
 
   @Override
   public RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call) {
+    return recurrent(call, null);
+  }
+
+  /** A recurrent layer's run, recording what its backward pass needs in {@code record} when not null. */
+  RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call, RecurrentLoop.Recording record) {
     String key = call.weights().key();
     int in = call.input().dim(2);
     List<? extends CellMath> cells = engine.exact()
         ? engine.weights().exactCells(key, call.layer().cell(), in, call.weights().values())
         : engine.weights().fastCells(key, call.layer().cell(), in, call.weights().values());
-    return engine.loop().run(call.layer(), cells, call.input(), call.mask(), call.initialState(), call.returnSequence(), ws);
+    return engine.loop().run(call.layer(), cells, call.input(), call.mask(), call.initialState(), call.returnSequence(), ws, record);
   }
 
   @Override

@@ -1,12 +1,17 @@
 package org.rnn4j.reference;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.rnn4j.Gradients;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
+import org.rnn4j.layers.Architecture;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
@@ -68,19 +73,45 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   }
 
   private ModelExecutor.Outcome<Tensor> execute(CheckedCall call, ReferenceKernels kernels) {
-    Map<Integer, List<Buf>> initial = Map.of();
-    if (!call.initialStates().isEmpty()) {
-      initial = new HashMap<>();
-      for (int layer : call.initialStates().layers()) {
-        initial.put(layer, tensorsToBufs(call.initialStates().get(layer)));
-      }
-    }
-    Buf mask = call.mask() == null ? null : Buf.of(call.mask().toTensor());
     ModelExecutor.Outcome<Buf> outcome =
-        ModelExecutor.run(model().architecture(), layerWeights, kernels, tensorsToBufs(call.inputs()), mask, initial);
+        ModelExecutor.run(model().architecture(), layerWeights, kernels, tensorsToBufs(call.inputs()), mask(call), initialStates(call));
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
     outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
     return new ModelExecutor.Outcome<>(bufsToTensors(outcome.outputs()), finals);
+  }
+
+  private static Buf mask(CheckedCall call) {
+    return call.mask() == null ? null : Buf.of(call.mask().toTensor());
+  }
+
+  private static Map<Integer, List<Buf>> initialStates(CheckedCall call) {
+    Map<Integer, List<Buf>> initial = new HashMap<>();
+    for (int layer : call.initialStates().layers()) {
+      initial.put(layer, tensorsToBufs(call.initialStates().get(layer)));
+    }
+    return initial;
+  }
+
+  @Override
+  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss) {
+    Architecture architecture = model().architecture();
+    List<Tensor> weights = model().weights().values();
+    BackpropKernels tape = new BackpropKernels(engine, new Workspace(), weights);
+    List<Buf> inputs = tensorsToBufs(call.inputs());
+    Map<Integer, List<Buf>> initial = initialStates(call);
+    ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, layerWeights, tape, inputs, mask(call), initial);
+    Buf output = outcome.outputs().get(0);
+    Buf outputMask = outcome.outputMask(0);
+    Loss.Evaluation evaluation = loss.evaluate(output.toTensor(), target, outputMask == null ? null : outputMask.toTensor());
+    tape.backward(output, evaluation.gradient().toArray());
+    List<Tensor> inputGrads = new ArrayList<>();
+    for (int k = 0; k < inputs.size(); k++) {
+      inputGrads.add(architecture.inputs().get(k).integerIds() ? null : tape.gradient(inputs.get(k)));
+    }
+    Map<Integer, List<Tensor>> stateGrads = new TreeMap<>();
+    initial.forEach((layer, states) -> stateGrads.put(layer, states.stream().map(tape::gradient).toList()));
+    return new Gradients((float) evaluation.value(), weights.stream().map(tape::weightGradient).toList(), inputGrads,
+        LayerStates.of(stateGrads));
   }
 
   private static List<Buf> tensorsToBufs(List<Tensor> tensors) {

@@ -101,7 +101,13 @@ public abstract class BackendContract {
         FamilySuite.against(ctx, reference, FamilySuite.cases(), "recurrent family parity vs reference backend", 0),
         FamilySuite.against(ctx, reference, FamilySuite.activationCases(), "activations vs reference backend", FamilySuite.ACTIVATION_RTOL),
         GraphSuite.against(ctx, reference),
+        GradientSuite.against(ctx, reference),
         DynamicTest.dynamicTest("close the reference backend", reference::close));
+  }
+
+  @TestFactory
+  Stream<DynamicNode> gradientsWithFloat64FiniteDifferences() {
+    return GradientSuite.tests(ctx);
   }
 
   @TestFactory

@@ -55,7 +55,45 @@ public final class Float64Oracle {
   /** What one layer call gives: outputs (without states), their mask, the final states of a recurrent layer. */
   private record Out(List<Object> outputs, boolean[][] mask, List<double[][]> states) {}
 
+  /** A model's (first) output in float64, flat in row-major order, and the mask Keras attaches to it (null if none). */
+  public record Output(double[] values, int[] shape, boolean[][] mask) {}
+
+  /** Runs a Sequential model in float64 and returns its first output unrounded, with its mask: what a loss is computed from. */
+  public static Output firstOutput(Model model, Call call) {
+    Chain c = chainRun(model, (Sequential) model.architecture(), call);
+    Tensor shaped = tensor(c.outputs().get(0));
+    return new Output(flat(c.outputs().get(0)), shaped.shape(), c.mask());
+  }
+
+  private static double[] flat(Object x) {
+    if (x instanceof double[] v) {
+      return v.clone();
+    }
+    Object[] parts = (Object[]) x;
+    List<double[]> rows = new ArrayList<>();
+    int n = 0;
+    for (Object part : parts) {
+      double[] r = flat(part);
+      rows.add(r);
+      n += r.length;
+    }
+    double[] out = new double[n];
+    int p = 0;
+    for (double[] r : rows) {
+      System.arraycopy(r, 0, out, p, r.length);
+      p += r.length;
+    }
+    return out;
+  }
+
+  private record Chain(List<Object> outputs, boolean[][] mask, LayerStates finals) {}
+
   private static Result chain(Model model, Sequential arch, Call call) {
+    Chain c = chainRun(model, arch, call);
+    return Result.of(arch, c.outputs().stream().map(Float64Oracle::tensor).toList(), c.finals());
+  }
+
+  private static Chain chainRun(Model model, Sequential arch, Call call) {
     Object x = value(call.input());
     boolean[][] mask = call.mask() == null ? null : mask(call.mask());
     LayerStates finals = LayerStates.empty();
@@ -69,7 +107,7 @@ public final class Float64Oracle {
       outputs = out.outputs();
       mask = out.mask();
     }
-    return Result.of(arch, outputs.stream().map(Float64Oracle::tensor).toList(), finals);
+    return new Chain(outputs, mask, finals);
   }
 
   /** A functional model, node by node in the graph's order. */

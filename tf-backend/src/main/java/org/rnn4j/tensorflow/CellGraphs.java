@@ -22,18 +22,19 @@ final class CellGraphs {
 
   record Sequence(Operand<TFloat32> hidden, List<Operand<TFloat32>> finalStates) {}
 
-  /** The cell's weights as arrays, in Keras layout. */
-  record CellWeights(float[] kernel, float[] recurrent, float[] bias) {}
+  /** The cell's weights as graph operands, in Keras layout (bias null without use_bias). */
+  record CellWeights(Operand<TFloat32> kernel, Operand<TFloat32> recurrent, Operand<TFloat32> bias) {}
 
   static Sequence composite(GraphOps g, SingleCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TBool>> masks,
       List<Operand<TFloat32>> init, int steps, int batch, int in) {
     int u = cell.units();
     int width = cell.gateCount() * u;
     boolean resetAfter = cell instanceof GRUCell gru && gru.resetAfter();
-    float[] inputBias = cell.inputBias(w.bias());
-    Operand<TFloat32> projected = g.matMul(g.reshape(seq, steps * batch, in), g.constant(w.kernel(), in, width));
+    // GRU reset_after keeps two bias rows: the input projection's, then the recurrent one's
+    Operand<TFloat32> inputBias = w.bias() == null ? null : resetAfter ? g.at(w.bias(), 0) : w.bias();
+    Operand<TFloat32> projected = g.matMul(g.reshape(seq, steps * batch, in), w.kernel());
     if (inputBias != null) {
-      projected = g.tf.nn.biasAdd(projected, g.constant(inputBias, width));
+      projected = g.tf.nn.biasAdd(projected, inputBias);
     }
     List<Operand<TFloat32>> xw = g.unstack(g.reshape(projected, steps, batch, width), steps);
     List<Operand<TFloat32>> states = new ArrayList<>(init);
@@ -60,7 +61,7 @@ final class CellGraphs {
   private static Step step(GraphOps g, SingleCell cell, CellWeights w, boolean resetAfter) {
     int u = cell.units();
     if (cell instanceof LSTMCell lstm) {
-      Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, 4 * u);
+      Operand<TFloat32> recurrent = w.recurrent();
       return (xw, s) -> {
         List<Operand<TFloat32>> z = g.splitColumns(g.add(xw, g.matMul(s.get(0), recurrent)), 4);
         Operand<TFloat32> i = TfActivations.apply(g, lstm.recurrentActivation(), z.get(0));
@@ -74,8 +75,8 @@ final class CellGraphs {
     }
     if (cell instanceof GRUCell gru) {
       if (resetAfter) {
-        Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, 3 * u);
-        Operand<TFloat32> recurrentBias = w.bias() == null ? null : g.constant(gru.recurrentBias(w.bias()), 3 * u);
+        Operand<TFloat32> recurrent = w.recurrent();
+        Operand<TFloat32> recurrentBias = w.bias() == null ? null : g.at(w.bias(), 1);
         return (xw, s) -> {
           Operand<TFloat32> h = s.get(0);
           Operand<TFloat32> hu = g.matMul(h, recurrent);
@@ -90,14 +91,9 @@ final class CellGraphs {
           return new ArrayList<>(List.of(g.add(g.mul(zg, h), g.mul(g.oneMinus(zg), hh))));
         };
       }
-      float[] zr = new float[u * 2 * u];
-      float[] hOnly = new float[u * u];
-      for (int row = 0; row < u; row++) {
-        System.arraycopy(w.recurrent(), row * 3 * u, zr, row * 2 * u, 2 * u);
-        System.arraycopy(w.recurrent(), row * 3 * u + 2 * u, hOnly, row * u, u);
-      }
-      Operand<TFloat32> recurrentZr = g.constant(zr, u, 2 * u);
-      Operand<TFloat32> recurrentH = g.constant(hOnly, u, u);
+      // the z and r columns of U act on h, the candidate's on r∘h
+      Operand<TFloat32> recurrentZr = g.tf.slice(w.recurrent(), g.ints(0, 0), g.ints(u, 2 * u));
+      Operand<TFloat32> recurrentH = g.tf.slice(w.recurrent(), g.ints(0, 2 * u), g.ints(u, u));
       return (xw, s) -> {
         Operand<TFloat32> h = s.get(0);
         List<Operand<TFloat32>> x = g.splitColumns(xw, 3);
@@ -109,7 +105,7 @@ final class CellGraphs {
       };
     }
     SimpleRNNCell simple = (SimpleRNNCell) cell;
-    Operand<TFloat32> recurrent = g.constant(w.recurrent(), u, u);
+    Operand<TFloat32> recurrent = w.recurrent();
     return (xw, s) ->
         new ArrayList<>(List.of(TfActivations.apply(g, simple.activation(), g.add(xw, g.matMul(s.get(0), recurrent)))));
   }
@@ -122,14 +118,12 @@ final class CellGraphs {
   static Sequence fusedLstm(GraphOps g, LSTMCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TFloat32>> init,
       int steps, int in) {
     int u = cell.units();
-    float[] stacked = new float[(in + u) * 4 * u];
-    System.arraycopy(w.kernel(), 0, stacked, 0, w.kernel().length);
-    System.arraycopy(w.recurrent(), 0, stacked, w.kernel().length, w.recurrent().length);
-    Operand<TFloat32> bias = w.bias() == null ? g.zeros(4 * u) : g.constant(w.bias(), 4 * u);
+    Operand<TFloat32> stacked = g.tf.concat(List.of(w.kernel(), w.recurrent()), g.tf.constant(0));
+    Operand<TFloat32> bias = w.bias() == null ? g.zeros(4 * u) : w.bias();
     Operand<TFloat32> noPeephole = g.zeros(u);
     BlockLSTM<TFloat32> block =
         g.tf.nn.blockLSTM(
-            g.tf.constant((long) steps), seq, init.get(1), init.get(0), g.constant(stacked, in + u, 4 * u),
+            g.tf.constant((long) steps), seq, init.get(1), init.get(0), stacked,
             noPeephole, noPeephole, noPeephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
     return new Sequence(block.h(), List.of(g.at(block.h(), steps - 1), g.at(block.cs(), steps - 1)));
   }

@@ -6,6 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -14,9 +15,40 @@ import org.tensorflow.types.TInt64;
 /** Small helpers over {@link Ops} for building rnn4j's graphs. */
 final class GraphOps {
   final Ops tf;
+  /** In a graph that differentiates: each weight's placeholder, fed every run; else null (weights are constants). */
+  private final java.util.Map<org.rnn4j.Tensor, org.tensorflow.op.core.Placeholder<TFloat32>> fedWeights;
 
   GraphOps(Ops tf) {
+    this(tf, false);
+  }
+
+  /** @param feedWeights whether weights enter as placeholders (to differentiate by them) rather than constants */
+  GraphOps(Ops tf, boolean feedWeights) {
     this.tf = tf;
+    this.fedWeights = feedWeights ? new java.util.IdentityHashMap<>() : null;
+  }
+
+  /** A weight of the model in its Keras shape: a constant, or the placeholder fed with it. */
+  Operand<TFloat32> weight(org.rnn4j.Tensor w) {
+    if (fedWeights == null) {
+      return constant(w.toArray(), w.shape());
+    }
+    return fedWeights.computeIfAbsent(w, k -> tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(shape(k.shape()))));
+  }
+
+  /** The placeholder of a fed weight, or null if no operation used it. */
+  org.tensorflow.op.core.Placeholder<TFloat32> fedWeight(org.rnn4j.Tensor w) {
+    return fedWeights.get(w);
+  }
+
+  /** The static shape of a placeholder, as ints. */
+  static int[] dims(Placeholder<TFloat32> p) {
+    long[] d = p.shape().asArray();
+    int[] out = new int[d.length];
+    for (int i = 0; i < d.length; i++) {
+      out[i] = (int) d[i];
+    }
+    return out;
   }
 
   static Shape shape(int... dims) {
@@ -88,6 +120,20 @@ final class GraphOps {
   /** Element (index) of x along axis 0. */
   Operand<TFloat32> at(Operand<TFloat32> x, int index) {
     return tf.gather(x, tf.constant(index), tf.constant(0));
+  }
+
+  /**
+   * {@code f} applied to the rows of {@code x}'s last axis as a matrix {@code (rows, n)}: softmax
+   * and log_softmax go through it, as TensorFlow's registered gradient of LogSoftmax sums over
+   * axis 1 whatever the rank.
+   */
+  Operand<TFloat32> onRows(Operand<TFloat32> x, java.util.function.UnaryOperator<Operand<TFloat32>> f) {
+    long[] shape = x.shape().asArray();
+    if (shape.length <= 2) {
+      return f.apply(x);
+    }
+    Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {-1, shape[shape.length - 1]}));
+    return tf.reshape(f.apply(rows), tf.constant(shape));
   }
 
   Operand<TBool> positive(Operand<TFloat32> x) {

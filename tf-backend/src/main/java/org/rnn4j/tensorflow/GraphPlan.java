@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rnn4j.Gradients;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.CheckedCall;
@@ -22,7 +25,10 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * One model's graph for one {@link Signature}: built once with the weights as constants, run in
- * its own session as often as needed. Inputs cross as TensorFlow tensors made from the caller's
+ * its own session as often as needed. A plan for a {@link Loss} differentiates instead: the
+ * weights enter as placeholders, recurrent layers are unrolled composite ops (TensorFlow has no
+ * gradient for the fused LSTM op), and TensorFlow adds the gradients of the loss of the first
+ * output with respect to the weights, the float inputs and the fed initial states. Inputs cross as TensorFlow tensors made from the caller's
  * arrays and closed after the run, as are all fetched tensors. A plan is closed when no run holds
  * it any more (see {@link #acquire}).
  */
@@ -39,12 +45,25 @@ final class GraphPlan implements AutoCloseable {
   private final int outputCount;
   private final Map<Integer, Integer> stateCounts = new java.util.TreeMap<>();
   private final AtomicInteger holders = new AtomicInteger(1);
+  /** For a loss: the model, its target placeholder, the fed weights (null where unused) and what to differentiate by. */
+  private final Model model;
+  private final Placeholder<TFloat32> target;
+  private final List<Placeholder<TFloat32>> weights = new ArrayList<>();
+  private final boolean[] integerInputs;
+  private final List<Operand<TFloat32>> differentiated = new ArrayList<>();
 
   GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config) {
+    this(model, sig, lstmPath, config, null);
+  }
+
+  /** @param loss the loss to differentiate, or null for a plan that runs the model */
+  GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config, Loss loss) {
+    this.model = model;
+    this.integerInputs = new boolean[sig.inputShapes().size()];
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      GraphOps g = new GraphOps(tf);
+      GraphOps g = new GraphOps(tf, loss != null);
       int[] shape = sig.shape();
       List<Node> inputNodes = new ArrayList<>();
       for (int k = 0; k < sig.inputShapes().size(); k++) {
@@ -67,8 +86,16 @@ final class GraphPlan implements AutoCloseable {
       }
       ModelExecutor.Outcome<Node> outcome =
           ModelExecutor.run(
-              model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()), new TfKernels(g, lstmPath),
+              model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()),
+              new TfKernels(g, loss != null ? LstmPath.COMPOSITE : lstmPath),
               inputNodes, mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
+      if (loss != null) {
+        target = differentiate(g, loss, outcome);
+        outputCount = 0;
+        session = new Session(graph, config);
+        return;
+      }
+      target = null;
       for (Node n : outcome.outputs()) {
         fetch(n);
       }
@@ -84,6 +111,75 @@ final class GraphPlan implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * Builds the loss of the first output and its gradients: fetches are the loss, then the
+   * gradient of every weight, every float input and every fed initial state (zeros are filled in
+   * for those the loss does not reach, which TensorFlow refuses to differentiate by).
+   */
+  private Placeholder<TFloat32> differentiate(GraphOps g, Loss loss, ModelExecutor.Outcome<Node> outcome) {
+    Node output = outcome.outputs().get(0);
+    int[] targetShape = loss.kind() == Loss.Kind.SPARSE_CATEGORICAL_CROSSENTROPY
+        ? java.util.Arrays.copyOf(output.shape(), output.shape().length - 1) : output.shape();
+    Placeholder<TFloat32> y = g.tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(targetShape)));
+    Operand<TFloat32> value = TfLosses.scalar(g, loss, output, y, outcome.outputMask(0));
+    fetches.add(value);
+    fetchShapes.add(new int[0]);
+    for (Tensor w : model.weights().values()) {
+      weights.add(g.fedWeight(w));
+      differentiated.add(g.fedWeight(w));
+      fetchShapes.add(w.shape());
+    }
+    for (int k = 0; k < inputs.size(); k++) {
+      integerInputs[k] = model.architecture().inputs().get(k).integerIds();
+      differentiated.add(integerInputs[k] ? null : inputs.get(k));
+      fetchShapes.add(GraphOps.dims(inputs.get(k)));
+    }
+    for (List<Placeholder<TFloat32>> ps : states.values()) {
+      for (Placeholder<TFloat32> p : ps) {
+        differentiated.add(p);
+        fetchShapes.add(GraphOps.dims(p));
+      }
+    }
+    java.util.Set<String> reached = reachable(value);
+    List<org.tensorflow.Output<?>> xs = new ArrayList<>();
+    for (Operand<TFloat32> x : differentiated) {
+      if (x != null && reached.contains(x.op().name())) {
+        xs.add(x.asOutput());
+      }
+    }
+    org.tensorflow.Output<?>[] dx = graph.addGradients(value.asOutput(), xs.toArray(new org.tensorflow.Output<?>[0]));
+    int next = 0;
+    for (int i = 0; i < differentiated.size(); i++) {
+      Operand<TFloat32> x = differentiated.get(i);
+      if (x == null) {
+        fetches.add(null); // an input of ids: no gradient
+      } else if (reached.contains(x.op().name())) {
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> d = (Operand<TFloat32>) dx[next++];
+        fetches.add(d);
+      } else {
+        fetches.add(g.tf.zerosLike(x));
+      }
+    }
+    return y;
+  }
+
+  /** The names of the operations {@code y} depends on. */
+  private static java.util.Set<String> reachable(Operand<?> y) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<org.tensorflow.GraphOperation> todo = new java.util.ArrayDeque<>();
+    todo.add((org.tensorflow.GraphOperation) y.op());
+    while (!todo.isEmpty()) {
+      org.tensorflow.GraphOperation op = todo.pop();
+      if (seen.add(op.name())) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          todo.add((org.tensorflow.GraphOperation) op.input(i).op());
+        }
+      }
+    }
+    return seen;
   }
 
   /**
@@ -108,27 +204,9 @@ final class GraphPlan implements AutoCloseable {
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
-      for (int k = 0; k < inputs.size(); k++) {
-        runner.feed(inputs.get(k), feed(call.inputs().get(k), fed));
-      }
-      if (mask != null) {
-        runner.feed(mask, feed(call.mask().toTensor(), fed));
-      }
-      for (Map.Entry<Integer, List<Placeholder<TFloat32>>> e : states.entrySet()) {
-        List<Tensor> values = call.initialStates().get(e.getKey());
-        for (int s = 0; s < values.size(); s++) {
-          runner.feed(e.getValue().get(s), feed(values.get(s), fed));
-        }
-      }
-      fetches.forEach(runner::fetch);
+      feedCall(runner, call, fed);
       try (Result result = runner.run()) {
-        List<Tensor> fetched = new ArrayList<>();
-        for (int i = 0; i < fetches.size(); i++) {
-          TFloat32 t = (TFloat32) result.get(i);
-          float[] data = new float[(int) t.size()];
-          t.asRawTensor().data().asFloats().read(data);
-          fetched.add(Tensor.wrap(fetchShapes.get(i), data));
-        }
+        List<Tensor> fetched = fetched(result);
         List<Tensor> out = new ArrayList<>();
         slots.forEach(i -> out.add(fetched.get(i)));
         Map<Integer, List<Tensor>> finals = new java.util.TreeMap<>();
@@ -142,6 +220,69 @@ final class GraphPlan implements AutoCloseable {
     } finally {
       fed.forEach(TFloat32::close);
     }
+  }
+
+  /** The loss and gradients of a call whose signature is this plan's (a plan made for a loss). */
+  Gradients gradients(CheckedCall call, Tensor y) {
+    List<TFloat32> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      feedCall(runner, call, fed);
+      runner.feed(target, feed(y, fed));
+      List<Tensor> values = model.weights().values();
+      for (int i = 0; i < values.size(); i++) {
+        if (weights.get(i) != null) {
+          runner.feed(weights.get(i), feed(values.get(i), fed));
+        }
+      }
+      try (Result result = runner.run()) {
+        List<Tensor> fetched = fetched(result);
+        int pos = 1;
+        List<Tensor> dWeights = fetched.subList(pos, pos += values.size());
+        List<Tensor> dInputs = fetched.subList(pos, pos += inputs.size());
+        Map<Integer, List<Tensor>> dStates = new java.util.TreeMap<>();
+        for (Map.Entry<Integer, List<Placeholder<TFloat32>>> e : states.entrySet()) {
+          dStates.put(e.getKey(), List.copyOf(fetched.subList(pos, pos += e.getValue().size())));
+        }
+        return new Gradients(fetched.get(0).getFlat(0), dWeights, dInputs, LayerStates.of(dStates));
+      }
+    } finally {
+      fed.forEach(TFloat32::close);
+    }
+  }
+
+  /** Feeds a call's inputs, mask and initial states. */
+  private void feedCall(Session.Runner runner, CheckedCall call, List<TFloat32> fed) {
+    for (int k = 0; k < inputs.size(); k++) {
+      runner.feed(inputs.get(k), feed(call.inputs().get(k), fed));
+    }
+    if (mask != null) {
+      runner.feed(mask, feed(call.mask().toTensor(), fed));
+    }
+    for (Map.Entry<Integer, List<Placeholder<TFloat32>>> e : states.entrySet()) {
+      List<Tensor> values = call.initialStates().get(e.getKey());
+      for (int s = 0; s < values.size(); s++) {
+        runner.feed(e.getValue().get(s), feed(values.get(s), fed));
+      }
+    }
+    fetches.stream().filter(java.util.Objects::nonNull).forEach(runner::fetch);
+  }
+
+  /** The fetched tensors as rnn4j tensors, in fetch order (null where nothing was fetched). */
+  private List<Tensor> fetched(Result result) {
+    List<Tensor> fetched = new ArrayList<>();
+    int r = 0;
+    for (int i = 0; i < fetches.size(); i++) {
+      if (fetches.get(i) == null) {
+        fetched.add(null);
+        continue;
+      }
+      TFloat32 t = (TFloat32) result.get(r++);
+      float[] data = new float[(int) t.size()];
+      t.asRawTensor().data().asFloats().read(data);
+      fetched.add(Tensor.wrap(fetchShapes.get(i), data));
+    }
+    return fetched;
   }
 
   /** A TensorFlow tensor holding a copy of {@code t}'s elements (one copy, from its buffer). */

@@ -58,8 +58,8 @@ final class TfActivations {
       }
       case SQUAREPLUS -> tf.math.div(g.add(x, tf.math.sqrt(g.add(tf.math.square(x), g.scalar(4f)))), g.scalar(2f));
       case TANH_SHRINK -> tf.math.sub(x, tf.math.tanh(x));
-      case SOFTMAX -> tf.nn.softmax(x);
-      case LOG_SOFTMAX -> tf.nn.logSoftmax(x);
+      case SOFTMAX -> g.onRows(x, tf.nn::softmax);
+      case LOG_SOFTMAX -> g.onRows(x, tf.nn::logSoftmax);
       case SPARSEMAX -> sparsemax(g, x);
       case CRELU -> tf.concat(java.util.List.of(tf.nn.relu(x), tf.nn.relu(tf.math.neg(x))), tf.constant(-1));
       case GLU -> {

@@ -72,9 +72,9 @@ final class TfKernels implements Kernels<Node> {
     for (SingleCell cell : cells) {
       CellGraphs.CellWeights w =
           new CellGraphs.CellWeights(
-              call.weights().get(weight++).toArray(),
-              call.weights().get(weight++).toArray(),
-              cell.useBias() ? call.weights().get(weight++).toArray() : null);
+              g.weight(call.weights().get(weight++)),
+              g.weight(call.weights().get(weight++)),
+              cell.useBias() ? g.weight(call.weights().get(weight++)) : null);
       List<Operand<TFloat32>> init = new ArrayList<>();
       for (int size : cell.stateSizes()) {
         init.add(call.initialState() == null ? g.zeros(batch, size) : call.initialState().get(state).op());
@@ -142,9 +142,8 @@ final class TfKernels implements Kernels<Node> {
 
   @Override
   public Node embedding(Embedding layer, LayerWeights weights, Node ids) {
-    Tensor table = weights.get(0);
     Operand<TInt32> indices = g.tf.dtypes.cast(ids.op(), TInt32.class);
-    Operand<TFloat32> out = g.tf.gather(g.constant(table.toArray(), table.shape()), indices, g.tf.constant(0));
+    Operand<TFloat32> out = g.tf.gather(g.weight(weights.get(0)), indices, g.tf.constant(0));
     return new Node(out, new int[] {ids.dim(0), ids.dim(1), layer.outputDim()});
   }
 
@@ -155,9 +154,9 @@ final class TfKernels implements Kernels<Node> {
     for (int i = 0; i < x.shape().length - 1; i++) {
       rows *= x.dim(i);
     }
-    Operand<TFloat32> y = g.matMul(g.reshape(x.op(), rows, in), g.constant(weights.get(0).toArray(), in, layer.units()));
+    Operand<TFloat32> y = g.matMul(g.reshape(x.op(), rows, in), g.weight(weights.get(0)));
     if (layer.useBias()) {
-      y = g.tf.nn.biasAdd(y, g.constant(weights.get(1).toArray(), layer.units()));
+      y = g.tf.nn.biasAdd(y, g.weight(weights.get(1)));
     }
     y = TfActivations.apply(g, layer.activation(), y);
     int[] shape = x.shape().clone();

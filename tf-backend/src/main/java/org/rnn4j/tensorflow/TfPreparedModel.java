@@ -3,6 +3,8 @@ package org.rnn4j.tensorflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rnn4j.Gradients;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
@@ -22,7 +24,11 @@ final class TfPreparedModel extends AbstractPreparedModel {
 
   private final LstmPath lstmPath;
   private final ConfigProto config;
-  private final Map<Signature, GraphPlan> plans = new LinkedHashMap<>(16, 0.75f, true);
+  /** Plans by signature, and gradient plans by {@link GradientKey}. */
+  private final Map<Object, GraphPlan> plans = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** What a gradient graph is built for: a call signature and a loss. */
+  private record GradientKey(Signature signature, Loss loss) {}
 
   TfPreparedModel(Model model, LstmPath lstmPath, ConfigProto config) {
     super(model, TensorFlowBackendProvider.NAME);
@@ -32,7 +38,7 @@ final class TfPreparedModel extends AbstractPreparedModel {
 
   @Override
   protected ModelExecutor.Outcome<Tensor> execute(CheckedCall call) {
-    GraphPlan plan = plan(Signature.of(call));
+    GraphPlan plan = plan(Signature.of(call), null);
     try {
       return plan.run(call);
     } finally {
@@ -40,16 +46,27 @@ final class TfPreparedModel extends AbstractPreparedModel {
     }
   }
 
-  /** The plan for a signature, held for one run. */
-  private GraphPlan plan(Signature sig) {
+  @Override
+  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss) {
+    GraphPlan plan = plan(Signature.of(call), loss);
+    try {
+      return plan.gradients(call, target);
+    } finally {
+      plan.release();
+    }
+  }
+
+  /** The plan for a signature (and a loss to differentiate, or null), held for one run. */
+  private GraphPlan plan(Signature sig, Loss loss) {
+    Object key = loss == null ? sig : new GradientKey(sig, loss);
     synchronized (plans) {
-      GraphPlan plan = plans.get(sig);
+      GraphPlan plan = plans.get(key);
       if (plan == null || !plan.acquire()) {
-        plan = new GraphPlan(model(), sig, lstmPath, config);
-        plans.put(sig, plan);
+        plan = new GraphPlan(model(), sig, lstmPath, config, loss);
+        plans.put(key, plan);
         plan.acquire();
         if (plans.size() > MAX_PLANS) {
-          Map.Entry<Signature, GraphPlan> eldest = plans.entrySet().iterator().next();
+          Map.Entry<Object, GraphPlan> eldest = plans.entrySet().iterator().next();
           plans.remove(eldest.getKey());
           eldest.getValue().close();
         }

@@ -1,0 +1,60 @@
+package org.rnn4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A loss of a model's (first) output and its gradients: with respect to every weight, in Keras'
+ * {@code get_weights()} order and shapes; each float input (none for an input of token ids); and
+ * the initial states the call gave, by recurrent layer index.
+ */
+public final class Gradients {
+  private final float loss;
+  private final List<Tensor> weights;
+  private final List<Tensor> inputs;
+  private final LayerStates initialStates;
+
+  /**
+   * Assembles gradients; backends call this.
+   *
+   * @param inputs one per model input, null for an input of token ids
+   */
+  public Gradients(float loss, List<Tensor> weights, List<Tensor> inputs, LayerStates initialStates) {
+    this.loss = loss;
+    this.weights = List.copyOf(weights);
+    this.inputs = Collections.unmodifiableList(new ArrayList<>(inputs));
+    this.initialStates = Objects.requireNonNull(initialStates);
+  }
+
+  /** The loss's value. */
+  public float loss() {
+    return loss;
+  }
+
+  /** The gradient of every weight, in {@code get_weights()} order. */
+  public List<Tensor> weights() {
+    return weights;
+  }
+
+  /** The gradient of weight {@code index} (in {@code get_weights()} order). */
+  public Tensor weight(int index) {
+    return weights.get(index);
+  }
+
+  /** The gradient of the (first) input, or null for token ids. */
+  public Tensor input() {
+    return inputs.get(0);
+  }
+
+  /** One gradient per model input (null for an input of token ids). */
+  public List<Tensor> inputs() {
+    return inputs;
+  }
+
+  /** The gradients of the initial states given in the call, by recurrent layer index. */
+  public LayerStates initialStates() {
+    return initialStates;
+  }
+}

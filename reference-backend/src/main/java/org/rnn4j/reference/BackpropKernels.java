@@ -1,0 +1,428 @@
+package org.rnn4j.reference;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.Tensor;
+import org.rnn4j.UnsupportedFeatureException;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.Attention;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.GlobalPooling;
+import org.rnn4j.layers.Merge;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.MultiHeadAttention;
+import org.rnn4j.layers.Normalization;
+import org.rnn4j.layers.Operation;
+import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.Rearrange;
+import org.rnn4j.layers.Rectifier;
+import org.rnn4j.layers.SingleCell;
+import org.rnn4j.spi.Kernels;
+import org.rnn4j.spi.LayerWeights;
+import org.rnn4j.spi.RecurrentCall;
+import org.rnn4j.spi.RecurrentOutput;
+
+/**
+ * Reverse-mode differentiation of one model call on the reference backend. Runs every operation
+ * forward with the backend's own kernels (so {@link org.rnn4j.spi.ModelExecutor}'s layer semantics
+ * are the same as for a plain call) and records, per operation, how to send the gradients of its
+ * outputs back to its inputs and weights. {@link #backward} replays those records in reverse.
+ * Gradients are kept per buffer (by identity) and per weight tensor, summed where a value feeds
+ * several operations.
+ */
+final class BackpropKernels implements Kernels<Buf> {
+  private final ReferenceEngine engine;
+  private final ReferenceKernels forward;
+  private final List<Runnable> records = new ArrayList<>();
+  private final Map<Buf, float[]> grads = new IdentityHashMap<>();
+  private final Map<Tensor, double[]> weightGrads = new IdentityHashMap<>();
+
+  /** @param weights every weight of the model, whose gradients are collected */
+  BackpropKernels(ReferenceEngine engine, Workspace ws, List<Tensor> weights) {
+    this.engine = engine;
+    this.forward = new ReferenceKernels(engine, ws);
+    for (Tensor w : weights) {
+      weightGrads.put(w, new double[w.size()]);
+    }
+  }
+
+  /** Seeds the gradient of {@code output} and runs every record backwards. */
+  void backward(Buf output, float[] gradient) {
+    add(output, gradient);
+    for (int i = records.size() - 1; i >= 0; i--) {
+      records.get(i).run();
+    }
+  }
+
+  /** The gradient that reached {@code b}, or zeros. */
+  Tensor gradient(Buf b) {
+    float[] g = grads.get(b);
+    return Tensor.wrap(b.shape.clone(), g == null ? new float[b.data.length] : g.clone());
+  }
+
+  /** A weight's gradient, in its shape. */
+  Tensor weightGradient(Tensor weight) {
+    double[] d = weightGrads.get(weight);
+    float[] f = new float[d.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return Tensor.wrap(weight.shape(), f);
+  }
+
+  /** The gradient of {@code b} so far, or null when none reached it. */
+  private float[] reached(Buf b) {
+    return b == null ? null : grads.get(b);
+  }
+
+  private float[] grad(Buf b) {
+    return grads.computeIfAbsent(b, k -> new float[k.data.length]);
+  }
+
+  private void add(Buf b, float[] g) {
+    float[] to = grad(b);
+    for (int i = 0; i < g.length; i++) {
+      to[i] += g[i];
+    }
+  }
+
+  private void add(Buf b, double[] g) {
+    float[] to = grad(b);
+    for (int i = 0; i < g.length; i++) {
+      to[i] += (float) g[i];
+    }
+  }
+
+  private void addWeight(Tensor w, double[] g) {
+    double[] to = weightGrads.get(w);
+    for (int i = 0; i < g.length; i++) {
+      to[i] += g[i];
+    }
+  }
+
+  @Override
+  public RecurrentOutput<Buf> recurrent(RecurrentCall<Buf> call) {
+    RecurrentLoop.Recording rec = new RecurrentLoop.Recording();
+    RecurrentOutput<Buf> out = forward.recurrent(call, rec);
+    records.add(() -> {
+      float[] dSequence = reached(out.sequence());
+      float[] dLast = reached(out.last());
+      List<float[]> dFinals = new ArrayList<>();
+      boolean any = dSequence != null || dLast != null;
+      for (Buf s : out.states()) {
+        dFinals.add(reached(s));
+        any |= reached(s) != null;
+      }
+      if (!any) {
+        return;
+      }
+      List<CellBackprop> cells = new ArrayList<>();
+      List<Integer> units = new ArrayList<>();
+      int in = call.input().dim(2);
+      int w = 0;
+      for (SingleCell cell : call.layer().cell().cells()) {
+        int n = cell.useBias() ? 3 : 2;
+        cells.add(new CellBackprop(cell, in, call.weights().values().subList(w, w + n)));
+        units.add(cell.units());
+        w += n;
+        in = cell.units();
+      }
+      RecurrentBackprop.Grads g = RecurrentBackprop.run(call.layer(), cells, units, rec, dSequence, dLast, dFinals);
+      add(call.input(), g.input());
+      if (call.initialState() != null) {
+        for (int s = 0; s < g.initial().size(); s++) {
+          add(call.initialState().get(s), g.initial().get(s));
+        }
+      }
+      w = 0;
+      for (CellBackprop cell : cells) {
+        addWeight(call.weights().get(w++), cell.dKernel);
+        addWeight(call.weights().get(w++), cell.dRecurrent);
+        if (cell.dBias != null) {
+          addWeight(call.weights().get(w++), cell.dBias);
+        }
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Buf maskFromValues(Buf input, float maskValue) {
+    return forward.maskFromValues(input, maskValue); // a mask carries no gradient
+  }
+
+  @Override
+  public Buf applyMask(Buf input, Buf mask) {
+    Buf out = forward.applyMask(input, mask);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        int features = input.dim(-1);
+        float[] dx = grad(input);
+        for (int i = 0; i < dy.length; i++) {
+          dx[i] += dy[i] * mask.data[i / features];
+        }
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Buf maskFromIds(Buf ids) {
+    return forward.maskFromIds(ids);
+  }
+
+  @Override
+  public Buf embedding(Embedding layer, LayerWeights weights, Buf ids) {
+    Buf out = forward.embedding(layer, weights, ids);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        int dim = layer.outputDim();
+        double[] dTable = new double[weights.get(0).size()];
+        for (int i = 0; i < ids.data.length; i++) {
+          int id = (int) ids.data[i];
+          for (int j = 0; j < dim; j++) {
+            dTable[id * dim + j] += dy[i * dim + j];
+          }
+        }
+        addWeight(weights.get(0), dTable);
+      }
+    });
+    return out;
+  }
+
+  /** {@code activation(x·W + b)}: the linear part and the activation, each recorded. */
+  @Override
+  public Buf dense(Dense layer, LayerWeights weights, Buf x) {
+    // its own cache key: the packed weights of the linear layer differ from the activated one's
+    Buf z = forward.dense(layer.linear(), new LayerWeights(weights.key() + " (linear)", weights.values()), x);
+    int in = x.dim(-1);
+    int units = layer.units();
+    records.add(() -> {
+      float[] dz = reached(z);
+      if (dz == null) {
+        return;
+      }
+      float[] kernel = weights.get(0).toArray();
+      int rows = x.data.length / in;
+      double[] dKernel = new double[kernel.length];
+      double[] dBias = layer.useBias() ? new double[units] : null;
+      double[] dx = new double[x.data.length];
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < in; k++) {
+          double xk = x.data[r * in + k];
+          double s = 0;
+          for (int j = 0; j < units; j++) {
+            double d = dz[r * units + j];
+            s += d * kernel[k * units + j];
+            dKernel[k * units + j] += xk * d;
+          }
+          dx[r * in + k] = s;
+        }
+        if (dBias != null) {
+          for (int j = 0; j < units; j++) {
+            dBias[j] += dz[r * units + j];
+          }
+        }
+      }
+      add(x, dx);
+      addWeight(weights.get(0), dKernel);
+      if (dBias != null) {
+        addWeight(weights.get(1), dBias);
+      }
+    });
+    return activation(layer.activation(), z);
+  }
+
+  @Override
+  public Buf activation(Activation activation, Buf x) {
+    if (activation == Activation.LINEAR) {
+      return x;
+    }
+    Buf y = forward.activation(activation, x);
+    records.add(() -> {
+      float[] dy = reached(y);
+      if (dy == null) {
+        return;
+      }
+      int width = x.dim(-1);
+      double[] row = new double[width];
+      double[] dRow = new double[width];
+      float[] dx = grad(x);
+      for (int r = 0, rows = x.data.length / width; r < rows; r++) {
+        for (int j = 0; j < width; j++) {
+          row[j] = dy[r * width + j];
+        }
+        activation.backwardRow(x.data, r * width, width, row, dRow);
+        for (int j = 0; j < width; j++) {
+          dx[r * width + j] += (float) dRow[j];
+        }
+      }
+    });
+    return y;
+  }
+
+  @Override
+  public Buf reverseTime(Buf sequence) {
+    Buf out = forward.reverseTime(sequence);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        add(sequence, forward.reverseTime(new Buf(out.shape, dy)).data);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Buf merge(MergeMode mode, Buf fw, Buf bw) {
+    Buf out = forward.merge(mode, fw, bw);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      float[] df = grad(fw);
+      float[] db = grad(bw);
+      if (mode == MergeMode.CONCAT) {
+        int a = fw.dim(-1);
+        int c = bw.dim(-1);
+        for (int r = 0, rows = fw.data.length / a; r < rows; r++) {
+          for (int j = 0; j < a; j++) {
+            df[r * a + j] += dy[r * (a + c) + j];
+          }
+          for (int j = 0; j < c; j++) {
+            db[r * c + j] += dy[r * (a + c) + a + j];
+          }
+        }
+        return;
+      }
+      for (int i = 0; i < dy.length; i++) {
+        switch (mode) {
+          case SUM -> {
+            df[i] += dy[i];
+            db[i] += dy[i];
+          }
+          case MUL -> {
+            df[i] += dy[i] * bw.data[i];
+            db[i] += dy[i] * fw.data[i];
+          }
+          case AVE -> {
+            df[i] += dy[i] / 2f;
+            db[i] += dy[i] / 2f;
+          }
+          default -> throw new IllegalArgumentException("merge mode " + mode);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** A record for an operation that only reshapes: the gradient passes element for element. */
+  private Buf reshaped(Buf in, Buf out) {
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        add(in, dy);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Buf flatten(Buf x) {
+    return reshaped(x, new Buf(new int[] {x.dim(0), x.data.length / x.dim(0)}, x.data));
+  }
+
+  @Override
+  public Buf repeat(Buf x, int n) {
+    Buf out = forward.repeat(x, n);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      int f = x.dim(1);
+      float[] dx = grad(x);
+      for (int b = 0; b < x.dim(0); b++) {
+        for (int t = 0; t < n; t++) {
+          for (int j = 0; j < f; j++) {
+            dx[b * f + j] += dy[(b * n + t) * f + j];
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Buf foldTime(Buf x) {
+    return reshaped(x, forward.foldTime(x));
+  }
+
+  @Override
+  public Buf unfoldTime(Buf y, Buf like) {
+    return reshaped(y, forward.unfoldTime(y, like));
+  }
+
+  private static UnsupportedFeatureException noBackward(String what) {
+    // Differentiation.check refuses these models before any work; reaching one is a bug
+    return new UnsupportedFeatureException("gradients: " + what + " has no backward pass in rnn4j yet");
+  }
+
+  @Override
+  public Buf conv1d(Conv1D layer, LayerWeights weights, Buf x) {
+    throw noBackward("Conv1D");
+  }
+
+  @Override
+  public Buf pool(Pooling layer, Buf x) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public Buf globalPool(GlobalPooling layer, Buf x, Buf mask) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public Buf combine(Merge layer, List<Buf> inputs) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public Buf operation(Operation operation, List<Buf> inputs) {
+    throw noBackward("operation " + operation.kerasClassName());
+  }
+
+  @Override
+  public Buf rectify(Rectifier layer, LayerWeights weights, Buf x) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public Buf rearrange(Rearrange layer, Buf x) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
+    throw noBackward(layer.kerasClassName());
+  }
+
+  @Override
+  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask,
+      Buf keyMask, boolean causal) {
+    throw noBackward(layer.kerasClassName());
+  }
+}

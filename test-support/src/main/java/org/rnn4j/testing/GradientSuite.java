@@ -1,0 +1,313 @@
+package org.rnn4j.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.rnn4j.Backend;
+import org.rnn4j.Call;
+import org.rnn4j.Gradients;
+import org.rnn4j.InvalidInputException;
+import org.rnn4j.LayerStates;
+import org.rnn4j.Loss;
+import org.rnn4j.Model;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.Tensor;
+import org.rnn4j.UnsupportedFeatureException;
+import org.rnn4j.layers.Activation;
+import org.rnn4j.layers.ActivationLayer;
+import org.rnn4j.layers.Bidirectional;
+import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.Dense;
+import org.rnn4j.layers.Embedding;
+import org.rnn4j.layers.Flatten;
+import org.rnn4j.layers.GRU;
+import org.rnn4j.layers.GRUCell;
+import org.rnn4j.layers.InputSpec;
+import org.rnn4j.layers.LSTM;
+import org.rnn4j.layers.LSTMCell;
+import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.MergeMode;
+import org.rnn4j.layers.RNN;
+import org.rnn4j.layers.RepeatVector;
+import org.rnn4j.layers.Sequential;
+import org.rnn4j.layers.SimpleRNN;
+import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.layers.TimeDistributed;
+import org.rnn4j.testing.FamilySuite.MaskKind;
+
+/**
+ * Gradients of small seeded models against central finite differences of the float64 oracle's
+ * loss ({@link Float64Oracle} and {@link OracleLoss}, neither of which calls a backend): every
+ * element of every weight, of the float input and of the given initial states, for each cell,
+ * stacks, Bidirectional in every merge mode, masks in the middle and at the end, go_backwards,
+ * initial states, Embedding, Masking, Dense, TimeDistributed, and every loss with and without
+ * logits. And backend against the reference backend, and the refusals.
+ */
+final class GradientSuite {
+  private GradientSuite() {}
+
+  /** The tolerance against finite differences: float32 forward values make gradients good to about 1e-6. */
+  static final double ATOL = 1e-5;
+  static final double RTOL = 1e-5;
+
+  /** One case: a model case of the family suite, and the loss of its first output. */
+  record Case(FamilySuite.Case model, Loss loss) {
+    @Override
+    public String toString() {
+      return model + ", " + loss;
+    }
+  }
+
+  private static InputSpec seq(int f) {
+    return InputSpec.sequence(f);
+  }
+
+  private static FamilySuite.Case m(String name, Sequential arch, int batch, int steps, MaskKind mask, boolean init, long seed) {
+    return new FamilySuite.Case(name, arch, batch, steps, mask, init, seed);
+  }
+
+  static List<Case> cases() {
+    List<Case> c = new ArrayList<>();
+    long s = 900;
+    c.add(new Case(m("LSTM(5) -> Dense(3, softmax)", Sequential.of(seq(4), LSTM.of(5), Dense.builder(3).activation(Activation.SOFTMAX).build()),
+        3, 6, MaskKind.NONE, true, s++), Loss.of("categorical_crossentropy", false)));
+    c.add(new Case(m("LSTM(4) -> Dense(3)", Sequential.of(seq(3), LSTM.of(4), Dense.of(3)), 3, 5, MaskKind.MIDDLE, true, s++),
+        Loss.of("categorical_crossentropy", true)));
+    c.add(new Case(m("GRU(5, seq) -> TimeDistributed(Dense(2))", Sequential.of(seq(3), GRU.builder(5).returnSequences(true).build(),
+        TimeDistributed.of(Dense.of(2))), 3, 6, MaskKind.MIDDLE, true, s++), Loss.of("mse", false)));
+    c.add(new Case(m("GRU(4, reset_after=False, go_backwards) -> Dense(2)", Sequential.of(seq(3),
+        GRU.builder(4).resetAfter(false).goBackwards(true).build(), Dense.of(2)), 3, 6, MaskKind.END, true, s++),
+        Loss.of("binary_crossentropy", true)));
+    c.add(new Case(m("GRU(4, reset_after=False, seq) -> Dense(2, sigmoid)", Sequential.of(seq(3),
+        GRU.builder(4).resetAfter(false).returnSequences(true).build(), Dense.builder(2).activation(Activation.SIGMOID).build()),
+        2, 5, MaskKind.NONE, false, s++), Loss.of("binary_crossentropy", false)));
+    c.add(new Case(m("SimpleRNN(5, seq, return_state)", Sequential.of(seq(3), SimpleRNN.builder(5).returnSequences(true).returnState(true).build()),
+        3, 6, MaskKind.NONE, true, s++), Loss.of("mae", false)));
+    c.add(new Case(m("stack LSTM(4)+GRU(3) go_backwards -> Dense(3)", Sequential.of(seq(3), RNN.builder(StackedRNNCells.of(LSTMCell.of(4),
+        GRUCell.of(3))).goBackwards(true).build(), Dense.of(3)), 3, 6, MaskKind.MIDDLE, true, s++),
+        Loss.of("sparse_categorical_crossentropy", true)));
+    c.add(new Case(m("LSTM(4, seq, go_backwards, zero_output_for_mask) -> Dense(3, softmax)", Sequential.of(seq(3),
+        LSTM.builder(4).goBackwards(true).zeroOutputForMask(true).returnSequences(true).build(),
+        Dense.builder(3).activation(Activation.SOFTMAX).build()), 3, 6, MaskKind.MIDDLE, false, s++),
+        Loss.of("sparse_categorical_crossentropy", false)));
+    c.add(new Case(m("GRU(4, seq) -> TimeDistributed(Dense(3)) -> Activation(log_softmax)", Sequential.of(seq(3), GRU.builder(4).returnSequences(true).build(),
+        TimeDistributed.of(Dense.of(3)), ActivationLayer.of(Activation.LOG_SOFTMAX)), 2, 5, MaskKind.END, false, s++),
+        Loss.of("categorical_crossentropy", true)));
+    for (MergeMode mode : MergeMode.values()) {
+      c.add(new Case(m("Bidirectional(LSTM(3, seq), " + mode + ")", Sequential.of(seq(3),
+          Bidirectional.of(LSTM.builder(3).returnSequences(true).build(), mode)), 2, 5, MaskKind.MIDDLE, true, s++), Loss.of("mse", false)));
+    }
+    c.add(new Case(m("Bidirectional(GRU(3)) -> Dense(2, sigmoid)", Sequential.of(seq(3), Bidirectional.of(GRU.of(3)),
+        Dense.builder(2).activation(Activation.SIGMOID).build()), 3, 5, MaskKind.END, true, s++), Loss.of("binary_crossentropy", false)));
+    c.add(new Case(m("Embedding(20, 4, mask_zero) -> LSTM(4) -> Dense(3, softmax)", Sequential.of(InputSpec.ids(-1),
+        Embedding.of(20, 4, true), LSTM.of(4), Dense.builder(3).activation(Activation.SOFTMAX).build()), 3, 6, MaskKind.NONE, false, s++),
+        Loss.of("sparse_categorical_crossentropy", false)));
+    c.add(new Case(m("Masking(0) -> LSTM(4, seq) -> Dense(2, tanh)", Sequential.of(seq(3), Masking.of(0f), LSTM.builder(4).returnSequences(true).build(),
+        Dense.builder(2).activation(Activation.TANH).build()), 3, 6, MaskKind.MIDDLE, false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("LSTM(3) -> RepeatVector(2) -> SimpleRNN(3, seq) -> Flatten -> Dense(3) -> Activation(softmax)", Sequential.of(seq(3),
+        LSTM.of(3), RepeatVector.of(2), SimpleRNN.builder(3).returnSequences(true).build(), Flatten.of(), Dense.of(3),
+        ActivationLayer.of(Activation.SOFTMAX)), 2, 4, MaskKind.NONE, false, s++), Loss.of("categorical_crossentropy", false)));
+    c.add(new Case(m("SimpleRNN(4, relu... elu) -> Dense(2, selu)", Sequential.of(seq(3), SimpleRNN.builder(4).activation(Activation.ELU).build(),
+        Dense.builder(2).activation(Activation.SELU).build()), 3, 5, MaskKind.NONE, true, s++), Loss.of("mse", false)));
+    c.add(new Case(m("LSTM(3) over 40 steps", Sequential.of(seq(2), LSTM.of(3)), 2, 40, MaskKind.MIDDLE, true, s++), Loss.of("mse", false)));
+    return c;
+  }
+
+  static Stream<DynamicNode> tests(ContractContext ctx) {
+    List<DynamicNode> nodes = new ArrayList<>();
+    for (Case c : cases()) {
+      nodes.add(dynamicTest(c.toString(), () -> {
+        Model model = FamilySuite.model(c.model());
+        Call call = FamilySuite.call(c.model());
+        Tensor target = target(c, model, call);
+        Gradients actual;
+        try (PreparedModel p = ctx.backend().prepare(model)) {
+          actual = p.gradients(call, target, c.loss());
+        }
+        ctx.record("gradients vs float64 finite differences (atol " + ATOL + " + rtol " + RTOL + ")",
+            assertGradientsClose(c.toString(), finiteDifferences(model, call, target, c.loss()), actual, ATOL, RTOL));
+      }));
+    }
+    nodes.add(dynamicTest("a layer without a backward pass is refused by name before any work", () -> {
+      Model model = Model.initialized(Sequential.of(seq(2), Conv1D.builder(3, 2).build(), LSTM.of(3)), 1);
+      try (PreparedModel p = ctx.backend().prepare(model)) {
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+            () -> p.gradients(Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2)), Tensor.zeros(2, 3), Loss.of("mse", false)));
+        assertTrue(e.getMessage().startsWith("gradients: layer 0 ('conv1_d', Conv1D) has no backward pass"), e.getMessage());
+      }
+    }));
+    nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {
+      Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3)), 1);
+      Call call = Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2));
+      try (PreparedModel p = ctx.backend().prepare(model)) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> p.gradients(call, Tensor.zeros(2, 4), Loss.of("mse", false)));
+        assertEquals("target has shape (2, 4) but mean_squared_error on an output of shape (2, 3) expects (2, 3)", e.getMessage());
+        e = assertThrows(InvalidInputException.class,
+            () -> p.gradients(call, Tensor.of(0f, 3f), Loss.of("sparse_categorical_crossentropy", true)));
+        assertEquals("target element 1 is 3.0 but sparse_categorical_crossentropy expects a class id in [0, 3)", e.getMessage());
+      }
+    }));
+    return Stream.of(dynamicContainer("gradients vs float64 finite differences", nodes));
+  }
+
+  /** The same cases on another backend (the reference one), within float32 tolerance. */
+  static DynamicNode against(ContractContext ctx, Backend other) {
+    return dynamicContainer("gradients vs reference backend", cases().stream().map(c -> dynamicTest(c.toString(), () -> {
+      Model model = FamilySuite.model(c.model());
+      Call call = FamilySuite.call(c.model());
+      Tensor target = target(c, model, call);
+      Gradients expected;
+      try (PreparedModel p = other.prepare(model)) {
+        expected = p.gradients(call, target, c.loss());
+      }
+      try (PreparedModel p = ctx.backend().prepare(model)) {
+        ctx.record("gradients vs reference backend (atol " + Checks.ATOL + ")",
+            assertGradientsClose(c.toString(), expected, p.gradients(call, target, c.loss()), Checks.ATOL, 0));
+      }
+    })));
+  }
+
+  /** A seeded target fitting the loss: values, probabilities, one-hot rows or class ids. */
+  static Tensor target(Case c, Model model, Call call) {
+    int[] shape = Float64Oracle.firstOutput(model, call).shape();
+    SplittableRandom r = new SplittableRandom(c.model().seed() * 13);
+    int n = shape[shape.length - 1];
+    int rows = org.rnn4j.Shapes.elementCount(shape) / n;
+    return switch (c.loss().kind()) {
+      case MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR -> RandomData.uniform(c.model().seed() * 13, -1, 1, shape);
+      case BINARY_CROSSENTROPY -> RandomData.uniform(c.model().seed() * 13, 0, 1, shape);
+      case CATEGORICAL_CROSSENTROPY -> {
+        float[] y = new float[rows * n];
+        for (int i = 0; i < rows; i++) {
+          y[i * n + r.nextInt(n)] = 1f;
+        }
+        yield Tensor.wrap(shape, y);
+      }
+      case SPARSE_CATEGORICAL_CROSSENTROPY -> {
+        float[] ids = new float[rows];
+        for (int i = 0; i < rows; i++) {
+          ids[i] = r.nextInt(n);
+        }
+        yield Tensor.wrap(java.util.Arrays.copyOf(shape, shape.length - 1), ids);
+      }
+    };
+  }
+
+  /** Central differences of the oracle's float64 loss for every weight, float input and initial state element. */
+  static Gradients finiteDifferences(Model model, Call call, Tensor target, Loss loss) {
+    double value = loss(model, call, target, loss);
+    List<Tensor> weights = model.weights().values();
+    List<Tensor> dWeights = new ArrayList<>();
+    for (int i = 0; i < weights.size(); i++) {
+      int index = i;
+      dWeights.add(differentiate(weights.get(i), k -> false, t -> {
+        List<Tensor> w = new ArrayList<>(weights);
+        w.set(index, t);
+        return loss(Model.of(model.architecture(), w), call, target, loss);
+      }));
+    }
+    // a Masking layer's mask is a step function of the input: its masked rows (all the mask value)
+    // pass no gradient, and moving one of their elements would unmask the row
+    java.util.function.IntPredicate masked = i -> false;
+    if (model.architecture().layer(0) instanceof Masking mk) {
+      int f = call.input().dim(-1);
+      masked = i -> {
+        for (int j = i / f * f; j < (i / f + 1) * f; j++) {
+          if (call.input().getFlat(j) != mk.maskValue()) {
+            return false;
+          }
+        }
+        return true;
+      };
+    }
+    Tensor dInput = model.architecture().input().integerIds() ? null
+        : differentiate(call.input(), masked, t -> loss(model, withInput(call, t), target, loss));
+    LayerStates dStates = LayerStates.empty();
+    if (call.initialState() != null) {
+      List<Tensor> init = call.initialState();
+      List<Tensor> d = new ArrayList<>();
+      for (int s = 0; s < init.size(); s++) {
+        int index = s;
+        d.add(differentiate(init.get(s), k -> false, t -> {
+          List<Tensor> changed = new ArrayList<>(init);
+          changed.set(index, t);
+          return loss(model, call.withInitialState(changed), target, loss);
+        }));
+      }
+      dStates = LayerStates.of(model.architecture().recurrentLayers().get(0), d);
+    }
+    List<Tensor> inputs = new ArrayList<>();
+    inputs.add(dInput);
+    return new Gradients((float) value, dWeights, inputs, dStates);
+  }
+
+  private static Call withInput(Call call, Tensor input) {
+    Call c = Call.of(input);
+    if (call.mask() != null) {
+      c = c.withMask(call.mask());
+    }
+    return call.initialState() != null ? c.withInitialState(call.initialState()) : c;
+  }
+
+  private static double loss(Model model, Call call, Tensor target, Loss loss) {
+    return OracleLoss.value(Float64Oracle.firstOutput(model, call), target, loss);
+  }
+
+  /**
+   * Each element moved by ±h (as float32, the step actually taken is measured), the loss's central
+   * difference quotient.
+   */
+  private static Tensor differentiate(Tensor at, java.util.function.IntPredicate zero, java.util.function.ToDoubleFunction<Tensor> f) {
+    float[] x = at.toArray();
+    float[] d = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      if (zero.test(i)) {
+        continue;
+      }
+      float v = x[i];
+      double h = 1e-3 * Math.max(1, Math.abs(v));
+      float up = (float) (v + h);
+      float down = (float) (v - h);
+      x[i] = up;
+      double fUp = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
+      x[i] = down;
+      double fDown = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
+      x[i] = v;
+      d[i] = (float) ((fUp - fDown) / ((double) up - down));
+    }
+    return Tensor.wrap(at.shape(), d);
+  }
+
+  /** Asserts every gradient close; returns the largest difference. */
+  static double assertGradientsClose(String what, Gradients expected, Gradients actual, double atol, double rtol) {
+    double worst = Math.abs(expected.loss() - actual.loss());
+    assertTrue(worst <= atol + rtol * Math.abs(expected.loss()), what + ": loss " + actual.loss() + ", expected " + expected.loss());
+    assertEquals(expected.weights().size(), actual.weights().size(), what + ": weight gradients");
+    for (int i = 0; i < expected.weights().size(); i++) {
+      worst = Math.max(worst, Checks.assertClose(what + " d/dweight " + i, expected.weight(i), actual.weight(i), atol, rtol).maxAbs());
+    }
+    if (expected.input() == null) {
+      assertNull(actual.input(), what + ": no input gradient for token ids");
+    } else {
+      worst = Math.max(worst, Checks.assertClose(what + " d/dinput", expected.input(), actual.input(), atol, rtol).maxAbs());
+    }
+    assertEquals(expected.initialStates().layers(), actual.initialStates().layers(), what + ": initial state gradients");
+    for (int layer : expected.initialStates().layers()) {
+      List<Tensor> e = expected.initialStates().get(layer);
+      for (int s = 0; s < e.size(); s++) {
+        worst = Math.max(worst, Checks.assertClose(what + " d/dinitial state " + s + " of layer " + layer, e.get(s),
+            actual.initialStates().get(layer).get(s), atol, rtol).maxAbs());
+      }
+    }
+    return worst;
+  }
+}
