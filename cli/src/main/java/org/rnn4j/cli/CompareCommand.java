@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
 import org.rnn4j.Call;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
+import org.rnn4j.Tensor;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Shapes;
@@ -34,13 +36,16 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Run one model on several backends and compare every returned tensor with the first backend's:",
       "max absolute difference, max ULP difference, pass/fail; for sequences, the first time step out",
-      "of tolerance and how the error grows over time. Optionally writes a JSON report with provenance."
+      "of tolerance and how the error grows over time. Optionally writes a JSON report with provenance.",
+      "With --target and --loss, compares the loss and its gradients instead (the entries",
+      "'rnn4j gradients' writes: loss, grad_0, ..., grad_input, ...)."
     },
     footer = {
       "",
       "Example:",
       "  rnn4j compare --model lstm.json --weights weights.npz --input x.npy --backends reference,tensorflow \\",
       "      --atol 1e-5 --report parity.json",
+      "  rnn4j compare --model m.keras --input x.npy --target y.npy --loss mse --backends reference,tensorflow",
       "",
       ExitCodes.DOCUMENTATION
     })
@@ -52,6 +57,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Mixin CallOptions callOptions;
   @Mixin CrossCheckOptions crossCheck;
+  @Mixin LossOptions lossOptions;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
   Path report;
@@ -64,20 +70,30 @@ final class CompareCommand implements Callable<Integer> {
     }
     List<String> names = crossCheck.backendNames();
     backendChoice.requireKnown(names);
+    boolean gradients = lossOptions.given();
+    Loss loss = gradients ? lossOptions.loss() : null;
     Model m = model.load();
     Call c = callOptions.read(m);
+    Tensor target = gradients ? lossOptions.target() : null;
     Progress progress = Progress.forTerminal(spec.commandLine().getErr());
     Map<String, Result> results = new LinkedHashMap<>();
+    Map<String, Map<String, Tensor>> grads = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      progress.step("running on " + name + " (" + (i + 1) + "/" + names.size() + ")");
+      progress.step((gradients ? "differentiating on " : "running on ") + name + " (" + (i + 1) + "/" + names.size() + ")");
       try (Backend b = backendChoice.open(name);
           PreparedModel p = b.prepare(m)) {
-        results.put(name, Batches.run(p, c, progress, name));
+        if (gradients) {
+          grads.put(name, GradientsCommand.arrays(lossOptions.naming(() -> p.gradients(c, target, loss)), c));
+        } else {
+          results.put(name, Batches.run(p, c, progress, name));
+        }
       }
     }
     progress.done();
-    CrossCheck check = CrossCheck.of(results, tolerance);
+    CrossCheck check = gradients
+        ? CrossCheck.ofTensors(grads, tolerance, java.util.Set.of("grad_input", "grad_input_0"))
+        : CrossCheck.of(results, tolerance);
     ObjectNode json = json(names, tolerance, m, c, check);
     if (report != null) {
       try {
@@ -91,7 +107,7 @@ final class CompareCommand implements Callable<Integer> {
       out.println(pretty(json));
     } else {
       out.println("rnn4j compare: " + m.source() + " on " + String.join(", ", names) + ", input "
-          + Shapes.format(c.input().shape()));
+          + Shapes.format(c.input().shape()) + (gradients ? ", gradients of " + loss : ""));
       if (names.size() < 2) {
         out.println("only one backend ran, nothing to compare");
       } else {
@@ -135,6 +151,11 @@ final class CompareCommand implements Callable<Integer> {
       files.set("mask", file(callOptions.mask));
     }
     root.put("model", m.architecture().name());
+    if (lossOptions.given()) {
+      root.put("loss", lossOptions.loss().kind().kerasName());
+      root.put("from_logits", lossOptions.fromLogits);
+      files.set("target", file(lossOptions.target));
+    }
     root.set("comparisons", CrossCheckOutput.json(check));
     root.put("agree", check.agree());
     return root;

@@ -57,6 +57,30 @@ public final class CrossCheck {
     return new CrossCheck(tolerance, out);
   }
 
+  /**
+   * Compares every backend's named tensors (gradients, say) with the first backend's, in the map's
+   * iteration order; tensors named in {@code sequences} are compared step by step along axis 1.
+   *
+   * @throws IllegalArgumentException if the backends do not have the same names
+   */
+  public static CrossCheck ofTensors(Map<String, Map<String, Tensor>> byBackend, Tolerance tolerance, java.util.Set<String> sequences) {
+    List<Map.Entry<String, Map<String, Tensor>>> entries = new ArrayList<>(byBackend.entrySet());
+    List<Comparison> out = new ArrayList<>();
+    for (int b = 1; b < entries.size(); b++) {
+      Map<String, Tensor> base = entries.get(0).getValue();
+      Map<String, Tensor> other = entries.get(b).getValue();
+      if (!other.keySet().equals(base.keySet())) {
+        throw new IllegalArgumentException(
+            entries.get(b).getKey() + " returned " + other.keySet() + ", " + entries.get(0).getKey() + " returned " + base.keySet());
+      }
+      for (Map.Entry<String, Tensor> e : base.entrySet()) {
+        out.add(Comparison.of(e.getKey(), e.getKey(), entries.get(b).getKey(), entries.get(0).getKey(), e.getValue(),
+            other.get(e.getKey()), tolerance, sequences.contains(e.getKey())));
+      }
+    }
+    return new CrossCheck(tolerance, out);
+  }
+
   /** Keras' names of the flat tensors: output(s), then each state's name with its cell. */
   static List<String> labels(Result r) {
     List<String> labels = new ArrayList<>(r.outputLabels());
