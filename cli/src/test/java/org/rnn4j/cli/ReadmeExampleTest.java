@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
+import org.rnn4j.Gradients;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
@@ -129,10 +131,43 @@ class ReadmeExampleTest {
   }
 
   @Test
+  void readmeGradientsExampleRunsAndAgreesWithTensorFlow() {
+    Model model = Model.initialized(Sequential.of(InputSpec.sequence(6), LSTM.of(8), Dense.of(3)), 5);
+    Tensor x = org.rnn4j.testing.RandomData.uniform(1, -1, 1, 2, 3, 6);
+    Tensor h0 = org.rnn4j.testing.RandomData.uniform(2, -1, 1, 2, 8);
+    Tensor c0 = org.rnn4j.testing.RandomData.uniform(3, -1, 1, 2, 8);
+    Tensor target = Tensor.of(2f, 0f);
+    Gradients reference;
+    // --- README gradients example start
+    try (Backend backend = Backends.open("reference");
+         PreparedModel prepared = backend.prepare(model)) {
+      Gradients g = prepared.gradients(Call.of(x).withInitialState(h0, c0), target,
+          Loss.of("sparse_categorical_crossentropy", true));          // from_logits=True
+      float loss = g.loss();
+      Tensor dKernel = g.weight(0);                                   // d loss / d model.get_weights()[0]
+      Tensor dx = g.input();                                          // null for an input of token ids
+      List<Tensor> dInit = g.initialStates().get(0);                  // [dh0, dc0] of layer 0
+    // --- README gradients example end
+      assertArrayEquals(new int[] {6, 32}, dKernel.shape());
+      assertArrayEquals(new int[] {2, 3, 6}, dx.shape());
+      assertEquals(2, dInit.size());
+      assertTrue(loss > 0);
+      reference = g;
+    }
+    try (Backend backend = Backends.open("tensorflow");
+         PreparedModel prepared = backend.prepare(model)) {
+      Gradients g = prepared.gradients(Call.of(x).withInitialState(h0, c0), target, Loss.of("sparse_categorical_crossentropy", true));
+      for (int i = 0; i < g.weights().size(); i++) {
+        Checks.assertClose("weight " + i, reference.weight(i), g.weight(i), Checks.ATOL, 0);
+      }
+    }
+  }
+
+  @Test
   void theReadmeShowsEveryExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
-    for (String name : List.of("README example", "README streaming example", "README functional example")) {
+    for (String name : List.of("README example", "README streaming example", "README functional example", "README gradients example")) {
       String block = between(source, "// --- " + name + " start\n", "// --- " + name + " end");
       assertTrue(readme.contains(block), "README.md does not show the " + name + " verbatim:\n" + block);
     }

@@ -293,6 +293,22 @@ public enum Activation {
    * Only for {@link #differentiable} activations that keep the width.
    */
   public void backwardRow(float[] x, int off, int n, double[] dy, double[] dx) {
+    backwardRow(x, off, null, 0, n, dy, dx);
+  }
+
+  /**
+   * As {@link #backwardRow(float[], int, int, double[], double[])}, given also the activation's
+   * output {@code y} from {@code yOff} (or null): sigmoid, tanh and exponential then take their
+   * derivative from it, without evaluating the activation again.
+   */
+  public void backwardRow(float[] x, int off, float[] y, int yOff, int n, double[] dy, double[] dx) {
+    if (y != null && (this == SIGMOID || this == TANH || this == EXPONENTIAL)) {
+      for (int j = 0; j < n; j++) {
+        double v = y[yOff + j];
+        dx[j] = dy[j] * (this == SIGMOID ? v * (1.0 - v) : this == TANH ? 1.0 - v * v : v);
+      }
+      return;
+    }
     if (this == SOFTMAX || this == LOG_SOFTMAX) {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
@@ -304,12 +320,12 @@ public enum Activation {
       }
       double dot = 0;
       for (int j = 0; j < n; j++) {
-        double y = Math.exp(x[off + j] - max) / sum;
-        dot += this == SOFTMAX ? dy[j] * y : dy[j];
+        double p = Math.exp(x[off + j] - max) / sum;
+        dot += this == SOFTMAX ? dy[j] * p : dy[j];
       }
       for (int j = 0; j < n; j++) {
-        double y = Math.exp(x[off + j] - max) / sum;
-        dx[j] = this == SOFTMAX ? y * (dy[j] - dot) : dy[j] - y * dot;
+        double p = Math.exp(x[off + j] - max) / sum;
+        dx[j] = this == SOFTMAX ? p * (dy[j] - dot) : dy[j] - p * dot;
       }
       return;
     }

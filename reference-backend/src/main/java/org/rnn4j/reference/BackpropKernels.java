@@ -122,14 +122,14 @@ final class BackpropKernels implements Kernels<Buf> {
       }
       List<CellBackprop> cells = new ArrayList<>();
       List<Integer> units = new ArrayList<>();
-      int in = call.input().dim(2);
+      List<FastCell> packed = engine.weights().fastCells(call.weights().key(), call.layer().cell(), call.input().dim(2), call.weights().values());
       int w = 0;
       for (SingleCell cell : call.layer().cell().cells()) {
-        int n = cell.useBias() ? 3 : 2;
-        cells.add(new CellBackprop(cell, in, call.weights().values().subList(w, w + n)));
+        FastCell f = packed.get(cells.size());
+        cells.add(new CellBackprop(f, call.weights().get(w).toArray(), call.weights().get(w + 1).toArray(), cell.useBias(), engine.simd(),
+            engine.loop().parallel()));
         units.add(cell.units());
-        w += n;
-        in = cell.units();
+        w += cell.useBias() ? 3 : 2;
       }
       RecurrentBackprop.Grads g = RecurrentBackprop.run(call.layer(), cells, units, rec, dSequence, dLast, dFinals);
       add(call.input(), g.input());

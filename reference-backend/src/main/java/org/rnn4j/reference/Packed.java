@@ -42,17 +42,13 @@ final class Packed {
     int cols = gates * padded;
     float[] data = new float[rows * cols];
     int width = gates * units;
-    for (int q = 0; q < cols; q++) {
-      int gate = q / padded;
-      int unit = q % padded;
-      if (unit >= units) {
-        continue;
-      }
-      int logical = gate * units + unit;
-      int p = q / NR;
-      int j = q % NR;
-      for (int k = 0; k < rows; k++) {
-        data[(p * rows + k) * NR + j] = w[k * width + logical];
+    // row by row, each a sequential read (large operands are packed per call in the backward pass)
+    for (int k = 0; k < rows; k++) {
+      for (int gate = 0; gate < gates; gate++) {
+        for (int unit = 0; unit < units; unit++) {
+          int q = gate * padded + unit;
+          data[((q / NR) * rows + k) * NR + q % NR] = w[k * width + gate * units + unit];
+        }
       }
     }
     return new Packed(rows, gates, units, data);

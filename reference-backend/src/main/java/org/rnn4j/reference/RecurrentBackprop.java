@@ -9,7 +9,7 @@ import org.rnn4j.layers.RNN;
  * rules, step by step in reverse processing order. An output at a step is the carried h when the
  * step is valid or (without zero_output_for_mask) once a valid step has been seen, else zero; at
  * a masked step the states are carried, so their gradients pass to the previous step unchanged;
- * a valid step goes back through its cell ({@link CellBackprop}). A stack's cells run in reverse
+ * a valid step goes back through its cell ({@link CellBackprop}, which walks the steps). A stack's cells run in reverse
  * order, each handing the gradient of its input sequence to the cell below as that cell's output
  * gradient.
  */
@@ -36,42 +36,27 @@ final class RecurrentBackprop {
     List<double[]> initial = new ArrayList<>();
     int stateIndex = dFinals.size();
     for (int k = last; k >= 0; k--) {
-      int u = units.get(k);
       boolean lstm = rec.cells.get(k) != null;
-      int in = rec.inputs.get(k).length / (steps * batch);
       stateIndex -= lstm ? 2 : 1;
-      double[][] dh = rows(batch, u, dFinals.get(stateIndex));
-      double[][] dc = lstm ? rows(batch, u, dFinals.get(stateIndex + 1)) : null;
-      double[] dInput = new double[steps * batch * in];
-      float[] x = rec.inputs.get(k);
-      float[] hs = rec.hidden.get(k);
-      float[] cs = rec.cells.get(k);
-      CellBackprop cell = cells.get(k);
-      for (int t = steps - 1; t >= 0; t--) {
-        for (int b = 0; b < batch; b++) {
-          int at = (t * batch + b) * u;
-          for (int j = 0; j < u; j++) {
-            dh[b][j] += dHidden[at + j];
-          }
-          if (rec.valid != null && !rec.valid[t * batch + b]) {
-            continue; // the states were carried: their gradients pass on unchanged
-          }
-          boolean first = t == 0;
-          float[] hPrev = first ? rec.initialH.get(k) : hs;
-          float[] cPrev = first ? rec.initialC.get(k) : cs;
-          int sOff = first ? b * u : ((t - 1) * batch + b) * u;
-          cell.step(x, (t * batch + b) * in, hPrev, cPrev, sOff, dh[b], lstm ? dc[b] : null, dInput, (t * batch + b) * in);
-        }
-      }
-      List<double[]> own = new ArrayList<>();
-      own.add(flat(dh));
+      int size = batch * units.get(k);
+      double[] dh = doubles(dFinals.get(stateIndex), size);
+      double[] dc = lstm ? doubles(dFinals.get(stateIndex + 1), size) : null;
+      dHidden = cells.get(k).run(rec.inputs.get(k), rec.hidden.get(k), rec.cells.get(k), rec.initialH.get(k), rec.initialC.get(k),
+          rec.valid, batch, steps, dHidden, dh, dc);
       if (lstm) {
-        own.add(flat(dc));
+        initial.add(0, dc);
       }
-      initial.addAll(0, own);
-      dHidden = dInput;
+      initial.add(0, dh);
     }
     return new Grads(inputOrder(dHidden, batch, steps, layer.goBackwards()), initial);
+  }
+
+  private static double[] doubles(float[] values, int size) {
+    double[] d = new double[size];
+    for (int i = 0; values != null && i < size; i++) {
+      d[i] = values[i];
+    }
+    return d;
   }
 
   /** The gradient reaching each step's carried h of the last cell through the layer's outputs. */
@@ -98,27 +83,6 @@ final class RecurrentBackprop {
       }
     }
     return d;
-  }
-
-  private static double[][] rows(int batch, int u, float[] init) {
-    double[][] r = new double[batch][u];
-    if (init != null) {
-      for (int b = 0; b < batch; b++) {
-        for (int j = 0; j < u; j++) {
-          r[b][j] = init[b * u + j];
-        }
-      }
-    }
-    return r;
-  }
-
-  private static double[] flat(double[][] rows) {
-    int u = rows.length == 0 ? 0 : rows[0].length;
-    double[] out = new double[rows.length * u];
-    for (int b = 0; b < rows.length; b++) {
-      System.arraycopy(rows[b], 0, out, b * u, u);
-    }
-    return out;
   }
 
   /** A time-major gradient in processing order, back to {@code (batch, steps, features)} in input order. */

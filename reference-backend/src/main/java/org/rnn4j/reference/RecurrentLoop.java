@@ -36,6 +36,11 @@ final class RecurrentLoop {
     this.parallel = parallel;
   }
 
+  /** The worker threads the loop splits rows across (a backward pass splits its GEMMs the same way). */
+  Parallel parallel() {
+    return parallel;
+  }
+
   /**
    * What a run keeps for its backward pass ({@link RecurrentBackprop}), per cell, time-major in
    * processing order ({@code [t·batch + b]}): the cell's input sequence, its carried h and c after

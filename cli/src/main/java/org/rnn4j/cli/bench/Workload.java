@@ -2,6 +2,8 @@ package org.rnn4j.cli.bench;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.rnn4j.Call;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.StatefulModel;
@@ -18,7 +20,8 @@ import org.rnn4j.layers.StackedRNNCells;
  * The benchmark workloads: float32, Keras layout, weights from Keras' initializers (seed 1), zero
  * initial state, inputs uniform in [-1, 1). Latency workloads report microseconds per call (or per
  * streamed step), throughput workloads GFLOP/s with an LSTM step counted as {@code 2·B·4H·(I+H)}
- * and a GRU step as {@code 2·B·3H·(I+H)}.
+ * and a GRU step as {@code 2·B·3H·(I+H)}. The T workloads time one forward and backward pass
+ * ({@link PreparedModel#gradients}, mse against zeros) of the model of their W namesake.
  */
 public enum Workload {
   W1A("W1a", "LSTM B=1 T=1 I=6 H=4 (the notebook layer)", Unit.MICROS_PER_CALL, 1, 1, 6, 4, Kind.LSTM),
@@ -26,12 +29,15 @@ public enum Workload {
   W2("W2", "streaming LSTM B=1 I=32 H=128, one step per call, state carried", Unit.MICROS_PER_STEP, 1, 1, 32, 128, Kind.LSTM),
   W3("W3", "LSTM B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.LSTM),
   W4("W4", "LSTM B=128 T=50 I=512 H=1024", Unit.GFLOPS, 128, 50, 512, 1024, Kind.LSTM),
-  G3("G3", "GRU B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.GRU);
+  G3("G3", "GRU B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.GRU),
+  T1B("T1b", "forward + backward (mse) of the notebook stack B=2 T=3 I=6", Unit.MICROS_PER_CALL, 2, 3, 6, 0, Kind.NOTEBOOK_STACK),
+  T3("T3", "forward + backward (mse) of LSTM B=32 T=100 I=64 H=256", Unit.MILLIS_PER_CALL, 32, 100, 64, 256, Kind.LSTM);
 
   /** What a workload reports. */
   public enum Unit {
     MICROS_PER_CALL("µs/call", false),
     MICROS_PER_STEP("µs/step", false),
+    MILLIS_PER_CALL("ms/call", false),
     GFLOPS("GFLOP/s", true);
 
     final String label;
@@ -149,6 +155,13 @@ public enum Workload {
         return out;
       };
     }
+    if (id.startsWith("T")) {
+      Call call = Call.of(x);
+      int[] outputShape = prepared.run(x).output().shape();
+      Tensor target = Tensor.zeros(outputShape);
+      Loss mse = Loss.of(Loss.Kind.MEAN_SQUARED_ERROR, false);
+      return () -> prepared.gradients(call, target, mse);
+    }
     return () -> prepared.run(x);
   }
 
@@ -158,6 +171,7 @@ public enum Workload {
       case GFLOPS -> flopsPerCall() / seconds / 1e9;
       case MICROS_PER_STEP -> seconds * 1e6 / STREAM_STEPS;
       case MICROS_PER_CALL -> seconds * 1e6;
+      case MILLIS_PER_CALL -> seconds * 1e3;
     };
   }
 
