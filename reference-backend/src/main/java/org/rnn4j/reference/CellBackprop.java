@@ -68,46 +68,18 @@ final class CellBackprop {
    * @return the input sequence's gradient, time-major
    */
   double[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, double[] dHidden,
-      double[] dh, double[] dc) {
+      double[] dh, double[] dc, float[] recordedA, float[] recordedQ) {
     int n = steps * batch;
     float[] hPrev = shifted(hs, h0, batch, n);
     float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n);
-    // pre-activations of every step, in the packed layout: a = x·W + b (LSTM, SimpleRNN: + h·U)
-    float[] a = new float[n * padded];
-    for (int r = 0; r < n; r++) {
-      System.arraycopy(cell.inputBias, 0, a, r * padded, padded);
-    }
-    split(n, (r0, r1) -> simd.gemm(x, r0 * in, in, r1 - r0, cell.kernel, 0, pu, a, r0 * padded, padded, true));
-    float[] q = null;
+    float[] a = recordedA;
+    float[] q = recordedQ;
     float[] resetH = null;
-    switch (cell.kind) {
-      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, a, r0 * padded, padded, true));
-      case GRU_RESET_AFTER -> {
-        q = new float[n * padded];
-        for (int r = 0; r < n; r++) {
-          System.arraycopy(cell.recurrentBias, 0, q, r * padded, padded);
-        }
-        float[] qa = q;
-        split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, qa, r0 * padded, padded, true));
-      }
-      case GRU_RESET_BEFORE -> {
-        // z and r see h·U_zr; the candidate sees (r∘h)·U_h
-        int zrWidth = cell.recurrent.cols;
-        float[] qzr = new float[n * zrWidth];
-        simd.gemm(hPrev, 0, u, n, cell.recurrent, 0, pu, qzr, 0, zrWidth, false);
-        resetH = new float[n * u];
-        float[] r = new float[u];
-        for (int row = 0; row < n; row++) {
-          for (int j = 0; j < 2 * pu; j++) {
-            a[row * padded + j] += qzr[row * zrWidth + j];
-          }
-          rec.applyRow(a, row * padded + pu, u, r, 0);
-          for (int j = 0; j < u; j++) {
-            resetH[row * u + j] = r[j] * hPrev[row * u + j];
-          }
-        }
-        simd.gemm(resetH, 0, u, n, cell.recurrentCandidate, 0, pu, a, 2 * pu, padded, true);
-      }
+    if (a == null) {
+      float[][] recomputed = preActivations(x, hPrev, n);
+      a = recomputed[0];
+      q = recomputed[1];
+      resetH = recomputed[2];
     }
     // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
     double[] dA = new double[n * width];
@@ -164,6 +136,51 @@ final class CellBackprop {
 
   private interface RowRange {
     void run(int r0, int r1);
+  }
+
+  /**
+   * The pre-activations of every step at once, as the forward computed them: {@code a = x·W + b}
+   * (LSTM, SimpleRNN: {@code + h·U}; GRU reset_before: z and r {@code + h·U_zr}, the candidate
+   * {@code + (r∘h)·U_h}), GRU reset_after's {@code q = h·U + b_rec}, GRU reset_before's {@code r∘h}.
+   */
+  private float[][] preActivations(float[] x, float[] hPrev, int n) {
+    float[] a = new float[n * padded];
+    float[] q = null;
+    float[] resetH = null;
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(cell.inputBias, 0, a, r * padded, padded);
+    }
+    split(n, (r0, r1) -> simd.gemm(x, r0 * in, in, r1 - r0, cell.kernel, 0, pu, a, r0 * padded, padded, true));
+    switch (cell.kind) {
+      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, a, r0 * padded, padded, true));
+      case GRU_RESET_AFTER -> {
+        q = new float[n * padded];
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(cell.recurrentBias, 0, q, r * padded, padded);
+        }
+        float[] qa = q;
+        split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, qa, r0 * padded, padded, true));
+      }
+      case GRU_RESET_BEFORE -> {
+        // z and r see h·U_zr; the candidate sees (r∘h)·U_h
+        int zrWidth = cell.recurrent.cols;
+        float[] qzr = new float[n * zrWidth];
+        simd.gemm(hPrev, 0, u, n, cell.recurrent, 0, pu, qzr, 0, zrWidth, false);
+        resetH = new float[n * u];
+        float[] r = new float[u];
+        for (int row = 0; row < n; row++) {
+          for (int j = 0; j < 2 * pu; j++) {
+            a[row * padded + j] += qzr[row * zrWidth + j];
+          }
+          rec.applyRow(a, row * padded + pu, u, r, 0);
+          for (int j = 0; j < u; j++) {
+            resetH[row * u + j] = r[j] * hPrev[row * u + j];
+          }
+        }
+        simd.gemm(resetH, 0, u, n, cell.recurrentCandidate, 0, pu, a, 2 * pu, padded, true);
+      }
+    }
+    return new float[][] {a, q, resetH};
   }
 
   /** The previous step's states for every step: {@code init} before step 0, else the step before's. */

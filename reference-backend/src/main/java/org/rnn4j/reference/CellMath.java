@@ -34,6 +34,14 @@ interface CellMath {
   /** Fills {@code proj} (rows of {@link #projectionWidth} from {@code off}) from {@code rows} input rows of {@code x}. */
   void project(Simd simd, float[] x, int rows, float[] proj, int off);
 
+  /**
+   * How many arrays of pre-activations {@link #step} can record for a backward pass ({@link
+   * StepArrays#recordA}, {@link StepArrays#recordQ}): 0 when the backward pass recomputes them.
+   */
+  default int recordedArrays() {
+    return 0;
+  }
+
   /** One time step for the block in {@code s}: from its current states and projection to its next states. */
   void step(StepArrays s);
 }

@@ -117,6 +117,16 @@ final class FastCell implements CellMath {
     return kind == Kind.GRU_RESET_AFTER || kind == Kind.GRU_RESET_BEFORE ? width : 0;
   }
 
+  /** LSTM and SimpleRNN record their pre-activations, GRU reset_after also its recurrent product; GRU reset_before none. */
+  @Override
+  public int recordedArrays() {
+    return switch (kind) {
+      case LSTM, SIMPLE -> 1;
+      case GRU_RESET_AFTER -> 2;
+      case GRU_RESET_BEFORE -> 0;
+    };
+  }
+
   /** GRU (reset_before) only: r∘h. */
   @Override
   public int resetScratch() {
@@ -165,6 +175,9 @@ final class FastCell implements CellMath {
     switch (kind) {
       case LSTM -> {
         simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, z, zOff, width, true);
+        if (a.recordA != null) {
+          System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
+        }
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
           simd.activate(recurrentActivation, z, zr, u, pu);
@@ -188,6 +201,10 @@ final class FastCell implements CellMath {
           System.arraycopy(recurrentBias, 0, rec, b * width, width);
         }
         simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, rec, 0, width, true);
+        if (a.recordA != null) {
+          System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
+          System.arraycopy(rec, 0, a.recordQ, a.recordOff, rows * width);
+        }
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
           int rr = b * width;
@@ -227,6 +244,9 @@ final class FastCell implements CellMath {
       }
       case SIMPLE -> {
         simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, z, zOff, width, true);
+        if (a.recordA != null) {
+          System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
+        }
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
           simd.activate(activation, z, zr, u, pu);

@@ -42,7 +42,7 @@ final class RecurrentBackprop {
       double[] dh = doubles(dFinals.get(stateIndex), size);
       double[] dc = lstm ? doubles(dFinals.get(stateIndex + 1), size) : null;
       dHidden = cells.get(k).run(rec.inputs.get(k), rec.hidden.get(k), rec.cells.get(k), rec.initialH.get(k), rec.initialC.get(k),
-          rec.valid, batch, steps, dHidden, dh, dc);
+          rec.valid, batch, steps, dHidden, dh, dc, rec.preActivations.get(k), rec.recurrentProducts.get(k));
       if (lstm) {
         initial.add(0, dc);
       }

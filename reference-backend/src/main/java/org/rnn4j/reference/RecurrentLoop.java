@@ -55,6 +55,9 @@ final class RecurrentLoop {
     final List<float[]> cells = new ArrayList<>();
     final List<float[]> initialH = new ArrayList<>();
     final List<float[]> initialC = new ArrayList<>();
+    /** Per cell, the pre-activations its steps recorded ({@link CellMath#recordedArrays}), or nulls. */
+    final List<float[]> preActivations = new ArrayList<>();
+    final List<float[]> recurrentProducts = new ArrayList<>();
   }
 
   RecurrentOutput<Buf> run(RNN layer, List<? extends CellMath> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
@@ -111,8 +114,12 @@ final class RecurrentLoop {
         record.cells.add(cellOut);
         record.initialH.add(h.clone());
         record.initialC.add(c == null ? null : c.clone());
+        int size = steps * batch * cell.projectionWidth();
+        record.preActivations.add(cell.recordedArrays() > 0 ? new float[size] : null);
+        record.recurrentProducts.add(cell.recordedArrays() > 1 ? new float[size] : null);
       }
-      runCell(cell, batch, steps, in, seq, out, cellOut, h, c, valid, ws);
+      runCell(cell, batch, steps, in, seq, out, cellOut, h, c, valid, ws, record == null ? null : record.preActivations.get(k),
+          record == null ? null : record.recurrentProducts.get(k));
       finals.add(new Buf(new int[] {batch, cell.units()}, h));
       if (c != null) {
         finals.add(new Buf(new int[] {batch, cell.units()}, c));
@@ -129,12 +136,15 @@ final class RecurrentLoop {
   }
 
   private void runCell(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
-      float[] c, boolean[] valid, Workspace ws) {
+      float[] c, boolean[] valid, Workspace ws, float[] recordA, float[] recordQ) {
     parallel.run(threads(cell, batch, steps), (thread, n) -> {
       int b0 = rowSplit(batch, thread, n);
       int b1 = rowSplit(batch, thread + 1, n);
       if (b1 > b0) {
-        new CellRows(cell, batch, b0, b1, steps, in, input, out, cellOut, h, c, valid, ws.forThread(thread)).run();
+        CellRows rows = new CellRows(cell, batch, b0, b1, steps, in, input, out, cellOut, h, c, valid, ws.forThread(thread));
+        rows.arrays.recordA = recordA;
+        rows.arrays.recordQ = recordQ;
+        rows.run();
       }
     });
   }
@@ -271,6 +281,7 @@ final class RecurrentLoop {
       arrays.hNext = hNext;
       arrays.cCur = cCur;
       arrays.cNext = cNext;
+      arrays.recordOff = (t * batch + b0) * width;
       cell.step(arrays);
       for (int b = 0; b < rows; b++) {
         int s = b * u;

@@ -20,4 +20,12 @@ final class StepArrays {
   float[] rec;
   float[] resetH;
   float[] tmp;
+  /**
+   * When a backward pass will follow: where the cell copies this step's pre-activations (rows of
+   * {@link CellMath#projectionWidth} from {@link #recordOff}, the layout its backward pass reads),
+   * and for GRU reset_after the recurrent product likewise; else null.
+   */
+  float[] recordA;
+  float[] recordQ;
+  int recordOff;
 }
