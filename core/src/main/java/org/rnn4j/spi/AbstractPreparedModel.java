@@ -59,13 +59,17 @@ public abstract class AbstractPreparedModel implements PreparedModel {
   public final Gradients gradients(Call call, Tensor target, Loss loss) {
     Differentiation.check(model.architecture());
     CheckedCall checked = checker.check(call);
+    // checked here when the output's shape follows from the input's (one input: an open axis is
+    // its time); with several inputs the backend checks it once the output's shape is known
     int[] perSample = model.architecture().outputShape();
-    int[] outputShape = new int[perSample.length + 1];
-    outputShape[0] = checked.batch();
-    for (int i = 0; i < perSample.length; i++) {
-      outputShape[i + 1] = perSample[i] < 0 ? checked.steps() : perSample[i]; // an open axis is the input's time
+    if (checked.inputs().size() == 1 || java.util.Arrays.stream(perSample).allMatch(d -> d >= 0)) {
+      int[] outputShape = new int[perSample.length + 1];
+      outputShape[0] = checked.batch();
+      for (int i = 0; i < perSample.length; i++) {
+        outputShape[i + 1] = perSample[i] < 0 ? checked.steps() : perSample[i];
+      }
+      loss.checkTarget(outputShape, target);
     }
-    loss.checkTarget(outputShape, target);
     lock.readLock().lock();
     try {
       ensureOpen();
@@ -76,8 +80,9 @@ public abstract class AbstractPreparedModel implements PreparedModel {
   }
 
   /**
-   * Computes a checked call's loss and gradients ({@link Differentiation} has accepted the model,
-   * the target fits the first output). May be called by several threads at once.
+   * Computes a checked call's loss and gradients ({@link Differentiation} has accepted the model;
+   * the target is checked against the first output with {@link Loss#checkTarget} unless it was
+   * here). May be called by several threads at once.
    */
   protected abstract Gradients computeGradients(CheckedCall call, Tensor target, Loss loss);
 

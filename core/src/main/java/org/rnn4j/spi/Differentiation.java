@@ -12,6 +12,7 @@ import org.rnn4j.layers.InferenceIdentity;
 import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.Layer;
 import org.rnn4j.layers.Masking;
+import org.rnn4j.layers.Merge;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.RepeatVector;
 import org.rnn4j.layers.SingleCell;
@@ -20,7 +21,7 @@ import org.rnn4j.layers.TimeDistributed;
 /**
  * Which models rnn4j can differentiate, decided once for every backend before any gradient is
  * computed: the recurrent layers (every cell, stacked or bidirectional), Dense, TimeDistributed,
- * Embedding, Masking, the activation layers and the layers that only move or pass values, each
+ * Embedding, Masking, the merges (but Dot), the activation layers and the layers that only move or pass values, each
  * with activations that have a derivative. Other layers are refused by name.
  */
 public final class Differentiation {
@@ -58,12 +59,15 @@ public final class Differentiation {
     if (layer instanceof ActivationLayer a) {
       return activation(a.activation());
     }
+    if (layer instanceof Merge m) {
+      return m.kind() == Merge.Kind.DOT ? "has no backward pass in rnn4j yet" : null;
+    }
     if (layer instanceof Embedding || layer instanceof Masking || layer instanceof Flatten || layer instanceof RepeatVector
         || layer instanceof InferenceIdentity) {
       return null;
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
-        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector and the inference identities)";
+        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, the merges but Dot, and the inference identities)";
   }
 
   private static String cells(RNN layer) {

@@ -395,9 +395,79 @@ final class BackpropKernels implements Kernels<Buf> {
     throw noBackward(layer.kerasClassName());
   }
 
+  /** Concatenate splits the gradient; Add, Subtract, Average pass it (signed, scaled); Multiply by the other inputs; Maximum and Minimum to the input chosen. */
   @Override
   public Buf combine(Merge layer, List<Buf> inputs) {
-    throw noBackward(layer.kerasClassName());
+    if (layer.kind() == Merge.Kind.DOT) {
+      throw noBackward("Dot");
+    }
+    Buf out = forward.combine(layer, inputs);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      switch (layer.kind()) {
+        case CONCATENATE -> {
+          int axis = layer.axis(out.shape.length - 1) + 1;
+          int outer = 1;
+          for (int d = 0; d < axis; d++) {
+            outer *= out.shape[d];
+          }
+          int total = dy.length / outer;
+          int pos = 0;
+          for (Buf in : inputs) {
+            int block = in.data.length / outer;
+            float[] dx = grad(in);
+            for (int o = 0; o < outer; o++) {
+              for (int i = 0; i < block; i++) {
+                dx[o * block + i] += dy[o * total + pos + i];
+              }
+            }
+            pos += block;
+          }
+        }
+        case ADD, AVERAGE, SUBTRACT -> {
+          for (int k = 0; k < inputs.size(); k++) {
+            float scale = layer.kind() == Merge.Kind.AVERAGE ? 1f / inputs.size() : layer.kind() == Merge.Kind.SUBTRACT && k == 1 ? -1f : 1f;
+            float[] dx = grad(inputs.get(k));
+            for (int i = 0; i < dy.length; i++) {
+              dx[i] += dy[i] * scale;
+            }
+          }
+        }
+        case MULTIPLY -> {
+          for (int k = 0; k < inputs.size(); k++) {
+            float[] dx = grad(inputs.get(k));
+            for (int i = 0; i < dy.length; i++) {
+              float others = 1f;
+              for (int j = 0; j < inputs.size(); j++) {
+                others *= j == k ? 1f : inputs.get(j).data[i];
+              }
+              dx[i] += dy[i] * others;
+            }
+          }
+        }
+        case MAXIMUM, MINIMUM -> {
+          // as TensorFlow's gradient of each pairwise maximum (minimum): a tie goes to the earlier input
+          boolean max = layer.kind() == Merge.Kind.MAXIMUM;
+          for (int i = 0; i < dy.length; i++) {
+            int chosen = 0;
+            float best = inputs.get(0).data[i];
+            for (int k = 1; k < inputs.size(); k++) {
+              float v = inputs.get(k).data[i];
+              if (max ? !(best >= v) : !(best <= v)) {
+                chosen = k;
+                best = v;
+              }
+            }
+            grad(inputs.get(chosen))[i] += dy[i];
+          }
+        }
+        default -> throw new IllegalStateException(layer.kind().name());
+      }
+    });
+    return out;
   }
 
   @Override

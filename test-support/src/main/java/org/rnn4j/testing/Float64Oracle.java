@@ -60,7 +60,7 @@ public final class Float64Oracle {
 
   /** Runs a Sequential model in float64 and returns its first output unrounded, with its mask: what a loss is computed from. */
   public static Output firstOutput(Model model, Call call) {
-    Chain c = chainRun(model, (Sequential) model.architecture(), call);
+    Chain c = model.architecture() instanceof Functional f ? graphRun(model, f, call) : chainRun(model, (Sequential) model.architecture(), call);
     Tensor shaped = tensor(c.outputs().get(0));
     return new Output(flat(c.outputs().get(0)), shaped.shape(), c.mask());
   }
@@ -112,6 +112,12 @@ public final class Float64Oracle {
 
   /** A functional model, node by node in the graph's order. */
   private static Result graph(Model model, Functional f, Call call) {
+    Chain c = graphRun(model, f, call);
+    return Result.of(f, c.outputs().stream().map(Float64Oracle::tensor).toList(), c.finals());
+  }
+
+  /** A functional model's outputs, the first output's mask and the final states. */
+  private static Chain graphRun(Model model, Functional f, Call call) {
     List<List<Object>> values = new ArrayList<>();
     List<boolean[][]> masks = new ArrayList<>();
     List<Integer> masked = new ArrayList<>(); // how many of a node's tensors carry its mask (not its states)
@@ -171,8 +177,9 @@ public final class Float64Oracle {
       masks.add(out.mask());
       masked.add(out.outputs().size());
     }
-    List<Tensor> outputs = f.outputs().stream().map(r -> tensor(values.get(r.node()).get(r.tensor()))).toList();
-    return Result.of(f, outputs, finals);
+    List<Object> outputs = f.outputs().stream().map(r -> values.get(r.node()).get(r.tensor())).toList();
+    Functional.Ref first = f.outputs().get(0);
+    return new Chain(outputs, first.tensor() < masked.get(first.node()) ? masks.get(first.node()) : null, finals);
   }
 
   /**

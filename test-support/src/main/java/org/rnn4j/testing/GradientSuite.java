@@ -135,20 +135,64 @@ final class GradientSuite {
     return c;
   }
 
+  /** A functional model's case: the model, its call and the loss of its first output. */
+  record GraphCase(String name, Model model, Call call, Loss loss, long seed) {
+    @Override
+    public String toString() {
+      return name + ", " + loss;
+    }
+  }
+
+  static List<GraphCase> graphCases() {
+    List<GraphCase> c = new ArrayList<>();
+    // two sequences, two recurrent branches, merged
+    for (org.rnn4j.layers.Merge merge : List.of(org.rnn4j.layers.Merge.concatenate(-1, null), org.rnn4j.layers.Merge.of(
+        org.rnn4j.layers.Merge.Kind.ADD, null), org.rnn4j.layers.Merge.of(org.rnn4j.layers.Merge.Kind.SUBTRACT, null),
+        org.rnn4j.layers.Merge.of(org.rnn4j.layers.Merge.Kind.MULTIPLY, null), org.rnn4j.layers.Merge.of(org.rnn4j.layers.Merge.Kind.AVERAGE, null),
+        org.rnn4j.layers.Merge.of(org.rnn4j.layers.Merge.Kind.MAXIMUM, null), org.rnn4j.layers.Merge.of(org.rnn4j.layers.Merge.Kind.MINIMUM, null))) {
+      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref x = b.input("x", seq(3));
+      org.rnn4j.layers.Functional.Ref y = b.input("y", seq(2));
+      org.rnn4j.layers.Functional.Ref lstm = b.call(LSTM.builder(4).returnSequences(true).build(), x).get(0);
+      org.rnn4j.layers.Functional.Ref gru = b.call(GRU.builder(4).returnSequences(true).build(), y).get(0);
+      org.rnn4j.layers.Functional.Ref merged = b.call(merge, lstm, gru).get(0);
+      org.rnn4j.layers.Functional.Ref out = b.call(Dense.of(2), merged).get(0);
+      long seed = 950 + c.size();
+      Call call = Call.of(List.of(RandomData.uniform(seed, -1, 1, 2, 5, 3), RandomData.uniform(seed + 1, -1, 1, 2, 5, 2)))
+          .withMask(RandomData.mask(seed + 2, 2, 5, 0.7));
+      c.add(new GraphCase("[LSTM(4, seq)(x), GRU(4, seq)(y)] -> " + merge.kerasClassName() + " -> Dense(2), x masked",
+          Model.initialized(b.build("merged", out), seed), call, Loss.of("mse", false), seed));
+    }
+    // an encoder-decoder: the encoder's final states start the decoder; token ids with mask_zero
+    org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+    org.rnn4j.layers.Functional.Ref source = b.input("source", InputSpec.ids(-1));
+    org.rnn4j.layers.Functional.Ref target = b.input("target", InputSpec.ids(-1));
+    org.rnn4j.layers.Functional.Ref src = b.call(Embedding.of(12, 4, true), source).get(0);
+    List<org.rnn4j.layers.Functional.Ref> encoder = b.call(LSTM.builder(5).returnState(true).build(), src);
+    org.rnn4j.layers.Functional.Ref tgt = b.call(Embedding.of(12, 4, true), target).get(0);
+    org.rnn4j.layers.Functional.Ref decoded = b.call(LSTM.builder(5).returnSequences(true).build(), List.of(tgt), null,
+        List.of(encoder.get(1), encoder.get(2))).get(0);
+    org.rnn4j.layers.Functional.Ref probs = b.call(Dense.builder(12).activation(Activation.SOFTMAX).build(), decoded).get(0);
+    Tensor sourceIds = Tensor.of(new float[][] {{3, 1, 4, 1, 5, 0}, {2, 7, 1, 8, 0, 0}});
+    Tensor targetIds = Tensor.of(new float[][] {{1, 6, 1, 8}, {3, 3, 9, 0}});
+    c.add(new GraphCase("seq2seq: Embedding(mask_zero) -> LSTM(5, state) => LSTM(5, seq, initial_state) -> Dense(12, softmax)",
+        Model.initialized(b.build("seq2seq", probs, encoder.get(1)), 960), Call.of(List.of(sourceIds, targetIds)),
+        Loss.of("sparse_categorical_crossentropy", false), 960));
+    return c;
+  }
+
   static Stream<DynamicNode> tests(ContractContext ctx) {
     List<DynamicNode> nodes = new ArrayList<>();
     for (Case c : cases()) {
       nodes.add(dynamicTest(c.toString(), () -> {
         Model model = FamilySuite.model(c.model());
         Call call = FamilySuite.call(c.model());
-        Tensor target = target(c, model, call);
-        Gradients actual;
-        try (PreparedModel p = ctx.backend().prepare(model)) {
-          actual = p.gradients(call, target, c.loss());
-        }
-        ctx.record("gradients vs float64 finite differences (atol " + ATOL + " + rtol " + RTOL + ")",
-            assertGradientsClose(c.toString(), finiteDifferences(model, call, target, c.loss()), actual, ATOL, RTOL));
+        checkAgainstFiniteDifferences(ctx, c.toString(), model, call, target(c.loss(), model, call, c.model().seed()), c.loss());
       }));
+    }
+    for (GraphCase c : graphCases()) {
+      nodes.add(dynamicTest(c.toString(), () ->
+          checkAgainstFiniteDifferences(ctx, c.toString(), c.model(), c.call(), target(c.loss(), c.model(), c.call(), c.seed()), c.loss())));
     }
     nodes.add(dynamicTest("a layer without a backward pass is refused by name before any work", () -> {
       Model model = Model.initialized(Sequential.of(seq(2), Conv1D.builder(3, 2).build(), LSTM.of(3)), 1);
@@ -172,33 +216,45 @@ final class GradientSuite {
     return Stream.of(dynamicContainer("gradients vs float64 finite differences", nodes));
   }
 
+  private static void checkAgainstFiniteDifferences(ContractContext ctx, String what, Model model, Call call, Tensor target, Loss loss) {
+    Gradients actual;
+    try (PreparedModel p = ctx.backend().prepare(model)) {
+      actual = p.gradients(call, target, loss);
+    }
+    ctx.record("gradients vs float64 finite differences (atol " + ATOL + " + rtol " + RTOL + ")",
+        assertGradientsClose(what, finiteDifferences(model, call, target, loss), actual, ATOL, RTOL));
+  }
+
   /** The same cases on another backend (the reference one), within float32 tolerance. */
   static DynamicNode against(ContractContext ctx, Backend other) {
-    return dynamicContainer("gradients vs reference backend", cases().stream().map(c -> dynamicTest(c.toString(), () -> {
-      Model model = FamilySuite.model(c.model());
-      Call call = FamilySuite.call(c.model());
-      Tensor target = target(c, model, call);
+    List<GraphCase> all = new ArrayList<>();
+    for (Case c : cases()) {
+      all.add(new GraphCase(c.model().toString(), FamilySuite.model(c.model()), FamilySuite.call(c.model()), c.loss(), c.model().seed()));
+    }
+    all.addAll(graphCases());
+    return dynamicContainer("gradients vs reference backend", all.stream().map(c -> dynamicTest(c.toString(), () -> {
+      Tensor target = target(c.loss(), c.model(), c.call(), c.seed());
       Gradients expected;
-      try (PreparedModel p = other.prepare(model)) {
-        expected = p.gradients(call, target, c.loss());
+      try (PreparedModel p = other.prepare(c.model())) {
+        expected = p.gradients(c.call(), target, c.loss());
       }
-      try (PreparedModel p = ctx.backend().prepare(model)) {
+      try (PreparedModel p = ctx.backend().prepare(c.model())) {
         // the gradient tolerance: sums over steps and rows make float32 errors grow with the gradient's size
         ctx.record("gradients vs reference backend (atol " + ATOL + " + rtol " + RTOL + ")",
-            assertGradientsClose(c.toString(), expected, p.gradients(call, target, c.loss()), ATOL, RTOL));
+            assertGradientsClose(c.toString(), expected, p.gradients(c.call(), target, c.loss()), ATOL, RTOL));
       }
     })));
   }
 
   /** A seeded target fitting the loss: values, probabilities, one-hot rows or class ids. */
-  static Tensor target(Case c, Model model, Call call) {
+  static Tensor target(Loss loss, Model model, Call call, long seed) {
     int[] shape = Float64Oracle.firstOutput(model, call).shape();
-    SplittableRandom r = new SplittableRandom(c.model().seed() * 13);
+    SplittableRandom r = new SplittableRandom(seed * 13);
     int n = shape[shape.length - 1];
     int rows = org.rnn4j.Shapes.elementCount(shape) / n;
-    return switch (c.loss().kind()) {
-      case MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR -> RandomData.uniform(c.model().seed() * 13, -1, 1, shape);
-      case BINARY_CROSSENTROPY -> RandomData.uniform(c.model().seed() * 13, 0, 1, shape);
+    return switch (loss.kind()) {
+      case MEAN_SQUARED_ERROR, MEAN_ABSOLUTE_ERROR -> RandomData.uniform(seed * 13, -1, 1, shape);
+      case BINARY_CROSSENTROPY -> RandomData.uniform(seed * 13, 0, 1, shape);
       case CATEGORICAL_CROSSENTROPY -> {
         float[] y = new float[rows * n];
         for (int i = 0; i < rows; i++) {
@@ -243,8 +299,12 @@ final class GradientSuite {
         return true;
       };
     }
-    Tensor dInput = model.architecture().input().integerIds() ? null
-        : differentiate(call.input(), masked, t -> loss(model, withInput(call, t), target, loss));
+    List<Tensor> inputs = new ArrayList<>();
+    for (int k = 0; k < call.inputs().size(); k++) {
+      int index = k;
+      inputs.add(model.architecture().inputs().get(k).integerIds() ? null
+          : differentiate(call.inputs().get(k), k == 0 ? masked : i -> false, t -> loss(model, withInput(call, index, t), target, loss)));
+    }
     LayerStates dStates = LayerStates.empty();
     if (call.initialState() != null) {
       List<Tensor> init = call.initialState();
@@ -259,13 +319,13 @@ final class GradientSuite {
       }
       dStates = LayerStates.of(model.architecture().recurrentLayers().get(0), d);
     }
-    List<Tensor> inputs = new ArrayList<>();
-    inputs.add(dInput);
     return new Gradients((float) value, dWeights, inputs, dStates);
   }
 
-  private static Call withInput(Call call, Tensor input) {
-    Call c = Call.of(input);
+  private static Call withInput(Call call, int k, Tensor input) {
+    List<Tensor> inputs = new ArrayList<>(call.inputs());
+    inputs.set(k, input);
+    Call c = Call.of(inputs);
     if (call.mask() != null) {
       c = c.withMask(call.mask());
     }
@@ -310,10 +370,12 @@ final class GradientSuite {
     for (int i = 0; i < expected.weights().size(); i++) {
       worst = Math.max(worst, Checks.assertClose(what + " d/dweight " + i, expected.weight(i), actual.weight(i), atol, rtol).maxAbs());
     }
-    if (expected.input() == null) {
-      assertNull(actual.input(), what + ": no input gradient for token ids");
-    } else {
-      worst = Math.max(worst, Checks.assertClose(what + " d/dinput", expected.input(), actual.input(), atol, rtol).maxAbs());
+    for (int k = 0; k < expected.inputs().size(); k++) {
+      if (expected.inputs().get(k) == null) {
+        assertNull(actual.inputs().get(k), what + ": no gradient for input " + k + " of token ids");
+      } else {
+        worst = Math.max(worst, Checks.assertClose(what + " d/dinput " + k, expected.inputs().get(k), actual.inputs().get(k), atol, rtol).maxAbs());
+      }
     }
     assertEquals(expected.initialStates().layers(), actual.initialStates().layers(), what + ": initial state gradients");
     for (int layer : expected.initialStates().layers()) {

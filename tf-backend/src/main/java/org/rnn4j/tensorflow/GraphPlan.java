@@ -51,6 +51,8 @@ final class GraphPlan implements AutoCloseable {
   private final List<Placeholder<TFloat32>> weights = new ArrayList<>();
   private final boolean[] integerInputs;
   private final List<Operand<TFloat32>> differentiated = new ArrayList<>();
+  /** For a loss: the first output's shape, which the target must fit. */
+  private int[] outputShape;
 
   GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config) {
     this(model, sig, lstmPath, config, null);
@@ -120,6 +122,7 @@ final class GraphPlan implements AutoCloseable {
    */
   private Placeholder<TFloat32> differentiate(GraphOps g, Loss loss, ModelExecutor.Outcome<Node> outcome) {
     Node output = outcome.outputs().get(0);
+    outputShape = output.shape();
     int[] targetShape = loss.kind() == Loss.Kind.SPARSE_CATEGORICAL_CROSSENTROPY
         ? java.util.Arrays.copyOf(output.shape(), output.shape().length - 1) : output.shape();
     Placeholder<TFloat32> y = g.tf.placeholder(TFloat32.class, Placeholder.shape(GraphOps.shape(targetShape)));
@@ -223,7 +226,8 @@ final class GraphPlan implements AutoCloseable {
   }
 
   /** The loss and gradients of a call whose signature is this plan's (a plan made for a loss). */
-  Gradients gradients(CheckedCall call, Tensor y) {
+  Gradients gradients(CheckedCall call, Tensor y, Loss loss) {
+    loss.checkTarget(outputShape, y);
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();

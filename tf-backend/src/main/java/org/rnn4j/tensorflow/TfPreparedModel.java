@@ -50,7 +50,7 @@ final class TfPreparedModel extends AbstractPreparedModel {
   protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss) {
     GraphPlan plan = plan(Signature.of(call), loss);
     try {
-      return plan.gradients(call, target);
+      return plan.gradients(call, target, loss);
     } finally {
       plan.release();
     }
