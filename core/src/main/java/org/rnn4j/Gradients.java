@@ -28,6 +28,16 @@ public final class Gradients {
     this.initialStates = Objects.requireNonNull(initialStates);
   }
 
+  /**
+   * Whether rnn4j can differentiate models of {@code architecture} (what {@link
+   * PreparedModel#gradients} checks first).
+   *
+   * @throws UnsupportedFeatureException naming the first layer without a backward pass
+   */
+  public static void checkSupported(org.rnn4j.layers.Architecture architecture) {
+    org.rnn4j.spi.Differentiation.check(architecture);
+  }
+
   /** The loss's value. */
   public float loss() {
     return loss;

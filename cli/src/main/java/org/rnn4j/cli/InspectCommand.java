@@ -95,6 +95,12 @@ final class InspectCommand implements Callable<Integer> {
       out.println("Stateful layers: yes (rnn4j run carries their states across several --input files)");
     }
     out.println("Supported by rnn4j: every layer and argument");
+    try {
+      org.rnn4j.Gradients.checkSupported(arch);
+      out.println("Gradients (rnn4j gradients): supported");
+    } catch (org.rnn4j.UnsupportedFeatureException e) {
+      out.println("Gradients (rnn4j gradients): not supported, " + e.getMessage().replaceFirst("^gradients: ", ""));
+    }
     return ExitCodes.OK;
   }
 

@@ -62,12 +62,15 @@ public final class Differentiation {
     if (layer instanceof Merge m) {
       return m.kind() == Merge.Kind.DOT ? "has no backward pass in rnn4j yet" : null;
     }
+    if (layer instanceof org.rnn4j.layers.Operation) {
+      return null; // arithmetic is differentiated; comparisons, logic and casts to int or bool pass no gradient
+    }
     if (layer instanceof Embedding || layer instanceof Masking || layer instanceof Flatten || layer instanceof RepeatVector
         || layer instanceof InferenceIdentity) {
       return null;
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
-        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, the merges but Dot, and the inference identities)";
+        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, the merges but Dot, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

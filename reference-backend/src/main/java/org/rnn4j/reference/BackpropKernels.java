@@ -470,9 +470,55 @@ final class BackpropKernels implements Kernels<Buf> {
     return out;
   }
 
+  /**
+   * A keras.ops node: arithmetic passes its derivative to each tensor operand; comparisons, logic
+   * and casts to int or bool are piecewise constant and pass nothing (as TensorFlow's have no gradient).
+   */
   @Override
   public Buf operation(Operation operation, List<Buf> inputs) {
-    throw noBackward("operation " + operation.kerasClassName());
+    Buf out = forward.operation(operation, inputs);
+    Operation.Kind kind = operation.kind();
+    boolean differentiable = switch (kind) {
+      case ADD, SUBTRACT, MULTIPLY, DIVIDE, MAXIMUM, MINIMUM, NEGATIVE, CAST_FLOAT -> true;
+      default -> false;
+    };
+    if (!differentiable) {
+      return out;
+    }
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      List<Float> operands = operation.operands();
+      for (int i = 0; i < dy.length; i++) {
+        int next = 0;
+        Buf ta = operands.get(0) == null ? inputs.get(next++) : null;
+        Buf tb = operands.size() > 1 && operands.get(1) == null ? inputs.get(next) : null;
+        float a = ta != null ? ta.data[i] : operands.get(0);
+        float b = operands.size() < 2 ? 0f : tb != null ? tb.data[i] : operands.get(1);
+        // d out / d a and d out / d b; a tie of maximum or minimum goes to the first operand, as TensorFlow's
+        float da;
+        float db;
+        switch (kind) {
+          case ADD -> { da = 1f; db = 1f; }
+          case SUBTRACT -> { da = 1f; db = -1f; }
+          case MULTIPLY -> { da = b; db = a; }
+          case DIVIDE -> { da = 1f / b; db = -a / (b * b); }
+          case MAXIMUM -> { da = a >= b ? 1f : 0f; db = 1f - da; }
+          case MINIMUM -> { da = a <= b ? 1f : 0f; db = 1f - da; }
+          case NEGATIVE -> { da = -1f; db = 0f; }
+          default -> { da = 1f; db = 0f; } // CAST_FLOAT
+        }
+        if (ta != null) {
+          grad(ta)[i] += dy[i] * da;
+        }
+        if (tb != null) {
+          grad(tb)[i] += dy[i] * db;
+        }
+      }
+    });
+    return out;
   }
 
   @Override

@@ -322,6 +322,66 @@ final class GradientSuite {
     return new Gradients((float) value, dWeights, inputs, dStates);
   }
 
+  /**
+   * Checks {@code actual} against central differences at {@code perTensor} seeded elements of each
+   * weight and float input (models too large to differentiate element by element); returns the
+   * largest difference.
+   */
+  static double assertSampledGradients(String what, Model model, Call call, Tensor target, Loss loss, Gradients actual, int perTensor,
+      long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double worst = 0;
+    List<Tensor> weights = model.weights().values();
+    for (int i = 0; i <= weights.size(); i++) {
+      boolean input = i == weights.size();
+      if (input && model.architecture().input().integerIds()) {
+        assertNull(actual.input(), what + ": no gradient for token ids");
+        break;
+      }
+      Tensor at = input ? call.input() : weights.get(i);
+      Tensor got = input ? actual.input() : actual.weight(i);
+      int index = i;
+      int tested = 0;
+      for (int tries = 0; tested < perTensor && tries < 10 * perTensor; tries++) {
+        int e = r.nextInt(at.size());
+        java.util.function.ToDoubleFunction<Tensor> f = moved -> {
+          if (input) {
+            return loss(model, withInput(call, 0, moved), target, loss);
+          }
+          List<Tensor> w = new ArrayList<>(weights);
+          w.set(index, moved);
+          return loss(Model.of(model.architecture(), w), call, target, loss);
+        };
+        double expected = centralDifference(at, e, 1e-4, f);
+        // a relu's kink within the step makes the quotient depend on the step: such an element is not a test
+        if (Math.abs(expected - centralDifference(at, e, 2.5e-5, f)) > ATOL) {
+          continue;
+        }
+        tested++;
+        double diff = Math.abs(expected - got.getFlat(e));
+        assertTrue(diff <= ATOL + RTOL * Math.abs(expected), what + ": d/d" + (input ? "input" : "weight " + i) + " element " + e
+            + " is " + got.getFlat(e) + ", central differences give " + expected);
+        worst = Math.max(worst, diff);
+      }
+      assertTrue(tested > 0, what + ": no element of " + (input ? "the input" : "weight " + i) + " away from a kink");
+    }
+    return worst;
+  }
+
+  /** The central difference quotient of {@code f} at element {@code e} of {@code at}, step {@code rel·max(1, |x|)} measured in float32. */
+  private static double centralDifference(Tensor at, int e, double rel, java.util.function.ToDoubleFunction<Tensor> f) {
+    float[] x = at.toArray();
+    float v = x[e];
+    double h = rel * Math.max(1, Math.abs(v));
+    float up = (float) (v + h);
+    float down = (float) (v - h);
+    x[e] = up;
+    double fUp = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
+    x[e] = down;
+    double fDown = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
+    return (fUp - fDown) / ((double) up - down);
+  }
+
   private static Call withInput(Call call, int k, Tensor input) {
     List<Tensor> inputs = new ArrayList<>(call.inputs());
     inputs.set(k, input);

@@ -15,6 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
 import org.rnn4j.Call;
+import org.rnn4j.Gradients;
+import org.rnn4j.Loss;
+import org.rnn4j.PreparedModel;
+import org.rnn4j.UnsupportedFeatureException;
 import org.rnn4j.Model;
 import org.rnn4j.Rnn4jException;
 import org.rnn4j.Tensor;
@@ -77,6 +81,7 @@ final class RealKerasFilesSuite {
         Call call = Call.of(input(m, e.getKey().hashCode()));
         ctx.record("real Keras 3 files vs float64", Checks.assertResultsClose(e.getKey(), Float64Oracle.run(m, call),
             ctx.run(m, call), Checks.ATOL, 0));
+        gradients(ctx, e.getKey(), m, call);
       } else {
         try {
           Model m = KerasModels.load(file);
@@ -90,6 +95,27 @@ final class RealKerasFilesSuite {
         }
       }
     }));
+  }
+
+  /**
+   * The mse gradients of the file's model at sampled elements against central differences of the
+   * float64 oracle, or the one-line refusal of a model with a layer rnn4j cannot differentiate yet.
+   */
+  private static void gradients(ContractContext ctx, String file, Model m, Call call) {
+    Loss mse = Loss.of("mse", false);
+    Tensor target = GradientSuite.target(mse, m, call, file.hashCode());
+    try (PreparedModel p = ctx.backend().prepare(m)) {
+      Gradients g;
+      try {
+        g = p.gradients(call, target, mse);
+      } catch (UnsupportedFeatureException refused) {
+        assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("gradients: layer "), refused.getMessage());
+        return;
+      }
+      ctx.record("real Keras 3 files: gradients at sampled elements vs float64 finite differences",
+          GradientSuite.assertSampledGradients(file + " gradients", m, call, target, mse, g, 4, file.hashCode()));
+    }
   }
 
   /** A seeded input for the model: token ids below the vocabulary, else values in [-1, 1); 7 steps where the length is open. */
