@@ -57,6 +57,12 @@ public final class Conv1D implements Layer {
     this.name = b.name;
   }
 
+  /** The same convolution without its activation (a backward pass applies the activation apart). */
+  public Conv1D linear() {
+    return builder(filters, kernelSize).strides(strides).padding(padding).dilation(dilation).groups(groups).useBias(useBias)
+        .kernelInitializer(kernelInitializer).biasInitializer(biasInitializer).name(name).build();
+  }
+
   public static Builder builder(int filters, int kernelSize) {
     return new Builder(filters, kernelSize);
   }

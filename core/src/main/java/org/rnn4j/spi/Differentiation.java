@@ -62,6 +62,12 @@ public final class Differentiation {
     if (layer instanceof Merge m) {
       return m.kind() == Merge.Kind.DOT ? "has no backward pass in rnn4j yet" : null;
     }
+    if (layer instanceof org.rnn4j.layers.Conv1D c) {
+      return activation(c.activation());
+    }
+    if (layer instanceof org.rnn4j.layers.Pooling || layer instanceof org.rnn4j.layers.GlobalPooling) {
+      return null;
+    }
     if (layer instanceof org.rnn4j.layers.Operation) {
       return null; // arithmetic is differentiated; comparisons, logic and casts to int or bool pass no gradient
     }
@@ -70,7 +76,7 @@ public final class Differentiation {
       return null;
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
-        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, the merges but Dot, keras.ops nodes and the inference identities)";
+        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, Conv1D, the poolings, the merges but Dot, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

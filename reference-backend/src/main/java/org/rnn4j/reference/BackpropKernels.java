@@ -375,19 +375,46 @@ final class BackpropKernels implements Kernels<Buf> {
     return new UnsupportedFeatureException("gradients: " + what + " has no backward pass in rnn4j yet");
   }
 
+  /** The convolution (recorded), then its activation (recorded apart). */
   @Override
   public Buf conv1d(Conv1D layer, LayerWeights weights, Buf x) {
-    throw noBackward("Conv1D");
+    Buf z = forward.conv1d(layer.linear(), weights, x);
+    records.add(() -> {
+      float[] dz = reached(z);
+      if (dz != null) {
+        WindowOps.Conv1dGradients g = WindowOps.conv1dBackward(layer, weights, x, dz);
+        add(x, g.input());
+        addWeight(weights.get(0), g.kernel());
+        if (layer.useBias()) {
+          addWeight(weights.get(1), g.bias());
+        }
+      }
+    });
+    return activation(layer.activation(), z);
   }
 
   @Override
   public Buf pool(Pooling layer, Buf x) {
-    throw noBackward(layer.kerasClassName());
+    Buf out = forward.pool(layer, x);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        add(x, WindowOps.poolBackward(layer, x, out, dy));
+      }
+    });
+    return out;
   }
 
   @Override
   public Buf globalPool(GlobalPooling layer, Buf x, Buf mask) {
-    throw noBackward(layer.kerasClassName());
+    Buf out = forward.globalPool(layer, x, mask);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        add(x, WindowOps.globalPoolBackward(layer, x, mask, out, dy));
+      }
+    });
+    return out;
   }
 
   @Override

@@ -57,6 +57,120 @@ final class WindowOps {
     return new Buf(new int[] {batch, out, filters}, y);
   }
 
+  /** The gradients of a convolution (without its activation) by its input, kernel and bias. */
+  record Conv1dGradients(double[] input, double[] kernel, double[] bias) {}
+
+  /** Backward of {@link #conv1d} without the activation, from the gradient {@code dz} of its output. */
+  static Conv1dGradients conv1dBackward(Conv1D layer, LayerWeights weights, Buf x, float[] dz) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    int filters = layer.filters();
+    int groupIn = channels / layer.groups();
+    int groupOut = filters / layer.groups();
+    int out = layer.outputLength(steps);
+    int left = layer.padLeft(steps);
+    float[] kernel = weights.get(0).toArray();
+    double[] dx = new double[x.data.length];
+    double[] dk = new double[kernel.length];
+    double[] db = new double[filters];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < out; t++) {
+        int o = (b * out + t) * filters;
+        for (int f = 0; f < filters; f++) {
+          db[f] += dz[o + f];
+        }
+        for (int j = 0; j < layer.kernelSize(); j++) {
+          int src = t * layer.strides() + j * layer.dilation() - left;
+          if (src < 0 || src >= steps) {
+            continue;
+          }
+          int row = (b * steps + src) * channels;
+          for (int g = 0; g < layer.groups(); g++) {
+            for (int c = 0; c < groupIn; c++) {
+              double v = x.data[row + g * groupIn + c];
+              int w = (j * groupIn + c) * filters + g * groupOut;
+              double s = 0;
+              for (int f = 0; f < groupOut; f++) {
+                double d = dz[o + g * groupOut + f];
+                s += d * kernel[w + f];
+                dk[w + f] += v * d;
+              }
+              dx[row + g * groupIn + c] += s;
+            }
+          }
+        }
+      }
+    }
+    return new Conv1dGradients(dx, dk, db);
+  }
+
+  /** Backward of {@link #pool}: a maximum's gradient to the first maximal step of its window (as TensorFlow's), an average's shared. */
+  static float[] poolBackward(Pooling layer, Buf x, Buf y, float[] dy) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    int out = y.dim(1);
+    int left = layer.padLeft(steps);
+    float[] dx = new float[x.data.length];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < out; t++) {
+        int from = Math.max(t * layer.strides() - left, 0);
+        int to = Math.min(t * layer.strides() - left + layer.poolSize(), steps);
+        for (int c = 0; c < channels; c++) {
+          float d = dy[(b * out + t) * channels + c];
+          if (layer.kind() == Pooling.Kind.MAX) {
+            int best = from;
+            for (int s = from + 1; s < to; s++) {
+              if (x.data[(b * steps + s) * channels + c] > x.data[(b * steps + best) * channels + c]) {
+                best = s;
+              }
+            }
+            dx[(b * steps + best) * channels + c] += d;
+          } else {
+            for (int s = from; s < to; s++) {
+              dx[(b * steps + s) * channels + c] += d / (to - from);
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  }
+
+  /** Backward of {@link #globalPool}: the maximum's gradient to its first maximal step, the average's shared among the valid steps. */
+  static float[] globalPoolBackward(GlobalPooling layer, Buf x, Buf mask, Buf y, float[] dy) {
+    int batch = x.dim(0);
+    int steps = x.dim(1);
+    int channels = x.dim(2);
+    float[] dx = new float[x.data.length];
+    for (int b = 0; b < batch; b++) {
+      int count = 0;
+      for (int s = 0; s < steps; s++) {
+        count += mask == null || mask.data[b * steps + s] != 0f ? 1 : 0;
+      }
+      for (int c = 0; c < channels; c++) {
+        float d = dy[b * channels + c];
+        if (layer.kind() == Pooling.Kind.MAX) {
+          int best = 0;
+          for (int s = 1; s < steps; s++) {
+            if (x.data[(b * steps + s) * channels + c] > x.data[(b * steps + best) * channels + c]) {
+              best = s;
+            }
+          }
+          dx[(b * steps + best) * channels + c] += d;
+        } else {
+          for (int s = 0; s < steps; s++) {
+            if (mask == null || mask.data[b * steps + s] != 0f) {
+              dx[(b * steps + s) * channels + c] += d / count;
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  }
+
   static Buf pool(Pooling layer, Buf x) {
     int batch = x.dim(0);
     int steps = x.dim(1);

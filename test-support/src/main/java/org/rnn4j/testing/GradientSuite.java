@@ -118,6 +118,22 @@ final class GradientSuite {
         ActivationLayer.of(Activation.SOFTMAX)), 2, 4, MaskKind.NONE, false, s++), Loss.of("categorical_crossentropy", false)));
     c.add(new Case(m("SimpleRNN(4, relu... elu) -> Dense(2, selu)", Sequential.of(seq(3), SimpleRNN.builder(4).activation(Activation.ELU).build(),
         Dense.builder(2).activation(Activation.SELU).build()), 3, 5, MaskKind.NONE, true, s++), Loss.of("mse", false)));
+    // the layers around recurrent ones
+    c.add(new Case(m("Conv1D(4, 3, tanh) -> MaxPooling1D(2) -> LSTM(4) -> Dense(2)", Sequential.of(seq(2),
+        Conv1D.builder(4, 3).activation(Activation.TANH).build(), org.rnn4j.layers.Pooling.of(org.rnn4j.layers.Pooling.Kind.MAX, 2, 2, false, null),
+        LSTM.of(4), Dense.of(2)), 2, 9, MaskKind.NONE, false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("Conv1D(6, 3, same, strides 2, groups 2) -> AveragePooling1D(3, 2, same) -> GRU(3, seq) -> GlobalAveragePooling1D",
+        Sequential.of(seq(4), Conv1D.builder(6, 3).padding(Conv1D.Padding.SAME).strides(2).groups(2).build(),
+            org.rnn4j.layers.Pooling.of(org.rnn4j.layers.Pooling.Kind.AVERAGE, 3, 2, true, null), GRU.builder(3).returnSequences(true).build(),
+            org.rnn4j.layers.GlobalPooling.of(org.rnn4j.layers.Pooling.Kind.AVERAGE, false, null)), 2, 10, MaskKind.NONE, false, s++),
+        Loss.of("mse", false)));
+    c.add(new Case(m("Conv1D(4, 2, causal, dilation 2) -> SimpleRNN(3, seq) -> GlobalMaxPooling1D -> Dense(2, softmax)", Sequential.of(seq(3),
+        Conv1D.builder(4, 2).padding(Conv1D.Padding.CAUSAL).dilation(2).build(), SimpleRNN.builder(3).returnSequences(true).build(),
+        org.rnn4j.layers.GlobalPooling.of(org.rnn4j.layers.Pooling.Kind.MAX, false, null), Dense.builder(2).activation(Activation.SOFTMAX).build()),
+        2, 7, MaskKind.NONE, false, s++), Loss.of("categorical_crossentropy", false)));
+    c.add(new Case(m("Masking(0) -> LSTM(4, seq) -> GlobalAveragePooling1D (masked mean)", Sequential.of(seq(3), Masking.of(0f),
+        LSTM.builder(4).returnSequences(true).build(), org.rnn4j.layers.GlobalPooling.of(org.rnn4j.layers.Pooling.Kind.AVERAGE, false, null)),
+        3, 6, MaskKind.MIDDLE, false, s++), Loss.of("mse", false)));
     // every differentiable activation, as a cell activation, a recurrent activation and a Dense activation
     for (Activation a : Activation.values()) {
       if (!a.differentiable()) {
@@ -195,11 +211,13 @@ final class GradientSuite {
           checkAgainstFiniteDifferences(ctx, c.toString(), c.model(), c.call(), target(c.loss(), c.model(), c.call(), c.seed()), c.loss())));
     }
     nodes.add(dynamicTest("a layer without a backward pass is refused by name before any work", () -> {
-      Model model = Model.initialized(Sequential.of(seq(2), Conv1D.builder(3, 2).build(), LSTM.of(3)), 1);
+      Model model = Model.initialized(Sequential.of(seq(2), org.rnn4j.layers.Normalization.of(org.rnn4j.layers.Normalization.Kind.LAYER,
+          1e-3, true, true, null), LSTM.of(3)), 1);
       try (PreparedModel p = ctx.backend().prepare(model)) {
         UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
             () -> p.gradients(Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2)), Tensor.zeros(2, 3), Loss.of("mse", false)));
-        assertTrue(e.getMessage().startsWith("gradients: layer 0 ('conv1_d', Conv1D) has no backward pass"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("gradients: layer 0 ('layer_normalization', LayerNormalization) has no backward pass"),
+            e.getMessage());
       }
     }));
     nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {

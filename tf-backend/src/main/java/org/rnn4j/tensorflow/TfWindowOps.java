@@ -36,7 +36,7 @@ final class TfWindowOps {
     int needed = (out - 1) * layer.strides() + layer.span();
     int right = Math.max(needed - left - steps, 0);
     Operand<TFloat32> padded = tf.pad(x.op(), tf.constant(new int[][] {{0, 0}, {left, right}, {0, 0}}), g.scalar(0f));
-    float[] kernel = weights.get(0).toArray(); // (kernel_size, groupIn, filters)
+    Operand<TFloat32> kernel = g.weight(weights.get(0)); // (kernel_size, groupIn, filters)
     List<Operand<TFloat32>> perGroup = new ArrayList<>();
     for (int gr = 0; gr < groups; gr++) {
       Operand<TFloat32> sum = null;
@@ -45,18 +45,16 @@ final class TfWindowOps {
         Operand<TFloat32> taps = tf.stridedSlice(padded,
             g.ints(0, start, gr * groupIn), g.ints(batch, start + (out - 1) * layer.strides() + 1, (gr + 1) * groupIn),
             g.ints(1, layer.strides(), 1));
-        float[] w = new float[groupIn * groupOut];
-        for (int c = 0; c < groupIn; c++) {
-          System.arraycopy(kernel, (j * groupIn + c) * filters + gr * groupOut, w, c * groupOut, groupOut);
-        }
-        Operand<TFloat32> product = g.matMul(g.reshape(taps, batch * out, groupIn), g.constant(w, groupIn, groupOut));
+        // tap j's weights for this group's filters
+        Operand<TFloat32> w = g.reshape(tf.slice(kernel, g.ints(j, 0, gr * groupOut), g.ints(1, groupIn, groupOut)), groupIn, groupOut);
+        Operand<TFloat32> product = g.matMul(g.reshape(taps, batch * out, groupIn), w);
         sum = sum == null ? product : g.add(sum, product);
       }
       perGroup.add(sum);
     }
     Operand<TFloat32> y = groups == 1 ? perGroup.get(0) : tf.concat(perGroup, tf.constant(-1));
     if (layer.useBias()) {
-      y = tf.nn.biasAdd(y, g.constant(weights.get(1).toArray(), filters));
+      y = tf.nn.biasAdd(y, g.weight(weights.get(1)));
     }
     y = TfActivations.apply(g, layer.activation(), y);
     return new Node(g.reshape(y, batch, out, filters), new int[] {batch, out, filters});
