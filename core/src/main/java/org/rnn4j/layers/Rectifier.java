@@ -114,6 +114,26 @@ public final class Rectifier implements Layer {
     };
   }
 
+  /**
+   * The derivative by {@code x} for a fixed parameter (PReLU: {@code alpha}); at a kink, the side
+   * TensorFlow's gradient of the same ops takes (relu passes nothing at its threshold, a clip to
+   * {@code max_value} passes at the bound).
+   */
+  public double derivative(double x, double alpha) {
+    return switch (kind) {
+      case RELU -> (x > threshold && x <= maxValue ? 1.0 : 0.0) + (x < threshold ? slope : 0.0);
+      case LEAKY_RELU -> x > 0 ? 1.0 : slope;
+      case ELU -> x > 0 ? 1.0 : slope * Math.exp(x);
+      case THRESHOLDED_RELU -> x > threshold ? 1.0 : 0.0;
+      case PRELU -> x > 0 ? 1.0 : x < 0 ? alpha : 0.0;
+    };
+  }
+
+  /** PReLU: the derivative by {@code alpha} at {@code x}, {@code −relu(−x)}. */
+  public double alphaDerivative(double x) {
+    return -Math.max(-x, 0.0);
+  }
+
   /** PReLU's alpha shape for an input of {@code inputShape} (without batch). */
   public int[] alphaShape(int[] inputShape) {
     int[] s = inputShape.clone();

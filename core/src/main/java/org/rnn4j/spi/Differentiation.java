@@ -65,7 +65,8 @@ public final class Differentiation {
     if (layer instanceof org.rnn4j.layers.Conv1D c) {
       return activation(c.activation());
     }
-    if (layer instanceof org.rnn4j.layers.Pooling || layer instanceof org.rnn4j.layers.GlobalPooling) {
+    if (layer instanceof org.rnn4j.layers.Pooling || layer instanceof org.rnn4j.layers.GlobalPooling
+        || layer instanceof org.rnn4j.layers.Rectifier || layer instanceof org.rnn4j.layers.Rearrange) {
       return null;
     }
     if (layer instanceof org.rnn4j.layers.Operation) {
@@ -76,7 +77,8 @@ public final class Differentiation {
       return null;
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
-        + "TimeDistributed, Embedding, Masking, Activation, Flatten, RepeatVector, Conv1D, the poolings, the merges but Dot, keras.ops nodes and the inference identities)";
+        + "TimeDistributed, Embedding, Masking, Activation, the parametric activation layers, Flatten, RepeatVector, Reshape, Permute, Cropping1D, ZeroPadding1D, UpSampling1D, Conv1D, "
+        + "the poolings, the merges but Dot, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

@@ -548,14 +548,70 @@ final class BackpropKernels implements Kernels<Buf> {
     return out;
   }
 
+  /** A parametric activation layer, element by element; PReLU's alpha gathers its shared elements' gradients. */
   @Override
   public Buf rectify(Rectifier layer, LayerWeights weights, Buf x) {
-    throw noBackward(layer.kerasClassName());
+    Buf out = forward.rectify(layer, weights, x);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      float[] dx = grad(x);
+      int per = x.data.length / x.dim(0);
+      int[] sample = java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length);
+      Tensor alpha = layer.kind() == Rectifier.Kind.PRELU ? weights.get(0) : null;
+      double[] dAlpha = alpha == null ? null : new double[alpha.size()];
+      int[] index = new int[sample.length];
+      for (int e = 0; e < per; e++) {
+        int at = 0;
+        if (alpha != null) {
+          int rest = e;
+          for (int d = sample.length - 1; d >= 0; d--) {
+            index[d] = alpha.dim(d) == 1 ? 0 : rest % sample[d];
+            rest /= sample[d];
+          }
+          for (int d = 0; d < sample.length; d++) {
+            at = at * alpha.dim(d) + index[d];
+          }
+        }
+        float a = alpha == null ? 0f : alpha.getFlat(at);
+        for (int b = 0; b < x.dim(0); b++) {
+          int i = b * per + e;
+          dx[i] += (float) (dy[i] * layer.derivative(x.data[i], a));
+          if (dAlpha != null) {
+            dAlpha[at] += dy[i] * layer.alphaDerivative(x.data[i]);
+          }
+        }
+      }
+      if (dAlpha != null) {
+        addWeight(alpha, dAlpha);
+      }
+    });
+    return out;
   }
 
+  /** A layer that moves values: each output element's gradient goes back to the element it copied (none for a padded zero). */
   @Override
   public Buf rearrange(Rearrange layer, Buf x) {
-    throw noBackward(layer.kerasClassName());
+    Buf out = forward.rearrange(layer, x);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy == null) {
+        return;
+      }
+      int[] sources = layer.sources(java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length));
+      int per = x.data.length / x.dim(0);
+      float[] dx = grad(x);
+      for (int b = 0; b < x.dim(0); b++) {
+        for (int i = 0; i < sources.length; i++) {
+          if (sources[i] >= 0) {
+            dx[b * per + sources[i]] += dy[b * sources.length + i];
+          }
+        }
+      }
+    });
+    return out;
   }
 
   @Override

@@ -134,6 +134,16 @@ final class GradientSuite {
     c.add(new Case(m("Masking(0) -> LSTM(4, seq) -> GlobalAveragePooling1D (masked mean)", Sequential.of(seq(3), Masking.of(0f),
         LSTM.builder(4).returnSequences(true).build(), org.rnn4j.layers.GlobalPooling.of(org.rnn4j.layers.Pooling.Kind.AVERAGE, false, null)),
         3, 6, MaskKind.MIDDLE, false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("LSTM(6, seq) -> LeakyReLU(0.1) -> Reshape((-1, 3)) -> ReLU(max 0.9, slope 0.2, threshold 0.05) -> GRU(3)",
+        Sequential.of(seq(3), LSTM.builder(6).returnSequences(true).build(), org.rnn4j.layers.Rectifier.leakyRelu(0.1, null),
+            org.rnn4j.layers.Rearrange.reshape(new int[] {-1, 3}, null), org.rnn4j.layers.Rectifier.relu(0.9, 0.2, 0.05, null), GRU.of(3)),
+        2, 4, MaskKind.NONE, false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("(6, 3): Conv1D(4, 2, same) -> PReLU(shared time) -> ZeroPadding1D(1, 2) -> Cropping1D(2, 0) -> UpSampling1D(2) -> Permute(2, 1)"
+        + " -> ELU(0.5) -> SimpleRNN(3)", Sequential.of(org.rnn4j.layers.InputSpec.of(6, 3), Conv1D.builder(4, 2).padding(Conv1D.Padding.SAME).build(),
+            org.rnn4j.layers.Rectifier.prelu(new int[] {1}, org.rnn4j.initializers.Initializer.constant(0.3), null),
+            org.rnn4j.layers.Rearrange.zeroPadding1d(1, 2, null), org.rnn4j.layers.Rearrange.cropping1d(2, 0, null),
+            org.rnn4j.layers.Rearrange.upSampling1d(2, null), org.rnn4j.layers.Rearrange.permute(new int[] {2, 1}, null),
+            org.rnn4j.layers.Rectifier.elu(0.5, null), SimpleRNN.of(3)), 2, 6, MaskKind.NONE, false, s++), Loss.of("mse", false)));
     // every differentiable activation, as a cell activation, a recurrent activation and a Dense activation
     for (Activation a : Activation.values()) {
       if (!a.differentiable()) {

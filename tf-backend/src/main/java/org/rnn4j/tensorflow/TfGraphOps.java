@@ -147,8 +147,7 @@ final class TfGraphOps {
       case ELU -> tf.select(tf.math.greater(v, zero), v, g.mul(g.scalar((float) layer.slope()), tf.math.expm1(v)));
       case THRESHOLDED_RELU -> g.mul(v, tf.dtypes.cast(tf.math.greater(v, g.scalar((float) layer.threshold())), TFloat32.class));
       case PRELU -> {
-        org.rnn4j.Tensor alpha = weights.get(0);
-        Operand<TFloat32> a = g.constant(alpha.toArray(), alpha.shape()); // broadcasts over the batch and shared axes
+        Operand<TFloat32> a = g.weight(weights.get(0)); // broadcasts over the batch and shared axes
         yield tf.math.sub(tf.nn.relu(v), g.mul(a, tf.nn.relu(tf.math.neg(v))));
       }
     };
