@@ -232,12 +232,14 @@ public enum Activation {
 
   /**
    * Whether rnn4j can differentiate the activation (for gradients): the element-wise activations
-   * with a derivative almost everywhere, softmax and log_softmax.
+   * with a derivative almost everywhere (not hard_shrink, whose value jumps), softmax and
+   * log_softmax; not yet sparsemax, crelu and glu.
    */
   public boolean differentiable() {
     return switch (this) {
       case LINEAR, TANH, SIGMOID, HARD_SIGMOID, HARD_SIGMOID_KERAS3, RELU, RELU6, LEAKY_RELU, ELU, SELU, SOFTPLUS, SOFTSIGN, SILU,
-          GELU, EXPONENTIAL, LOG_SIGMOID, TANH_SHRINK, SOFTMAX, LOG_SOFTMAX -> true;
+          GELU, HARD_SILU, EXPONENTIAL, MISH, CELU, HARD_TANH, SOFT_SHRINK, LOG_SIGMOID, SPARSE_PLUS, SQUAREPLUS, TANH_SHRINK, SOFTMAX,
+          LOG_SOFTMAX -> true;
       default -> false;
     };
   }
@@ -277,7 +279,17 @@ public enum Activation {
         yield s * (1.0 + x * (1.0 - s));
       }
       case GELU -> 0.5 * (1.0 + Erf.erf(x / Math.sqrt(2.0))) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2.0 * Math.PI);
+      case HARD_SILU -> hardSigmoid3(x) + (x > -3.0 && x < 3.0 ? x / 6.0 : 0.0);
       case EXPONENTIAL -> Math.exp(x);
+      case MISH -> {
+        double t = Math.tanh(softplus(x));
+        yield t + x * (1.0 - t * t) * sigmoid(x);
+      }
+      case CELU -> x > 0 ? 1.0 : Math.exp(x);
+      case HARD_TANH -> x >= -1.0 && x <= 1.0 ? 1.0 : 0.0;
+      case SOFT_SHRINK -> x > 0.5 || x < -0.5 ? 1.0 : 0.0;
+      case SPARSE_PLUS -> x <= -1 ? 0.0 : (x < 1 ? (x + 1) / 2 : 1.0);
+      case SQUAREPLUS -> (1.0 + x / Math.sqrt(x * x + 4.0)) / 2.0;
       case LOG_SIGMOID -> sigmoid(-x);
       case TANH_SHRINK -> {
         double t = Math.tanh(x);
