@@ -66,7 +66,8 @@ public final class Differentiation {
       return activation(c.activation());
     }
     if (layer instanceof org.rnn4j.layers.Pooling || layer instanceof org.rnn4j.layers.GlobalPooling
-        || layer instanceof org.rnn4j.layers.Rectifier || layer instanceof org.rnn4j.layers.Rearrange) {
+        || layer instanceof org.rnn4j.layers.Rectifier || layer instanceof org.rnn4j.layers.Rearrange
+        || layer instanceof org.rnn4j.layers.Normalization) {
       return null;
     }
     if (layer instanceof org.rnn4j.layers.Operation) {
@@ -78,7 +79,7 @@ public final class Differentiation {
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
         + "TimeDistributed, Embedding, Masking, Activation, the parametric activation layers, Flatten, RepeatVector, Reshape, Permute, Cropping1D, ZeroPadding1D, UpSampling1D, Conv1D, "
-        + "the poolings, the merges but Dot, keras.ops nodes and the inference identities)";
+        + "the poolings, the normalizations, the merges but Dot, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

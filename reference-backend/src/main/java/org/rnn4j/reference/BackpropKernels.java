@@ -419,7 +419,18 @@ final class BackpropKernels implements Kernels<Buf> {
 
   @Override
   public Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
-    throw noBackward(layer.kerasClassName());
+    Buf out = forward.normalize(layer, weights, x);
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        List<double[]> g = WindowOps.normalizeBackward(layer, weights, x, dy);
+        add(x, g.get(0));
+        for (int i = 1; i < g.size(); i++) {
+          addWeight(weights.get(i - 1), g.get(i));
+        }
+      }
+    });
+    return out;
   }
 
   /** Concatenate splits the gradient; Add, Subtract, Average pass it (signed, scaled); Multiply by the other inputs; Maximum and Minimum to the input chosen. */

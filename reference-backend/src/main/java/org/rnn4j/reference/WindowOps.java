@@ -1,5 +1,8 @@
 package org.rnn4j.reference;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
@@ -226,6 +229,116 @@ final class WindowOps {
     }
     int[] shape = layer.keepDims() ? new int[] {batch, 1, channels} : new int[] {batch, channels};
     return new Buf(shape, y);
+  }
+
+  /**
+   * Backward of {@link #normalize}: the input's gradient, then one per weight of the layer in its
+   * order (the preprocessing layer's count has none: zeros).
+   */
+  static List<double[]> normalizeBackward(Normalization layer, LayerWeights weights, Buf x, float[] dy) {
+    int width = x.dim(-1);
+    int rows = x.data.length / width;
+    double[] dx = new double[x.data.length];
+    List<double[]> out = new ArrayList<>();
+    out.add(dx);
+    if (layer.kind() == Normalization.Kind.STANDARDIZE) {
+      float[][] given = layer.statistics(width);
+      float[] mean = given != null ? given[0] : weights.get(0).toArray();
+      float[] variance = given != null ? given[1] : weights.get(1).toArray();
+      double[] dMean = new double[width];
+      double[] dVariance = new double[width];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < width; j++) {
+          double root = Math.sqrt(variance[j]);
+          boolean clipped = root < layer.epsilon(); // sd = max(sqrt(variance), epsilon)
+          double sd = clipped ? layer.epsilon() : root;
+          double d = dy[r * width + j];
+          double v = x.data[r * width + j];
+          double dSd;
+          if (layer.invert()) {
+            dx[r * width + j] = d * sd;
+            dMean[j] += d;
+            dSd = d * v;
+          } else {
+            dx[r * width + j] = d / sd;
+            dMean[j] -= d / sd;
+            dSd = -d * (v - mean[j]) / (sd * sd);
+          }
+          dVariance[j] += clipped ? 0 : dSd / (2 * root);
+        }
+      }
+      if (given == null) {
+        out.add(dMean);
+        out.add(dVariance);
+        out.add(new double[weights.get(2).size()]);
+      }
+      return out;
+    }
+    int w = 0;
+    float[] gamma = layer.scale() ? weights.get(w++).toArray() : null;
+    boolean center = layer.center();
+    w += center ? 1 : 0;
+    float[] movingMean = layer.kind() == Normalization.Kind.BATCH ? weights.get(w++).toArray() : null;
+    float[] movingVariance = layer.kind() == Normalization.Kind.BATCH ? weights.get(w).toArray() : null;
+    double[] dGamma = new double[width];
+    double[] dBeta = new double[width];
+    double[] dMovingMean = new double[width];
+    double[] dMovingVariance = new double[width];
+    double[] dn = new double[width];
+    double[] n = new double[width];
+    for (int r = 0; r < rows; r++) {
+      int off = r * width;
+      double mean = 0;
+      double variance = 0;
+      if (movingMean == null) {
+        for (int j = 0; j < width; j++) {
+          mean += x.data[off + j];
+        }
+        mean /= width;
+        for (int j = 0; j < width; j++) {
+          double d = x.data[off + j] - mean;
+          variance += d * d;
+        }
+        variance /= width;
+      }
+      double sumDn = 0;
+      double sumDnN = 0;
+      for (int j = 0; j < width; j++) {
+        double m = movingMean == null ? mean : movingMean[j];
+        double v = movingVariance == null ? variance : movingVariance[j];
+        double s = Math.sqrt(v + layer.epsilon());
+        n[j] = (x.data[off + j] - m) / s;
+        double d = dy[off + j];
+        dGamma[j] += d * n[j];
+        dBeta[j] += d;
+        dn[j] = d * (gamma == null ? 1 : gamma[j]);
+        sumDn += dn[j];
+        sumDnN += dn[j] * n[j];
+        if (movingMean != null) {
+          dx[off + j] = dn[j] / s;
+          dMovingMean[j] -= dn[j] / s;
+          dMovingVariance[j] -= dn[j] * n[j] / (2 * (v + layer.epsilon()));
+        }
+      }
+      if (movingMean == null) {
+        // the row's own mean and variance depend on every element of the row
+        double s = Math.sqrt(variance + layer.epsilon());
+        for (int j = 0; j < width; j++) {
+          dx[off + j] = (dn[j] - sumDn / width - n[j] * sumDnN / width) / s;
+        }
+      }
+    }
+    if (gamma != null) {
+      out.add(dGamma);
+    }
+    if (center) {
+      out.add(dBeta);
+    }
+    if (movingMean != null) {
+      out.add(dMovingMean);
+      out.add(dMovingVariance);
+    }
+    return out;
   }
 
   static Buf normalize(Normalization layer, LayerWeights weights, Buf x) {

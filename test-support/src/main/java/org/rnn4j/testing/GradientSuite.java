@@ -67,6 +67,8 @@ final class GradientSuite {
     }
   }
 
+  private static final org.rnn4j.initializers.RandomUniform NONZERO_BIAS = new org.rnn4j.initializers.RandomUniform(-0.5, 0.5);
+
   private static InputSpec seq(int f) {
     return InputSpec.sequence(f);
   }
@@ -144,6 +146,14 @@ final class GradientSuite {
             org.rnn4j.layers.Rearrange.zeroPadding1d(1, 2, null), org.rnn4j.layers.Rearrange.cropping1d(2, 0, null),
             org.rnn4j.layers.Rearrange.upSampling1d(2, null), org.rnn4j.layers.Rearrange.permute(new int[] {2, 1}, null),
             org.rnn4j.layers.Rectifier.elu(0.5, null), SimpleRNN.of(3)), 2, 6, MaskKind.NONE, false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("LSTM(5, seq) -> LayerNormalization -> BatchNormalization -> GRU(3)", Sequential.of(seq(3),
+        LSTM.builder(5).returnSequences(true).build(), org.rnn4j.layers.Normalization.of(org.rnn4j.layers.Normalization.Kind.LAYER, 1e-3, true, true, null),
+        org.rnn4j.layers.Normalization.of(org.rnn4j.layers.Normalization.Kind.BATCH, 1e-3, true, true, null), GRU.of(3)), 2, 4, MaskKind.NONE,
+        false, s++), Loss.of("mse", false)));
+    c.add(new Case(m("Normalization (adapted) -> GRU(4, seq) -> Normalization(invert) -> Dense(2)", Sequential.of(seq(3),
+        org.rnn4j.layers.Normalization.standardize(-1, null, null, false, null), GRU.builder(4).returnSequences(true).build(),
+        org.rnn4j.layers.Normalization.standardize(-1, null, null, true, null), Dense.of(2)), 2, 4, MaskKind.NONE, false, s++),
+        Loss.of("mse", false)));
     // every differentiable activation, as a cell activation, a recurrent activation and a Dense activation
     for (Activation a : Activation.values()) {
       if (!a.differentiable()) {
@@ -151,8 +161,11 @@ final class GradientSuite {
       }
       // exp of a carried state overflows float32 within a few steps (as in Keras): exponential as Dense activation only
       Activation cellActivation = a == Activation.EXPONENTIAL ? Activation.TANH : a;
+      // non-zero biases: with Keras' zero biases a relu's input can sit exactly on its kink, where no
+      // difference quotient is a derivative
       c.add(new Case(m("SimpleRNN(3, " + cellActivation + ") -> Dense(2, " + a + ")", Sequential.of(seq(2),
-          SimpleRNN.builder(3).activation(cellActivation).build(), Dense.builder(2).activation(a).build()), 2, 4, MaskKind.NONE, false, s++),
+          SimpleRNN.builder(3).activation(cellActivation).biasInitializer(NONZERO_BIAS).build(),
+          Dense.builder(2).activation(a).biasInitializer(NONZERO_BIAS).build()), 2, 4, MaskKind.NONE, false, s++),
           Loss.of("mse", false)));
       c.add(new Case(m("LSTM(3, recurrent_activation=" + a + ")", Sequential.of(seq(2), LSTM.builder(3).recurrentActivation(a).build()),
           2, 4, MaskKind.NONE, false, s++), Loss.of("mse", false)));
@@ -221,14 +234,18 @@ final class GradientSuite {
           checkAgainstFiniteDifferences(ctx, c.toString(), c.model(), c.call(), target(c.loss(), c.model(), c.call(), c.seed()), c.loss())));
     }
     nodes.add(dynamicTest("a layer without a backward pass is refused by name before any work", () -> {
-      Model model = Model.initialized(Sequential.of(seq(2), org.rnn4j.layers.Normalization.of(org.rnn4j.layers.Normalization.Kind.LAYER,
-          1e-3, true, true, null), LSTM.of(3)), 1);
+      Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3), Dense.builder(2).activation(Activation.CRELU).build()), 1);
       try (PreparedModel p = ctx.backend().prepare(model)) {
         UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
-            () -> p.gradients(Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2)), Tensor.zeros(2, 3), Loss.of("mse", false)));
-        assertTrue(e.getMessage().startsWith("gradients: layer 0 ('layer_normalization', LayerNormalization) has no backward pass"),
-            e.getMessage());
+            () -> p.gradients(Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2)), Tensor.zeros(2, 4), Loss.of("mse", false)));
+        assertEquals("gradients: layer 1 ('dense', Dense) uses activation 'crelu', which has no derivative in rnn4j yet", e.getMessage());
       }
+      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref q = b.input("q", seq(2));
+      org.rnn4j.layers.Functional.Ref attended = b.call(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.DOT, false, false, null), q, q).get(0);
+      Model attention = Model.initialized(b.build("attention", attended), 1);
+      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(attention.architecture()));
+      assertTrue(e.getMessage().startsWith("gradients: layer 0 ('attention', Attention) has no backward pass in rnn4j yet"), e.getMessage());
     }));
     nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {
       Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3)), 1);

@@ -131,7 +131,8 @@ final class GraphPlan implements AutoCloseable {
     fetchShapes.add(new int[0]);
     for (Tensor w : model.weights().values()) {
       weights.add(g.fedWeight(w));
-      differentiated.add(g.fedWeight(w));
+      // a weight no operation reads (the preprocessing Normalization's count) stands as zeros, which the loss does not reach
+      differentiated.add(g.fedWeight(w) != null ? g.fedWeight(w) : g.zeros(w.shape()));
       fetchShapes.add(w.shape());
     }
     for (int k = 0; k < inputs.size(); k++) {

@@ -99,20 +99,20 @@ final class TfWindowOps {
     int width = x.dim(-1);
     if (layer.kind() == Normalization.Kind.STANDARDIZE) {
       float[][] given = layer.statistics(width);
-      Operand<TFloat32> mean = g.constant(given != null ? given[0] : weights.get(0).toArray(), width);
-      Operand<TFloat32> variance = g.constant(given != null ? given[1] : weights.get(1).toArray(), width);
+      Operand<TFloat32> mean = given != null ? g.constant(given[0], width) : g.reshape(g.weight(weights.get(0)), width);
+      Operand<TFloat32> variance = given != null ? g.constant(given[1], width) : g.reshape(g.weight(weights.get(1)), width);
       Operand<TFloat32> sd = tf.math.maximum(tf.math.sqrt(variance), g.scalar((float) layer.epsilon()));
       Operand<TFloat32> y = layer.invert() ? g.add(mean, g.mul(x.op(), sd)) : tf.math.div(tf.math.sub(x.op(), mean), sd);
       return new Node(y, x.shape());
     }
     int w = 0;
-    Operand<TFloat32> gamma = layer.scale() ? g.constant(weights.get(w++).toArray(), width) : null;
-    Operand<TFloat32> beta = layer.center() ? g.constant(weights.get(w++).toArray(), width) : null;
+    Operand<TFloat32> gamma = layer.scale() ? g.weight(weights.get(w++)) : null;
+    Operand<TFloat32> beta = layer.center() ? g.weight(weights.get(w++)) : null;
     Operand<TFloat32> mean;
     Operand<TFloat32> variance;
     if (layer.kind() == Normalization.Kind.BATCH) {
-      mean = g.constant(weights.get(w++).toArray(), width);
-      variance = g.constant(weights.get(w).toArray(), width);
+      mean = g.weight(weights.get(w++));
+      variance = g.weight(weights.get(w));
     } else {
       mean = tf.math.mean(x.op(), tf.constant(-1), Mean.keepDims(true));
       variance = tf.math.mean(tf.math.squaredDifference(x.op(), mean), tf.constant(-1), Mean.keepDims(true));
