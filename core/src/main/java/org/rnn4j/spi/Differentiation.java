@@ -70,6 +70,16 @@ public final class Differentiation {
         || layer instanceof org.rnn4j.layers.Normalization) {
       return null;
     }
+    if (layer instanceof org.rnn4j.layers.NestedModel n) {
+      org.rnn4j.layers.Architecture inner = n.model();
+      for (int i = 0; i < inner.layers().size(); i++) {
+        String why = unsupported(inner.layer(i));
+        if (why != null) {
+          return "holds layer '" + inner.layerName(i) + "' (" + inner.layer(i).kerasClassName() + "), which " + why;
+        }
+      }
+      return null;
+    }
     if (layer instanceof org.rnn4j.layers.Operation) {
       return null; // arithmetic is differentiated; comparisons, logic and casts to int or bool pass no gradient
     }

@@ -94,7 +94,12 @@ public final class Float64Oracle {
   }
 
   private static Chain chainRun(Model model, Sequential arch, Call call) {
-    Object x = value(call.input());
+    return chainRun(model, arch, call, call.inputs().stream().map(Float64Oracle::value).toList());
+  }
+
+  /** @param inputs the inputs in float64 (a nested model's come from the outer model unrounded) */
+  private static Chain chainRun(Model model, Sequential arch, Call call, List<Object> inputs) {
+    Object x = inputs.get(0);
     boolean[][] mask = call.mask() == null ? null : mask(call.mask());
     LayerStates finals = LayerStates.empty();
     List<Object> outputs = one(x);
@@ -118,11 +123,15 @@ public final class Float64Oracle {
 
   /** A functional model's outputs, the first output's mask and the final states. */
   private static Chain graphRun(Model model, Functional f, Call call) {
+    return graphRun(model, f, call, call.inputs().stream().map(Float64Oracle::value).toList());
+  }
+
+  private static Chain graphRun(Model model, Functional f, Call call, List<Object> inputs) {
     List<List<Object>> values = new ArrayList<>();
     List<boolean[][]> masks = new ArrayList<>();
     List<Integer> masked = new ArrayList<>(); // how many of a node's tensors carry its mask (not its states)
     for (int k = 0; k < f.inputs().size(); k++) {
-      values.add(one(value(call.inputs().get(k))));
+      values.add(one(inputs.get(k)));
       masks.add(k == 0 && call.mask() != null ? mask(call.mask()) : null);
       masked.add(1);
     }
@@ -346,9 +355,11 @@ public final class Float64Oracle {
     } else if (layer instanceof Operation o) {
       return new Out(one(OracleGraph.operation(o, ins)), null, null);
     } else if (layer instanceof org.rnn4j.layers.NestedModel n) {
-      // the nested model on its own, from its slice of the weights; masks end at its outputs
-      Result r = run(Model.of(n.model(), w), Call.of(ins.stream().map(Float64Oracle::tensor).toList()));
-      return new Out(r.outputs().stream().map(Float64Oracle::value).toList(), null, null);
+      // the nested model on its own, from its slice of the weights, in float64 throughout; masks end at its outputs
+      Model inner = Model.of(n.model(), w);
+      Call shapes = Call.of(ins.stream().map(Float64Oracle::tensor).toList()); // (no mask or states: only its inputs count)
+      Chain c = n.model() instanceof Functional f ? graphRun(inner, f, shapes, ins) : chainRun(inner, (Sequential) n.model(), shapes, ins);
+      return new Out(c.outputs(), null, null);
     } else if (layer instanceof Rectifier r) {
       return new Out(one(OracleShapes.rectify(r, w, x)), mask, null);
     } else if (layer instanceof Rearrange r) {

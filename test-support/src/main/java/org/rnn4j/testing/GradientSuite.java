@@ -202,6 +202,25 @@ final class GradientSuite {
       c.add(new GraphCase("[LSTM(4, seq)(x), GRU(4, seq)(y)] -> " + merge.kerasClassName() + " -> Dense(2), x masked",
           Model.initialized(b.build("merged", out), seed), call, Loss.of("mse", false), seed));
     }
+    // models used as layers: a Sequential encoder shared by two inputs, a functional head
+    {
+      org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(Sequential.of("encoder", seq(3),
+          List.of(LSTM.builder(4).returnSequences(true).build(), GRU.of(5))), null);
+      org.rnn4j.layers.Functional.Builder h = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref a = h.input("a", InputSpec.of(5));
+      org.rnn4j.layers.Functional.Ref bb = h.input("b", InputSpec.of(5));
+      org.rnn4j.layers.Functional.Ref joined = h.call(org.rnn4j.layers.Merge.concatenate(-1, null), a, bb).get(0);
+      org.rnn4j.layers.NestedModel head = org.rnn4j.layers.NestedModel.of(
+          h.build("head", h.call(Dense.builder(2).activation(Activation.SOFTMAX).build(), joined).get(0)), null);
+      org.rnn4j.layers.Functional.Builder f = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref x = f.input("x", seq(3));
+      org.rnn4j.layers.Functional.Ref y = f.input("y", seq(3));
+      org.rnn4j.layers.Functional.Ref ex = f.call(encoder, x).get(0);
+      org.rnn4j.layers.Functional.Ref ey = f.call(encoder, y).get(0);
+      Call call = Call.of(List.of(RandomData.uniform(970, -1, 1, 2, 4, 3), RandomData.uniform(971, -1, 1, 2, 4, 3)));
+      c.add(new GraphCase("siamese: a Sequential encoder shared by two inputs, a functional head used as a layer",
+          Model.initialized(f.build("siamese", f.call(head, ex, ey).get(0), ex), 970), call, Loss.of("categorical_crossentropy", false), 970));
+    }
     // an encoder-decoder: the encoder's final states start the decoder; token ids with mask_zero
     org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
     org.rnn4j.layers.Functional.Ref source = b.input("source", InputSpec.ids(-1));
