@@ -70,6 +70,9 @@ public final class Differentiation {
         || layer instanceof org.rnn4j.layers.Normalization) {
       return null;
     }
+    if (layer instanceof org.rnn4j.layers.Attention) {
+      return null;
+    }
     if (layer instanceof org.rnn4j.layers.NestedModel n) {
       org.rnn4j.layers.Architecture inner = n.model();
       for (int i = 0; i < inner.layers().size(); i++) {
@@ -89,7 +92,7 @@ public final class Differentiation {
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
         + "TimeDistributed, Embedding, Masking, Activation, the parametric activation layers, Flatten, RepeatVector, Reshape, Permute, Cropping1D, ZeroPadding1D, UpSampling1D, Conv1D, "
-        + "the poolings, the normalizations, the merges but Dot, keras.ops nodes and the inference identities)";
+        + "the poolings, the normalizations, Attention, AdditiveAttention, the merges but Dot, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

@@ -74,6 +74,103 @@ final class AttentionOps {
     return List.of(new Buf(new int[] {batch, tq, dv}, result), new Buf(new int[] {batch, tq, tv}, probabilities));
   }
 
+  /** The gradients of an attention layer's inputs and weights (scale, then concat_score_weight, as present). */
+  record Gradients(double[] query, double[] value, double[] key, List<double[]> weights) {}
+
+  /**
+   * Backward of {@link #attention} from its probabilities and the gradients of its result and
+   * probabilities (either may be null): through the weighted sum, the softmax (an excluded
+   * position's constant −1e9 passes nothing) and the score function.
+   */
+  static Gradients attentionBackward(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf probabilities,
+      float[] dResult, float[] dProbabilities) {
+    Buf q = inputs.get(0);
+    Buf v = inputs.get(1);
+    Buf k = inputs.size() > 2 ? inputs.get(2) : v;
+    int batch = q.dim(0);
+    int tq = q.dim(1);
+    int tv = v.dim(1);
+    int dim = q.dim(2);
+    int dv = v.dim(2);
+    float[] scale = layer.useScale() ? weights.get(0).toArray() : null;
+    float concatWeight = layer.kind() == Attention.Kind.CONCAT ? weights.get(scale == null ? 0 : 1).toArray()[0] : 1f;
+    double[] dq = new double[q.data.length];
+    double[] dvalue = new double[v.data.length];
+    double[] dk = new double[k.data.length];
+    double[] dScale = scale == null ? null : new double[scale.length];
+    double dConcat = 0;
+    double[] dp = new double[tv];
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < tq; i++) {
+        int po = (b * tq + i) * tv;
+        boolean keep = queryMask == null || queryMask.data[b * tq + i] != 0f;
+        int ro = (b * tq + i) * dv;
+        double dot = 0;
+        for (int j = 0; j < tv; j++) {
+          double d = dProbabilities == null ? 0 : dProbabilities[po + j];
+          if (keep && dResult != null) {
+            for (int e = 0; e < dv; e++) {
+              d += dResult[ro + e] * (double) v.data[(b * tv + j) * dv + e];
+              dvalue[(b * tv + j) * dv + e] += probabilities.data[po + j] * (double) dResult[ro + e];
+            }
+          }
+          dp[j] = d;
+          dot += d * probabilities.data[po + j];
+        }
+        int qo = (b * tq + i) * dim;
+        for (int j = 0; j < tv; j++) {
+          double ds = probabilities.data[po + j] * (dp[j] - dot); // through the softmax
+          if (ds == 0) {
+            continue;
+          }
+          int ko = (b * tv + j) * dim;
+          for (int d = 0; d < dim; d++) {
+            double qd = q.data[qo + d];
+            double kd = k.data[ko + d];
+            switch (layer.kind()) {
+              case DOT -> {
+                double sc = scale == null ? 1 : scale[0];
+                dq[qo + d] += ds * sc * kd;
+                dk[ko + d] += ds * sc * qd;
+                if (dScale != null) {
+                  dScale[0] += ds * qd * kd;
+                }
+              }
+              case CONCAT -> {
+                double sc = scale == null ? 1 : scale[0];
+                double t = Math.tanh(sc * (qd + kd));
+                double g = ds * concatWeight * (1 - t * t);
+                dq[qo + d] += g * sc;
+                dk[ko + d] += g * sc;
+                if (dScale != null) {
+                  dScale[0] += g * (qd + kd);
+                }
+                dConcat += ds * t;
+              }
+              case ADDITIVE -> {
+                double t = Math.tanh(qd + kd);
+                double g = ds * (scale == null ? 1 : scale[d]) * (1 - t * t);
+                dq[qo + d] += g;
+                dk[ko + d] += g;
+                if (dScale != null) {
+                  dScale[d] += ds * t;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    List<double[]> dWeights = new java.util.ArrayList<>();
+    if (dScale != null) {
+      dWeights.add(dScale);
+    }
+    if (layer.kind() == Attention.Kind.CONCAT) {
+      dWeights.add(new double[] {dConcat});
+    }
+    return new Gradients(dq, dvalue, dk, dWeights);
+  }
+
   /**
    * MultiHeadAttention: projections per head (double accumulation), scaled scores, −1e9 where the
    * attention mask (query rows, value and key columns, causality) is 0, a softmax per query step,

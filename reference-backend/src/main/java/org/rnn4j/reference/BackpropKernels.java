@@ -627,7 +627,26 @@ final class BackpropKernels implements Kernels<Buf> {
 
   @Override
   public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
-    throw noBackward(layer.kerasClassName());
+    List<Buf> out = forward.attention(layer, weights, inputs, queryMask, valueMask, causal);
+    records.add(() -> {
+      float[] dResult = reached(out.get(0));
+      float[] dProbabilities = reached(out.get(1));
+      if (dResult == null && dProbabilities == null) {
+        return;
+      }
+      AttentionOps.Gradients g = AttentionOps.attentionBackward(layer, weights, inputs, queryMask, out.get(1), dResult, dProbabilities);
+      add(inputs.get(0), g.query());
+      add(inputs.get(1), g.value());
+      if (inputs.size() > 2) {
+        add(inputs.get(2), g.key());
+      } else {
+        add(inputs.get(1), g.key()); // the value is the key
+      }
+      for (int i = 0; i < g.weights().size(); i++) {
+        addWeight(weights.get(i), g.weights().get(i));
+      }
+    });
+    return out;
   }
 
   @Override

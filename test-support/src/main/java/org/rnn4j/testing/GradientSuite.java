@@ -202,6 +202,30 @@ final class GradientSuite {
       c.add(new GraphCase("[LSTM(4, seq)(x), GRU(4, seq)(y)] -> " + merge.kerasClassName() + " -> Dense(2), x masked",
           Model.initialized(b.build("merged", out), seed), call, Loss.of("mse", false), seed));
     }
+    // attention over two recurrent encoders: every score function, scales, causal, masked values and queries, scores used too
+    for (org.rnn4j.layers.Attention att : List.of(
+        org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.DOT, true, false, null),
+        org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.CONCAT, true, true, null),
+        org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.ADDITIVE, true, false, null),
+        org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.ADDITIVE, false, false, null))) {
+      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref x = b.input("x", InputSpec.of(5, 3));
+      org.rnn4j.layers.Functional.Ref y = b.input("y", InputSpec.of(4, 3));
+      org.rnn4j.layers.Functional.Ref query = b.call(LSTM.builder(4).returnSequences(true).build(), x).get(0);
+      org.rnn4j.layers.Functional.Ref masked = b.call(Masking.of(0f), y).get(0);
+      org.rnn4j.layers.Functional.Ref value = b.call(GRU.builder(4).returnSequences(true).build(), masked).get(0);
+      List<org.rnn4j.layers.Functional.Ref> attended = b.call(att, List.of(query, value), java.util.Set.of(org.rnn4j.layers.Functional.RETURN_SCORES));
+      org.rnn4j.layers.Functional.Ref scores = b.call(Flatten.of(), attended.get(1)).get(0);
+      org.rnn4j.layers.Functional.Ref pooled = b.call(Flatten.of(), attended.get(0)).get(0);
+      org.rnn4j.layers.Functional.Ref joined = b.call(org.rnn4j.layers.Merge.concatenate(-1, null), pooled, scores).get(0);
+      org.rnn4j.layers.Functional.Ref out = b.call(Dense.of(2), joined).get(0);
+      long seed = 980 + c.size();
+      float[] yData = RandomData.uniform(seed + 1, -1, 1, 2, 4, 3).toArray();
+      java.util.Arrays.fill(yData, 3 * 3, 4 * 3, 0f); // the first row's last step is masked
+      Call call = Call.of(List.of(RandomData.uniform(seed, -1, 1, 2, 5, 3), Tensor.of(new int[] {2, 4, 3}, yData)));
+      c.add(new GraphCase("[LSTM(4, seq)(x), GRU(4, seq)(Masking(y))] -> " + att + " (scores too) -> Dense(2)",
+          Model.initialized(b.build("attention", out), seed), call, Loss.of("mse", false), seed));
+    }
     // models used as layers: a Sequential encoder shared by two inputs, a functional head
     {
       org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(Sequential.of("encoder", seq(3),
@@ -260,11 +284,11 @@ final class GradientSuite {
         assertEquals("gradients: layer 1 ('dense', Dense) uses activation 'crelu', which has no derivative in rnn4j yet", e.getMessage());
       }
       org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
-      org.rnn4j.layers.Functional.Ref q = b.input("q", seq(2));
-      org.rnn4j.layers.Functional.Ref attended = b.call(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.DOT, false, false, null), q, q).get(0);
-      Model attention = Model.initialized(b.build("attention", attended), 1);
-      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(attention.architecture()));
-      assertTrue(e.getMessage().startsWith("gradients: layer 0 ('attention', Attention) has no backward pass in rnn4j yet"), e.getMessage());
+      org.rnn4j.layers.Functional.Ref u = b.input("u", InputSpec.of(4));
+      org.rnn4j.layers.Functional.Ref v = b.input("v", InputSpec.of(4));
+      Model dot = Model.initialized(b.build("dot", b.call(org.rnn4j.layers.Merge.dot(1, false, null), u, v).get(0)), 1);
+      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(dot.architecture()));
+      assertEquals("gradients: layer 0 ('dot', Dot) has no backward pass in rnn4j yet", e.getMessage());
     }));
     nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {
       Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3)), 1);
@@ -351,23 +375,22 @@ final class GradientSuite {
     }
     // a Masking layer's mask is a step function of the input: its masked rows (all the mask value)
     // pass no gradient, and moving one of their elements would unmask the row
-    java.util.function.IntPredicate masked = i -> false;
-    if (model.architecture().layer(0) instanceof Masking mk) {
-      int f = call.input().dim(-1);
-      masked = i -> {
-        for (int j = i / f * f; j < (i / f + 1) * f; j++) {
-          if (call.input().getFlat(j) != mk.maskValue()) {
-            return false;
-          }
-        }
-        return true;
-      };
-    }
     List<Tensor> inputs = new ArrayList<>();
     for (int k = 0; k < call.inputs().size(); k++) {
       int index = k;
+      Tensor in = call.inputs().get(k);
+      Masking mk = maskingOf(model, k);
+      java.util.function.IntPredicate masked = i -> {
+        int f = in.dim(-1);
+        for (int j = i / f * f; mk != null && j < (i / f + 1) * f; j++) {
+          if (in.getFlat(j) != mk.maskValue()) {
+            return false;
+          }
+        }
+        return mk != null;
+      };
       inputs.add(model.architecture().inputs().get(k).integerIds() ? null
-          : differentiate(call.inputs().get(k), k == 0 ? masked : i -> false, t -> loss(model, withInput(call, index, t), target, loss)));
+          : differentiate(in, masked, t -> loss(model, withInput(call, index, t), target, loss)));
     }
     LayerStates dStates = LayerStates.empty();
     if (call.initialState() != null) {
@@ -444,6 +467,20 @@ final class GradientSuite {
     x[e] = down;
     double fDown = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
     return (fUp - fDown) / ((double) up - down);
+  }
+
+  /** The Masking layer that input {@code k} goes into directly, or null. */
+  private static Masking maskingOf(Model model, int k) {
+    if (model.architecture() instanceof Sequential s) {
+      return k == 0 && s.layer(0) instanceof Masking m ? m : null;
+    }
+    org.rnn4j.layers.Functional f = (org.rnn4j.layers.Functional) model.architecture();
+    for (org.rnn4j.layers.Functional.Node node : f.nodes()) {
+      if (f.layer(node.layer()) instanceof Masking m && node.inputs().get(0).node() == k) {
+        return m;
+      }
+    }
+    return null;
   }
 
   private static Call withInput(Call call, int k, Tensor input) {

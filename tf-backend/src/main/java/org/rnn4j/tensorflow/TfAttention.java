@@ -24,8 +24,7 @@ final class TfAttention {
     int w = 0;
     Operand<TFloat32> scale = null;
     if (layer.useScale()) {
-      org.rnn4j.Tensor s = weights.get(w++);
-      scale = g.constant(s.toArray(), s.shape());
+      scale = g.weight(weights.get(w++));
     }
     Operand<TFloat32> scores;
     if (layer.kind() == Attention.Kind.DOT) {
@@ -38,8 +37,7 @@ final class TfAttention {
       Operand<TFloat32> sum = g.add(tf.expandDims(q.op(), tf.constant(-2)), tf.expandDims(k.op(), tf.constant(-3)));
       if (layer.kind() == Attention.Kind.CONCAT) {
         Operand<TFloat32> inner = scale != null ? g.mul(scale, sum) : sum;
-        org.rnn4j.Tensor cw = weights.get(w);
-        scores = g.mul(g.constant(cw.toArray(), cw.shape()), tf.reduceSum(tf.math.tanh(inner), tf.constant(-1), ReduceSum.keepDims(false)));
+        scores = g.mul(g.weight(weights.get(w)), tf.reduceSum(tf.math.tanh(inner), tf.constant(-1), ReduceSum.keepDims(false)));
       } else {
         Operand<TFloat32> squashed = tf.math.tanh(sum);
         scores = tf.reduceSum(scale != null ? g.mul(scale, squashed) : squashed, tf.constant(-1), ReduceSum.keepDims(false));
@@ -56,7 +54,7 @@ final class TfAttention {
     if (keep != null) {
       scores = tf.math.sub(scores, g.mul(g.scalar(1.0e9f), g.oneMinus(keep)));
     }
-    Operand<TFloat32> probabilities = tf.nn.softmax(scores);
+    Operand<TFloat32> probabilities = g.onRows(scores, tf.nn::softmax);
     Operand<TFloat32> result = tf.train.batchMatMul(probabilities, v.op(), TFloat32.class);
     if (queryMask != null) {
       result = g.mul(result, tf.expandDims(queryMask.op(), tf.constant(-1)));
