@@ -59,8 +59,8 @@ public final class Differentiation {
     if (layer instanceof ActivationLayer a) {
       return activation(a.activation());
     }
-    if (layer instanceof Merge m) {
-      return m.kind() == Merge.Kind.DOT ? "has no backward pass in rnn4j yet" : null;
+    if (layer instanceof Merge) {
+      return null;
     }
     if (layer instanceof org.rnn4j.layers.Conv1D c) {
       return activation(c.activation());
@@ -92,7 +92,7 @@ public final class Differentiation {
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
         + "TimeDistributed, Embedding, Masking, Activation, the parametric activation layers, Flatten, RepeatVector, Reshape, Permute, Cropping1D, ZeroPadding1D, UpSampling1D, Conv1D, "
-        + "the poolings, the normalizations, Attention, AdditiveAttention, the merges but Dot, keras.ops nodes and the inference identities)";
+        + "the poolings, the normalizations, Attention, AdditiveAttention, the merges, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

@@ -436,10 +436,18 @@ final class BackpropKernels implements Kernels<Buf> {
   /** Concatenate splits the gradient; Add, Subtract, Average pass it (signed, scaled); Multiply by the other inputs; Maximum and Minimum to the input chosen. */
   @Override
   public Buf combine(Merge layer, List<Buf> inputs) {
-    if (layer.kind() == Merge.Kind.DOT) {
-      throw noBackward("Dot");
-    }
     Buf out = forward.combine(layer, inputs);
+    if (layer.kind() == Merge.Kind.DOT) {
+      records.add(() -> {
+        float[] dy = reached(out);
+        if (dy != null) {
+          double[][] g = GraphOps.dotBackward(layer, inputs.get(0), inputs.get(1), dy);
+          add(inputs.get(0), g[0]);
+          add(inputs.get(1), g[1]);
+        }
+      });
+      return out;
+    }
     records.add(() -> {
       float[] dy = reached(out);
       if (dy == null) {

@@ -132,6 +132,88 @@ final class GraphOps {
   }
 
   /**
+   * Backward of a {@code Dot} merge (vectors or matrices) from the gradient of its output: the
+   * gradients of both inputs, through the L2 normalization when asked (whose clamp of a tiny sum
+   * of squares passes no gradient to that sum, as TensorFlow's maximum does not).
+   */
+  static double[][] dotBackward(Merge layer, Buf x, Buf y, float[] dOut) {
+    boolean vectors = x.shape.length == 2;
+    int batch = x.dim(0);
+    int xr = vectors ? 1 : x.dim(1);
+    int xc = vectors ? x.dim(1) : x.dim(2);
+    int yr = vectors ? 1 : y.dim(1);
+    int yc = vectors ? y.dim(1) : y.dim(2);
+    boolean xRows = vectors || layer.dotAxis(0, 2) == 1;
+    boolean yRows = vectors || layer.dotAxis(1, 2) != 0;
+    double[] dx = new double[x.data.length];
+    double[] dy = new double[y.data.length];
+    for (int s = 0; s < batch; s++) {
+      double[][] u = vectors(x.data, s * xr * xc, xr, xc, xRows);
+      double[][] v = vectors(y.data, s * yr * yc, yr, yc, yRows);
+      double[] nu = layer.normalize() ? norms(u) : null;
+      double[] nv = layer.normalize() ? norms(v) : null;
+      int p = u.length;
+      int q = v.length;
+      int n = u[0].length;
+      double[][] du = new double[p][n];
+      double[][] dv = new double[q][n];
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < q; j++) {
+          double d = dOut[(s * p + i) * q + j];
+          for (int k = 0; k < n; k++) {
+            du[i][k] += d * (nu == null ? v[j][k] : v[j][k] / nv[j]);
+            dv[j][k] += d * (nu == null ? u[i][k] : u[i][k] / nu[i]);
+          }
+        }
+      }
+      if (nu != null) {
+        unnormalize(u, nu, du);
+        unnormalize(v, nv, dv);
+      }
+      scatter(du, dx, s * xr * xc, xc, xRows);
+      scatter(dv, dy, s * yr * yc, yc, yRows);
+    }
+    return new double[][] {dx, dy};
+  }
+
+  /** Each row's L2 norm as Keras' l2_normalize takes it, {@code sqrt(max(sum of squares, 1e-12))}. */
+  private static double[] norms(double[][] rows) {
+    double[] n = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      double ss = 0;
+      for (double val : rows[i]) {
+        ss += val * val;
+      }
+      n[i] = Math.sqrt(Math.max(ss, 1e-12));
+    }
+    return n;
+  }
+
+  /** From the gradient by normalized rows {@code r/n} to the gradient by the rows {@code r} (in place). */
+  private static void unnormalize(double[][] rows, double[] norms, double[][] d) {
+    for (int i = 0; i < rows.length; i++) {
+      double dot = 0;
+      for (int k = 0; k < rows[i].length; k++) {
+        dot += d[i][k] * rows[i][k];
+      }
+      boolean clamped = norms[i] * norms[i] <= 1e-12;
+      for (int k = 0; k < rows[i].length; k++) {
+        double g = d[i][k] / norms[i];
+        d[i][k] = clamped ? g : g - rows[i][k] * dot / (norms[i] * norms[i] * norms[i]);
+      }
+    }
+  }
+
+  /** Adds vectors' gradients back into a sample's {@code (rows, cols)} layout (the inverse of {@link #vectors}). */
+  private static void scatter(double[][] d, double[] into, int offset, int cols, boolean keepRows) {
+    for (int i = 0; i < d.length; i++) {
+      for (int k = 0; k < d[i].length; k++) {
+        into[offset + (keepRows ? i * cols + k : k * cols + i)] += d[i][k];
+      }
+    }
+  }
+
+  /**
    * One sample's {@code (rows, cols)} matrix in double as the vectors to contract: its rows as
    * they are, or (not {@code keepRows}) its columns.
    */

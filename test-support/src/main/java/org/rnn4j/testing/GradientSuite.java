@@ -226,6 +226,21 @@ final class GradientSuite {
       c.add(new GraphCase("[LSTM(4, seq)(x), GRU(4, seq)(Masking(y))] -> " + att + " (scores too) -> Dense(2)",
           Model.initialized(b.build("attention", out), seed), call, Loss.of("mse", false), seed));
     }
+    // Dot: vectors and matrices (Luong-style attention scores), plain and normalized
+    for (boolean normalize : new boolean[] {false, true}) {
+      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref x = b.input("x", InputSpec.of(5, 3));
+      org.rnn4j.layers.Functional.Ref encoded = b.call(LSTM.builder(4).returnSequences(true).build(), x).get(0);
+      org.rnn4j.layers.Functional.Ref last = b.call(GRU.of(4), x).get(0);
+      org.rnn4j.layers.Functional.Ref scores = b.call(org.rnn4j.layers.Merge.dot(2, normalize, null), encoded, encoded).get(0); // (5, 5)
+      org.rnn4j.layers.Functional.Ref cosine = b.call(org.rnn4j.layers.Merge.dot(1, normalize, null), last, last).get(0); // (1,)
+      org.rnn4j.layers.Functional.Ref flat = b.call(Flatten.of(), scores).get(0);
+      org.rnn4j.layers.Functional.Ref joined = b.call(org.rnn4j.layers.Merge.concatenate(-1, null), flat, cosine).get(0);
+      long seed = 990 + c.size();
+      c.add(new GraphCase("LSTM(4, seq) Dot(axes 2, normalize=" + normalize + ") with itself, GRU(4) Dot(axes 1) with itself -> Dense(2)",
+          Model.initialized(b.build("dots", b.call(Dense.of(2), joined).get(0)), seed),
+          Call.of(List.of(RandomData.uniform(seed, -1, 1, 2, 5, 3))), Loss.of("mse", false), seed));
+    }
     // models used as layers: a Sequential encoder shared by two inputs, a functional head
     {
       org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(Sequential.of("encoder", seq(3),
@@ -284,11 +299,12 @@ final class GradientSuite {
         assertEquals("gradients: layer 1 ('dense', Dense) uses activation 'crelu', which has no derivative in rnn4j yet", e.getMessage());
       }
       org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
-      org.rnn4j.layers.Functional.Ref u = b.input("u", InputSpec.of(4));
-      org.rnn4j.layers.Functional.Ref v = b.input("v", InputSpec.of(4));
-      Model dot = Model.initialized(b.build("dot", b.call(org.rnn4j.layers.Merge.dot(1, false, null), u, v).get(0)), 1);
-      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(dot.architecture()));
-      assertEquals("gradients: layer 0 ('dot', Dot) has no backward pass in rnn4j yet", e.getMessage());
+      org.rnn4j.layers.Functional.Ref u = b.input("u", seq(4));
+      org.rnn4j.layers.Functional.Ref attended = b.call(org.rnn4j.layers.MultiHeadAttention.of(2, 3), List.of(u, u),
+          java.util.Set.of()).get(0);
+      Model mha = Model.initialized(b.build("mha", attended), 1);
+      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(mha.architecture()));
+      assertTrue(e.getMessage().startsWith("gradients: layer 0 ('multi_head_attention', MultiHeadAttention) has no backward pass"), e.getMessage());
     }));
     nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {
       Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3)), 1);
