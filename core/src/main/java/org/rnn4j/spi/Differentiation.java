@@ -70,7 +70,7 @@ public final class Differentiation {
         || layer instanceof org.rnn4j.layers.Normalization) {
       return null;
     }
-    if (layer instanceof org.rnn4j.layers.Attention) {
+    if (layer instanceof org.rnn4j.layers.Attention || layer instanceof org.rnn4j.layers.MultiHeadAttention) {
       return null;
     }
     if (layer instanceof org.rnn4j.layers.NestedModel n) {
@@ -92,7 +92,7 @@ public final class Differentiation {
     }
     return "has no backward pass in rnn4j yet (differentiable: LSTM, GRU, SimpleRNN, RNN, Bidirectional, Dense, "
         + "TimeDistributed, Embedding, Masking, Activation, the parametric activation layers, Flatten, RepeatVector, Reshape, Permute, Cropping1D, ZeroPadding1D, UpSampling1D, Conv1D, "
-        + "the poolings, the normalizations, Attention, AdditiveAttention, the merges, keras.ops nodes and the inference identities)";
+        + "the poolings, the normalizations, the attention layers, the merges, keras.ops nodes and the inference identities)";
   }
 
   private static String cells(RNN layer) {

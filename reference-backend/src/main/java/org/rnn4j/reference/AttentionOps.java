@@ -234,6 +234,145 @@ final class AttentionOps {
     return List.of(new Buf(new int[] {batch, tq, out}, combined), new Buf(new int[] {batch, heads, tq, tv}, probabilities));
   }
 
+  /**
+   * Backward of {@link #multiHead} from its attention weights and the gradients of its output and
+   * weights (either may be null): through the output projection, the weighted values, the softmax
+   * (the −1e9 of masked pairs is constant), the scaled scores and the three input projections.
+   * Weight gradients in the layer's order (query, key, value, output; kernel then bias).
+   */
+  static Gradients multiHeadBackward(org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs,
+      Buf probabilities, float[] dOutput, float[] dProbabilities) {
+    Buf query = inputs.get(0);
+    Buf value = inputs.get(1);
+    Buf key = inputs.size() > 2 ? inputs.get(2) : value;
+    int batch = query.dim(0);
+    int tq = query.dim(1);
+    int tv = value.dim(1);
+    int heads = layer.heads();
+    int kd = layer.keyDim();
+    int vd = layer.valueDim();
+    int out = layer.outputDim(query.dim(2));
+    boolean bias = layer.useBias();
+    int w = 0;
+    float[] wq = weights.get(w++).toArray();
+    float[] bq = bias ? weights.get(w++).toArray() : null;
+    float[] wk = weights.get(w++).toArray();
+    float[] bk = bias ? weights.get(w++).toArray() : null;
+    float[] wv = weights.get(w++).toArray();
+    float[] bv = bias ? weights.get(w++).toArray() : null;
+    float[] wo = weights.get(w).toArray();
+    float[] q = project(query, wq, bq, heads * kd);
+    float[] k = project(key, wk, bk, heads * kd);
+    float[] v = project(value, wv, bv, heads * vd);
+    float scale = (float) (1.0 / Math.sqrt(kd));
+    int cw = heads * vd;
+    double[] context = new double[batch * tq * cw];
+    for (int b = 0; b < batch; b++) {
+      for (int n = 0; n < heads; n++) {
+        for (int i = 0; i < tq; i++) {
+          int po = ((b * heads + n) * tq + i) * tv;
+          for (int e = 0; e < vd; e++) {
+            double sum = 0;
+            for (int j = 0; j < tv; j++) {
+              sum += probabilities.data[po + j] * (double) v[(b * tv + j) * cw + n * vd + e];
+            }
+            context[(b * tq + i) * cw + n * vd + e] = (float) sum;
+          }
+        }
+      }
+    }
+    // the output projection
+    double[] dWo = new double[wo.length];
+    double[] dBo = bias ? new double[out] : null;
+    double[] dContext = new double[context.length];
+    if (dOutput != null) {
+      for (int r = 0; r < batch * tq; r++) {
+        for (int c = 0; c < cw; c++) {
+          double s = 0;
+          for (int o = 0; o < out; o++) {
+            double d = dOutput[r * out + o];
+            s += d * wo[c * out + o];
+            dWo[c * out + o] += context[r * cw + c] * d;
+          }
+          dContext[r * cw + c] = s;
+        }
+        for (int o = 0; dBo != null && o < out; o++) {
+          dBo[o] += dOutput[r * out + o];
+        }
+      }
+    }
+    // per head: the weighted values, the softmax, the scaled scores
+    double[] dq = new double[q.length];
+    double[] dk = new double[k.length];
+    double[] dv = new double[v.length];
+    double[] dp = new double[tv];
+    int qw = heads * kd;
+    for (int b = 0; b < batch; b++) {
+      for (int n = 0; n < heads; n++) {
+        for (int i = 0; i < tq; i++) {
+          int po = ((b * heads + n) * tq + i) * tv;
+          double dot = 0;
+          for (int j = 0; j < tv; j++) {
+            double d = dProbabilities == null ? 0 : dProbabilities[po + j];
+            for (int e = 0; e < vd; e++) {
+              double dc = dContext[(b * tq + i) * cw + n * vd + e];
+              d += dc * v[(b * tv + j) * cw + n * vd + e];
+              dv[(b * tv + j) * cw + n * vd + e] += probabilities.data[po + j] * dc;
+            }
+            dp[j] = d;
+            dot += d * probabilities.data[po + j];
+          }
+          for (int j = 0; j < tv; j++) {
+            double ds = probabilities.data[po + j] * (dp[j] - dot);
+            for (int d = 0; d < kd; d++) {
+              int qi = (b * tq + i) * qw + n * kd + d;
+              int ki = (b * tv + j) * qw + n * kd + d;
+              dq[qi] += ds * scale * k[ki];
+              dk[ki] += ds * q[qi] * scale;
+            }
+          }
+        }
+      }
+    }
+    List<double[]> dWeights = new java.util.ArrayList<>();
+    double[] dQuery = projectBackward(query, wq, dq, qw, dWeights, bias);
+    double[] dKey = projectBackward(key, wk, dk, qw, dWeights, bias);
+    double[] dValue = projectBackward(value, wv, dv, cw, dWeights, bias);
+    dWeights.add(dWo);
+    if (bias) {
+      dWeights.add(dBo);
+    }
+    return new Gradients(dQuery, dValue, dKey, dWeights);
+  }
+
+  /** Backward of {@link #project}: adds the kernel's (and bias's) gradients to {@code into}, returns the input's. */
+  private static double[] projectBackward(Buf x, float[] kernel, double[] dy, int width, List<double[]> into, boolean bias) {
+    int in = x.dim(-1);
+    int rows = x.data.length / in;
+    double[] dx = new double[x.data.length];
+    double[] dKernel = new double[kernel.length];
+    double[] dBias = new double[width];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < in; c++) {
+        double s = 0;
+        for (int j = 0; j < width; j++) {
+          double d = dy[r * width + j];
+          s += d * kernel[c * width + j];
+          dKernel[c * width + j] += x.data[r * in + c] * d;
+        }
+        dx[r * in + c] = s;
+      }
+      for (int j = 0; j < width; j++) {
+        dBias[j] += dy[r * width + j];
+      }
+    }
+    into.add(dKernel);
+    if (bias) {
+      into.add(dBias);
+    }
+    return dx;
+  }
+
   /** x (batch, time, in) times a kernel flattened to (in, width), plus a bias flattened to (width): one projection. */
   private static float[] project(Buf x, float[] kernel, float[] bias, int width) {
     int in = x.dim(-1);

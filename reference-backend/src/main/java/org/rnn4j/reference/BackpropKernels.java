@@ -660,6 +660,21 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask,
       Buf keyMask, boolean causal) {
-    throw noBackward(layer.kerasClassName());
+    List<Buf> out = forward.multiHeadAttention(layer, weights, inputs, queryMask, valueMask, keyMask, causal);
+    records.add(() -> {
+      float[] dOutput = reached(out.get(0));
+      float[] dProbabilities = reached(out.get(1));
+      if (dOutput == null && dProbabilities == null) {
+        return;
+      }
+      AttentionOps.Gradients g = AttentionOps.multiHeadBackward(layer, weights, inputs, out.get(1), dOutput, dProbabilities);
+      add(inputs.get(0), g.query());
+      add(inputs.get(1), g.value());
+      add(inputs.size() > 2 ? inputs.get(2) : inputs.get(1), g.key());
+      for (int i = 0; i < g.weights().size(); i++) {
+        addWeight(weights.get(i), g.weights().get(i));
+      }
+    });
+    return out;
   }
 }

@@ -241,6 +241,26 @@ final class GradientSuite {
           Model.initialized(b.build("dots", b.call(Dense.of(2), joined).get(0)), seed),
           Call.of(List.of(RandomData.uniform(seed, -1, 1, 2, 5, 3))), Loss.of("mse", false), seed));
     }
+    // MultiHeadAttention: self-attention with causal masking; cross-attention with a separate key and masks
+    {
+      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
+      org.rnn4j.layers.Functional.Ref x = b.input("x", InputSpec.of(4, 3));
+      org.rnn4j.layers.Functional.Ref y = b.input("y", InputSpec.of(5, 3));
+      org.rnn4j.layers.Functional.Ref queries = b.call(LSTM.builder(4).returnSequences(true).build(), x).get(0);
+      List<org.rnn4j.layers.Functional.Ref> self = b.call(org.rnn4j.layers.MultiHeadAttention.of(2, 3), List.of(queries, queries),
+          java.util.Set.of(org.rnn4j.layers.Functional.CAUSAL));
+      org.rnn4j.layers.Functional.Ref memory = b.call(Masking.of(0f), y).get(0);
+      org.rnn4j.layers.Functional.Ref keys = b.call(GRU.builder(3).returnSequences(true).build(), memory).get(0);
+      org.rnn4j.layers.Functional.Ref crossed = b.call(org.rnn4j.layers.MultiHeadAttention.of(2, 2, 3, false, 6,
+          org.rnn4j.initializers.Initializer.glorotUniform(), org.rnn4j.initializers.Initializer.zeros(), null),
+          List.of(self.get(0), memory, keys), java.util.Set.of()).get(0);
+      org.rnn4j.layers.Functional.Ref joined = b.call(Flatten.of(), crossed).get(0);
+      float[] yData = RandomData.uniform(1001, -1, 1, 2, 5, 3).toArray();
+      java.util.Arrays.fill(yData, 4 * 3, 5 * 3, 0f); // the first row's last step is masked
+      Call call = Call.of(List.of(RandomData.uniform(1000, -1, 1, 2, 4, 3), Tensor.of(new int[] {2, 5, 3}, yData)));
+      c.add(new GraphCase("MultiHeadAttention: causal self-attention, then cross-attention with a key and a masked memory",
+          Model.initialized(b.build("mha", b.call(Dense.of(2), joined).get(0)), 1000), call, Loss.of("mse", false), 1000));
+    }
     // models used as layers: a Sequential encoder shared by two inputs, a functional head
     {
       org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(Sequential.of("encoder", seq(3),
@@ -298,13 +318,6 @@ final class GradientSuite {
             () -> p.gradients(Call.of(RandomData.uniform(1, -1, 1, 2, 5, 2)), Tensor.zeros(2, 4), Loss.of("mse", false)));
         assertEquals("gradients: layer 1 ('dense', Dense) uses activation 'crelu', which has no derivative in rnn4j yet", e.getMessage());
       }
-      org.rnn4j.layers.Functional.Builder b = org.rnn4j.layers.Functional.builder();
-      org.rnn4j.layers.Functional.Ref u = b.input("u", seq(4));
-      org.rnn4j.layers.Functional.Ref attended = b.call(org.rnn4j.layers.MultiHeadAttention.of(2, 3), List.of(u, u),
-          java.util.Set.of()).get(0);
-      Model mha = Model.initialized(b.build("mha", attended), 1);
-      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> org.rnn4j.Gradients.checkSupported(mha.architecture()));
-      assertTrue(e.getMessage().startsWith("gradients: layer 0 ('multi_head_attention', MultiHeadAttention) has no backward pass"), e.getMessage());
     }));
     nodes.add(dynamicTest("a target of the wrong shape or class ids out of range are refused", () -> {
       Model model = Model.initialized(Sequential.of(seq(2), LSTM.of(3)), 1);

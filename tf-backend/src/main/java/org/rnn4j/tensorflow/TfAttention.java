@@ -100,12 +100,12 @@ final class TfAttention {
     if (keep != null) {
       scores = g.add(scores, g.mul(g.scalar(-1.0e9f), g.oneMinus(tf.expandDims(keep, tf.constant(1)))));
     }
-    Operand<TFloat32> probabilities = tf.nn.softmax(scores);
+    Operand<TFloat32> probabilities = g.onRows(scores, tf.nn::softmax);
     Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class); // (batch, heads, tq, vd)
     context = g.reshape(g.transpose(context, 0, 2, 1, 3), batch * tq, heads * vd);
-    Operand<TFloat32> y = g.matMul(context, g.constant(weights.get(w++).toArray(), heads * vd, out));
+    Operand<TFloat32> y = g.matMul(context, g.reshape(g.weight(weights.get(w++)), heads * vd, out));
     if (bias) {
-      y = tf.nn.biasAdd(y, g.constant(weights.get(w).toArray(), out));
+      y = tf.nn.biasAdd(y, g.weight(weights.get(w)));
     }
     return List.of(new Node(g.reshape(y, batch, tq, out), new int[] {batch, tq, out}),
         new Node(probabilities, new int[] {batch, heads, tq, tv}));
@@ -114,8 +114,8 @@ final class TfAttention {
   /** x (batch, t, in) · kernel (in, width) + bias: a (batch·t, width) projection. */
   private static Operand<TFloat32> project(GraphOps g, Node x, org.rnn4j.Tensor kernel, org.rnn4j.Tensor bias, int width) {
     int in = x.dim(2);
-    Operand<TFloat32> y = g.matMul(g.reshape(x.op(), x.dim(0) * x.dim(1), in), g.constant(kernel.toArray(), in, width));
-    return bias == null ? y : g.tf.nn.biasAdd(y, g.constant(bias.toArray(), width));
+    Operand<TFloat32> y = g.matMul(g.reshape(x.op(), x.dim(0) * x.dim(1), in), g.reshape(g.weight(kernel), in, width));
+    return bias == null ? y : g.tf.nn.biasAdd(y, g.reshape(g.weight(bias), width));
   }
 
   /** (batch·t, heads·size) to (batch, heads, t, size). */
