@@ -5,7 +5,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnn4j.Tensor;
-import org.rnn4j.UnsupportedFeatureException;
 import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Conv1D;
@@ -370,10 +369,7 @@ final class BackpropKernels implements Kernels<Buf> {
     return reshaped(y, forward.unfoldTime(y, like));
   }
 
-  private static UnsupportedFeatureException noBackward(String what) {
-    // Differentiation.check refuses these models before any work; reaching one is a bug
-    return new UnsupportedFeatureException("gradients: " + what + " has no backward pass in rnn4j yet");
-  }
+
 
   /** The convolution (recorded), then its activation (recorded apart). */
   @Override
