@@ -73,6 +73,16 @@ final class BackpropKernels implements Kernels<Buf> {
     return Tensor.wrap(weight.shape(), f);
   }
 
+  /** Records an operation's backward step: {@code backward} runs with the gradient of {@code out}, if any reached it. */
+  private void onGradient(Buf out, java.util.function.Consumer<float[]> backward) {
+    records.add(() -> {
+      float[] dy = reached(out);
+      if (dy != null) {
+        backward.accept(dy);
+      }
+    });
+  }
+
   /** The gradient of {@code b} so far, or null when none reached it. */
   private float[] reached(Buf b) {
     return b == null ? null : grads.get(b);
@@ -157,14 +167,11 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf applyMask(Buf input, Buf mask) {
     Buf out = forward.applyMask(input, mask);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        int features = input.dim(-1);
-        float[] dx = grad(input);
-        for (int i = 0; i < dy.length; i++) {
-          dx[i] += dy[i] * mask.data[i / features];
-        }
+    onGradient(out, dy -> {
+      int features = input.dim(-1);
+      float[] dx = grad(input);
+      for (int i = 0; i < dy.length; i++) {
+        dx[i] += dy[i] * mask.data[i / features];
       }
     });
     return out;
@@ -178,19 +185,16 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf embedding(Embedding layer, LayerWeights weights, Buf ids) {
     Buf out = forward.embedding(layer, weights, ids);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        int dim = layer.outputDim();
-        double[] dTable = new double[weights.get(0).size()];
-        for (int i = 0; i < ids.data.length; i++) {
-          int id = (int) ids.data[i];
-          for (int j = 0; j < dim; j++) {
-            dTable[id * dim + j] += dy[i * dim + j];
-          }
+    onGradient(out, dy -> {
+      int dim = layer.outputDim();
+      double[] dTable = new double[weights.get(0).size()];
+      for (int i = 0; i < ids.data.length; i++) {
+        int id = (int) ids.data[i];
+        for (int j = 0; j < dim; j++) {
+          dTable[id * dim + j] += dy[i * dim + j];
         }
-        addWeight(weights.get(0), dTable);
       }
+      addWeight(weights.get(0), dTable);
     });
     return out;
   }
@@ -202,11 +206,7 @@ final class BackpropKernels implements Kernels<Buf> {
     Buf z = forward.dense(layer.linear(), new LayerWeights(weights.key() + " (linear)", weights.values()), x);
     int in = x.dim(-1);
     int units = layer.units();
-    records.add(() -> {
-      float[] dz = reached(z);
-      if (dz == null) {
-        return;
-      }
+    onGradient(z, dz -> {
       float[] kernel = weights.get(0).toArray();
       int rows = x.data.length / in;
       double[] dKernel = new double[kernel.length];
@@ -244,11 +244,7 @@ final class BackpropKernels implements Kernels<Buf> {
       return x;
     }
     Buf y = forward.activation(activation, x);
-    records.add(() -> {
-      float[] dy = reached(y);
-      if (dy == null) {
-        return;
-      }
+    onGradient(y, dy -> {
       int width = x.dim(-1);
       double[] row = new double[width];
       double[] dRow = new double[width];
@@ -269,11 +265,8 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf reverseTime(Buf sequence) {
     Buf out = forward.reverseTime(sequence);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        add(sequence, forward.reverseTime(new Buf(out.shape, dy)).data);
-      }
+    onGradient(out, dy -> {
+      add(sequence, forward.reverseTime(new Buf(out.shape, dy)).data);
     });
     return out;
   }
@@ -281,11 +274,7 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf merge(MergeMode mode, Buf fw, Buf bw) {
     Buf out = forward.merge(mode, fw, bw);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       float[] df = grad(fw);
       float[] db = grad(bw);
       if (mode == MergeMode.CONCAT) {
@@ -324,11 +313,8 @@ final class BackpropKernels implements Kernels<Buf> {
 
   /** A record for an operation that only reshapes: the gradient passes element for element. */
   private Buf reshaped(Buf in, Buf out) {
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        add(in, dy);
-      }
+    onGradient(out, dy -> {
+      add(in, dy);
     });
     return out;
   }
@@ -341,11 +327,7 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf repeat(Buf x, int n) {
     Buf out = forward.repeat(x, n);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       int f = x.dim(1);
       float[] dx = grad(x);
       for (int b = 0; b < x.dim(0); b++) {
@@ -375,15 +357,12 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf conv1d(Conv1D layer, LayerWeights weights, Buf x) {
     Buf z = forward.conv1d(layer.linear(), weights, x);
-    records.add(() -> {
-      float[] dz = reached(z);
-      if (dz != null) {
-        WindowOps.Conv1dGradients g = WindowOps.conv1dBackward(layer, weights, x, dz);
-        add(x, g.input());
-        addWeight(weights.get(0), g.kernel());
-        if (layer.useBias()) {
-          addWeight(weights.get(1), g.bias());
-        }
+    onGradient(z, dz -> {
+      WindowOps.Conv1dGradients g = WindowOps.conv1dBackward(layer, weights, x, dz);
+      add(x, g.input());
+      addWeight(weights.get(0), g.kernel());
+      if (layer.useBias()) {
+        addWeight(weights.get(1), g.bias());
       }
     });
     return activation(layer.activation(), z);
@@ -392,11 +371,8 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf pool(Pooling layer, Buf x) {
     Buf out = forward.pool(layer, x);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        add(x, WindowOps.poolBackward(layer, x, out, dy));
-      }
+    onGradient(out, dy -> {
+      add(x, WindowOps.poolBackward(layer, x, out, dy));
     });
     return out;
   }
@@ -404,11 +380,8 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf globalPool(GlobalPooling layer, Buf x, Buf mask) {
     Buf out = forward.globalPool(layer, x, mask);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        add(x, WindowOps.globalPoolBackward(layer, x, mask, out, dy));
-      }
+    onGradient(out, dy -> {
+      add(x, WindowOps.globalPoolBackward(layer, x, mask, out, dy));
     });
     return out;
   }
@@ -416,14 +389,11 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
     Buf out = forward.normalize(layer, weights, x);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy != null) {
-        List<double[]> g = WindowOps.normalizeBackward(layer, weights, x, dy);
-        add(x, g.get(0));
-        for (int i = 1; i < g.size(); i++) {
-          addWeight(weights.get(i - 1), g.get(i));
-        }
+    onGradient(out, dy -> {
+      List<double[]> g = WindowOps.normalizeBackward(layer, weights, x, dy);
+      add(x, g.get(0));
+      for (int i = 1; i < g.size(); i++) {
+        addWeight(weights.get(i - 1), g.get(i));
       }
     });
     return out;
@@ -434,21 +404,14 @@ final class BackpropKernels implements Kernels<Buf> {
   public Buf combine(Merge layer, List<Buf> inputs) {
     Buf out = forward.combine(layer, inputs);
     if (layer.kind() == Merge.Kind.DOT) {
-      records.add(() -> {
-        float[] dy = reached(out);
-        if (dy != null) {
-          double[][] g = GraphOps.dotBackward(layer, inputs.get(0), inputs.get(1), dy);
-          add(inputs.get(0), g[0]);
-          add(inputs.get(1), g[1]);
-        }
+      onGradient(out, dy -> {
+        double[][] g = GraphOps.dotBackward(layer, inputs.get(0), inputs.get(1), dy);
+        add(inputs.get(0), g[0]);
+        add(inputs.get(1), g[1]);
       });
       return out;
     }
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       switch (layer.kind()) {
         case CONCATENATE -> {
           int axis = layer.axis(out.shape.length - 1) + 1;
@@ -527,11 +490,7 @@ final class BackpropKernels implements Kernels<Buf> {
     if (!differentiable) {
       return out;
     }
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       List<Float> operands = operation.operands();
       for (int i = 0; i < dy.length; i++) {
         int next = 0;
@@ -567,11 +526,7 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf rectify(Rectifier layer, LayerWeights weights, Buf x) {
     Buf out = forward.rectify(layer, weights, x);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       float[] dx = grad(x);
       int per = x.data.length / x.dim(0);
       int[] sample = java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length);
@@ -610,11 +565,7 @@ final class BackpropKernels implements Kernels<Buf> {
   @Override
   public Buf rearrange(Rearrange layer, Buf x) {
     Buf out = forward.rearrange(layer, x);
-    records.add(() -> {
-      float[] dy = reached(out);
-      if (dy == null) {
-        return;
-      }
+    onGradient(out, dy -> {
       int[] sources = layer.sources(java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length));
       int per = x.data.length / x.dim(0);
       float[] dx = grad(x);

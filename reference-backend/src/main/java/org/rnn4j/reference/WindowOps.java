@@ -288,19 +288,9 @@ final class WindowOps {
     double[] n = new double[width];
     for (int r = 0; r < rows; r++) {
       int off = r * width;
-      double mean = 0;
-      double variance = 0;
-      if (movingMean == null) {
-        for (int j = 0; j < width; j++) {
-          mean += x.data[off + j];
-        }
-        mean /= width;
-        for (int j = 0; j < width; j++) {
-          double d = x.data[off + j] - mean;
-          variance += d * d;
-        }
-        variance /= width;
-      }
+      double[] moments = movingMean == null ? rowMoments(x.data, off, width) : null;
+      double mean = moments == null ? 0 : moments[0];
+      double variance = moments == null ? 0 : moments[1];
       double sumDn = 0;
       double sumDnN = 0;
       for (int j = 0; j < width; j++) {
@@ -341,6 +331,21 @@ final class WindowOps {
     return out;
   }
 
+  /** A row's mean and (biased) variance, as LayerNormalization takes them. */
+  private static double[] rowMoments(float[] x, int off, int width) {
+    double mean = 0;
+    for (int j = 0; j < width; j++) {
+      mean += x[off + j];
+    }
+    mean /= width;
+    double variance = 0;
+    for (int j = 0; j < width; j++) {
+      double d = x[off + j] - mean;
+      variance += d * d;
+    }
+    return new double[] {mean, variance / width};
+  }
+
   static Buf normalize(Normalization layer, LayerWeights weights, Buf x) {
     int width = x.dim(-1);
     int rows = x.data.length / width;
@@ -366,19 +371,9 @@ final class WindowOps {
     float[] y = new float[x.data.length];
     for (int r = 0; r < rows; r++) {
       int off = r * width;
-      double mean = 0;
-      double variance = 0;
-      if (movingMean == null) {
-        for (int j = 0; j < width; j++) {
-          mean += x.data[off + j];
-        }
-        mean /= width;
-        for (int j = 0; j < width; j++) {
-          double d = x.data[off + j] - mean;
-          variance += d * d;
-        }
-        variance /= width;
-      }
+      double[] moments = movingMean == null ? rowMoments(x.data, off, width) : null;
+      double mean = moments == null ? 0 : moments[0];
+      double variance = moments == null ? 0 : moments[1];
       for (int j = 0; j < width; j++) {
         double m = movingMean == null ? mean : movingMean[j];
         double v = movingVariance == null ? variance : movingVariance[j];
