@@ -232,14 +232,14 @@ public enum Activation {
 
   /**
    * Whether rnn4j can differentiate the activation (for gradients): the element-wise activations
-   * with a derivative almost everywhere (not hard_shrink, whose value jumps), softmax and
-   * log_softmax; not yet sparsemax, crelu and glu.
+   * with a derivative almost everywhere (not hard_shrink, whose value jumps) and those along the
+   * last axis.
    */
   public boolean differentiable() {
     return switch (this) {
       case LINEAR, TANH, SIGMOID, HARD_SIGMOID, HARD_SIGMOID_KERAS3, RELU, RELU6, LEAKY_RELU, ELU, SELU, SOFTPLUS, SOFTSIGN, SILU,
           GELU, HARD_SILU, EXPONENTIAL, MISH, CELU, HARD_TANH, SOFT_SHRINK, LOG_SIGMOID, SPARSE_PLUS, SQUAREPLUS, TANH_SHRINK, SOFTMAX,
-          LOG_SOFTMAX -> true;
+          LOG_SOFTMAX, SPARSEMAX, CRELU, GLU -> true;
       default -> false;
     };
   }
@@ -311,9 +311,50 @@ public enum Activation {
   /**
    * As {@link #backwardRow(float[], int, int, double[], double[])}, given also the activation's
    * output {@code y} from {@code yOff} (or null): sigmoid, tanh and exponential then take their
-   * derivative from it, without evaluating the activation again.
+   * derivative from it, without evaluating the activation again. For crelu and glu, {@code dy}
+   * has the output's width ({@link #outputWidth}), {@code dx} the input's.
    */
   public void backwardRow(float[] x, int off, float[] y, int yOff, int n, double[] dy, double[] dx) {
+    switch (this) {
+      case CRELU -> {
+        for (int j = 0; j < n; j++) {
+          dx[j] = (x[off + j] > 0 ? dy[j] : 0.0) - (x[off + j] < 0 ? dy[n + j] : 0.0);
+        }
+        return;
+      }
+      case GLU -> {
+        int h = n / 2;
+        for (int j = 0; j < h; j++) {
+          double s = sigmoid(x[off + h + j]);
+          dx[j] = dy[j] * s;
+          dx[h + j] = dy[j] * x[off + j] * s * (1.0 - s);
+        }
+        return;
+      }
+      case SPARSEMAX -> {
+        // on the support (output > 0) the gradient less its mean there; zero elsewhere
+        float[] out = y;
+        int o = yOff;
+        if (out == null) {
+          out = new float[n];
+          o = 0;
+          applyRow(x, off, n, out, 0);
+        }
+        double sum = 0;
+        int support = 0;
+        for (int j = 0; j < n; j++) {
+          if (out[o + j] > 0) {
+            sum += dy[j];
+            support++;
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          dx[j] = out[o + j] > 0 ? dy[j] - sum / support : 0.0;
+        }
+        return;
+      }
+      default -> {}
+    }
     if (y != null && (this == SIGMOID || this == TANH || this == EXPONENTIAL)) {
       for (int j = 0; j < n; j++) {
         double v = y[yOff + j];

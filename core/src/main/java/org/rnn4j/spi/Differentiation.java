@@ -18,8 +18,8 @@ import org.rnn4j.layers.TimeDistributed;
 /**
  * Which models rnn4j can differentiate, decided once for every backend before any gradient is
  * computed. Every layer rnn4j runs has a backward pass; what is refused, by layer name, is an
- * activation without a derivative in rnn4j ({@link Activation#differentiable}) wherever a layer
- * uses one.
+ * activation without a derivative ({@link Activation#differentiable}: hard_shrink, whose value
+ * jumps) wherever a layer uses one.
  */
 public final class Differentiation {
   private Differentiation() {}
@@ -87,6 +87,6 @@ public final class Differentiation {
   }
 
   private static String activation(Activation a) {
-    return a.differentiable() ? null : "uses activation '" + a.kerasName() + "', which has no derivative in rnn4j yet";
+    return a.differentiable() ? null : "uses activation '" + a.kerasName() + "', whose value jumps: it has no derivative to take";
   }
 }

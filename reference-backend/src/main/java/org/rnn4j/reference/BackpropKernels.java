@@ -246,14 +246,15 @@ final class BackpropKernels implements Kernels<Buf> {
     Buf y = forward.activation(activation, x);
     onGradient(y, dy -> {
       int width = x.dim(-1);
-      double[] row = new double[width];
+      int outWidth = activation.outputWidth(width); // crelu and glu resize the last axis
+      double[] row = new double[outWidth];
       double[] dRow = new double[width];
       float[] dx = grad(x);
       for (int r = 0, rows = x.data.length / width; r < rows; r++) {
-        for (int j = 0; j < width; j++) {
-          row[j] = dy[r * width + j];
+        for (int j = 0; j < outWidth; j++) {
+          row[j] = dy[r * outWidth + j];
         }
-        activation.backwardRow(x.data, r * width, width, row, dRow);
+        activation.backwardRow(x.data, r * width, activation.elementwise() || outWidth != width ? null : y.data, r * width, width, row, dRow);
         for (int j = 0; j < width; j++) {
           dx[r * width + j] += (float) dRow[j];
         }

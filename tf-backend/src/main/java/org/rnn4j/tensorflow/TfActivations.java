@@ -74,25 +74,29 @@ final class TfActivations {
    * {@code s_k}, the support is every {@code k} where {@code 1 + k·z_k > s_k}; {@code tau} is
    * (the sum over the support − 1) / its size, and the output {@code max(x − tau, 0)}.
    */
+  /**
+   * Sparsemax without sorting (TensorFlow has no gradient for TopK): element i's rank among the
+   * row, {@code k_i = #{j : x_j ≥ x_i}}, and {@code S_i = Σ_{x_j ≥ x_i} x_j} from pairwise
+   * comparisons; i is in the support where {@code 1 + k_i·x_i > S_i} (the largest value always,
+   * even where rounding says otherwise), {@code tau = (Σ_support x − 1) / |support|}.
+   */
   private static Operand<TFloat32> sparsemax(GraphOps g, Operand<TFloat32> x) {
     var tf = g.tf;
-    int n = (int) x.shape().size(x.shape().numDimensions() - 1);
-    Operand<TFloat32> sorted = tf.nn.topK(x, tf.constant(n), new org.tensorflow.op.nn.TopK.Options[0]).values();
-    Operand<TFloat32> cumsum = tf.math.cumsum(sorted, tf.constant(-1));
-    float[] ks = new float[n];
-    for (int k = 0; k < n; k++) {
-      ks[k] = k + 1;
-    }
-    Operand<TFloat32> k = g.constant(ks, n);
-    float[] first = new float[n];
-    first[0] = 1f; // the largest value is always in the support (1 + z > z), even where rounding says otherwise
-    Operand<TFloat32> support = tf.math.maximum(
-        tf.dtypes.cast(tf.math.greater(g.add(g.scalar(1f), g.mul(k, sorted)), cumsum), TFloat32.class), g.constant(first, n));
+    Operand<TFloat32> xi = tf.expandDims(x, tf.constant(-1));
+    Operand<TFloat32> xj = tf.expandDims(x, tf.constant(-2));
+    Operand<TFloat32> atLeast = tf.dtypes.cast(tf.math.greaterEqual(xj, xi), TFloat32.class); // [i][j]: x_j >= x_i
+    Operand<TFloat32> k = tf.reduceSum(atLeast, g.ints(-1));
+    Operand<TFloat32> sums = tf.reduceSum(g.mul(atLeast, xj), g.ints(-1));
+    Operand<TFloat32> inSupport = tf.dtypes.cast(tf.math.greater(g.add(g.scalar(1f), g.mul(k, x)), sums), TFloat32.class);
+    Operand<TFloat32> largest = tf.dtypes.cast(
+        tf.math.greaterEqual(x, tf.reduceMax(x, g.ints(-1), org.tensorflow.op.core.ReduceMax.keepDims(true))), TFloat32.class);
+    Operand<TFloat32> support = tf.math.maximum(inSupport, largest);
     Operand<TFloat32> size = tf.reduceSum(support, g.ints(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
-    Operand<TFloat32> supportSum = tf.reduceSum(g.mul(support, sorted), g.ints(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat32> supportSum = tf.reduceSum(g.mul(support, x), g.ints(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
     Operand<TFloat32> tau = tf.math.div(tf.math.sub(supportSum, g.scalar(1f)), size);
     return tf.nn.relu(tf.math.sub(x, tau));
   }
+
 
   /** Keras 3: relu6(x + 3) / 6. */
   private static Operand<TFloat32> hardSigmoidKeras3(GraphOps g, Operand<TFloat32> x) {
