@@ -82,13 +82,14 @@ final class CellBackprop {
       resetH = recomputed[2];
     }
     // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
-    double[] dA = new double[n * width];
-    double[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : new double[n * width];
+    // float32, as the GEMMs that read them take it
+    float[] dA = new float[n * width];
+    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : new float[n * width];
     StepScratch s = new StepScratch(batch);
     int recurrentWidth = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width;
     Packed recurrentT = transposedColumns(recurrent, u, width, 0, recurrentWidth);
     Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
-    float[] stepA = new float[batch * width];
+    float[] stepA = new float[batch * u];
     float[] stepC = new float[batch * recurrentT.cols];
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
@@ -102,11 +103,14 @@ final class CellBackprop {
         }
       }
       if (cell.kind == FastCell.Kind.GRU_RESET_BEFORE) {
-        times(s.dCandidate, 0, batch, u, u, candidateT, u, s.product, stepA, stepC);
+        for (int i = 0; i < batch * u; i++) {
+          stepA[i] = (float) s.dCandidate[i];
+        }
+        times(stepA, 0, u, batch, candidateT, u, s.product, stepC);
         candidateThroughReset(t, batch, hPrev, dA, dQ, s);
       }
       // the previous h's gradient: what reached it directly, plus dQ·Uᵀ
-      times(dQ, t * batch, batch, width, recurrentWidth, recurrentT, u, s.product, stepA, stepC);
+      times(dQ, t * batch * width, width, batch, recurrentT, u, s.product, stepC);
       for (int b = 0; b < batch; b++) {
         if (s.active[b]) {
           for (int j = 0; j < u; j++) {
@@ -118,7 +122,7 @@ final class CellBackprop {
     weightGradients(x, hPrev, resetH, n, dA, dQ);
     double[] dx = new double[n * in];
     Packed kernelT = transposedColumns(kernel, in, width, 0, width);
-    times(dA, 0, n, width, width, kernelT, in, dx, new float[n * width], new float[n * kernelT.cols]);
+    times(dA, 0, width, n, kernelT, in, dx, new float[n * kernelT.cols]);
     return dx;
   }
 
@@ -227,7 +231,7 @@ final class CellBackprop {
    * {@code s.direct} at {@code b}, and for LSTM the previous c's gradient in {@code dc}.
    */
   private void gateGradients(int row, int b, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, double[] dh, double[] dc,
-      double[] dA, double[] dQ, StepScratch s) {
+      float[] dA, float[] dQ, StepScratch s) {
     int p = row * padded;
     int o = row * width;
     int hb = b * u;
@@ -293,12 +297,12 @@ final class CellBackprop {
         }
         act.backwardRow(candidatePre, 0, s.gate, 2 * pu, u, s.dy, s.dxRow);
         for (int j = 0; j < u; j++) {
-          dA[o + 2 * u + j] = s.dxRow[j];
+          dA[o + 2 * u + j] = (float) s.dxRow[j];
         }
         if (after) {
           for (int j = 0; j < u; j++) {
             s.dGate[u + j] = s.dxRow[j] * q[p + 2 * pu + j];
-            dQ[o + 2 * u + j] = s.dxRow[j] * s.gate[pu + j];
+            dQ[o + 2 * u + j] = (float) (s.dxRow[j] * s.gate[pu + j]);
           }
           zrGradients(zr, s, dA, dQ, o);
         } else {
@@ -320,7 +324,7 @@ final class CellBackprop {
    * GRU reset_before, once {@code s.product} holds {@code d(r∘h) = dCandidate·U_hᵀ} for the block:
    * the reset gate's and the previous h's shares, then the z and r pre-activation gradients.
    */
-  private void candidateThroughReset(int t, int batch, float[] hPrev, double[] dA, double[] dQ, StepScratch s) {
+  private void candidateThroughReset(int t, int batch, float[] hPrev, float[] dA, float[] dQ, StepScratch s) {
     double[] dResetH = s.product;
     for (int b = 0; b < batch; b++) {
       if (!s.active[b]) {
@@ -341,26 +345,28 @@ final class CellBackprop {
   }
 
   /** The z and r pre-activation gradients (from dGate and the pre-activations {@code zr}) into dA and dQ. */
-  private void zrGradients(float[] zr, StepScratch s, double[] dA, double[] dQ, int o) {
+  private void zrGradients(float[] zr, StepScratch s, float[] dA, float[] dQ, int o) {
     for (int g = 0; g < 2; g++) {
       System.arraycopy(s.dGate, g * u, s.dy, 0, u);
       rec.backwardRow(zr, g * u, s.gate, g * pu, u, s.dy, s.dxRow);
       for (int j = 0; j < u; j++) {
-        dA[o + g * u + j] = s.dxRow[j];
-        dQ[o + g * u + j] = s.dxRow[j];
+        dA[o + g * u + j] = (float) s.dxRow[j];
+        dQ[o + g * u + j] = (float) s.dxRow[j];
       }
     }
   }
 
   /** {@code dA[gate] = f'(a[gate])ᵀ · dGate[gate]} along the gate's row. */
-  private void preActivation(Activation f, float[] a, int p, int gate, StepScratch s, double[] dA, int o) {
+  private void preActivation(Activation f, float[] a, int p, int gate, StepScratch s, float[] dA, int o) {
     System.arraycopy(s.dGate, gate * u, s.dy, 0, u);
     f.backwardRow(a, p + gate * pu, s.gate, gate * pu, u, s.dy, s.dxRow);
-    System.arraycopy(s.dxRow, 0, dA, o + gate * u, u);
+    for (int j = 0; j < u; j++) {
+      dA[o + gate * u + j] = (float) s.dxRow[j];
+    }
   }
 
   /** dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), bias gradients as column sums. */
-  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, double[] dA, double[] dQ) {
+  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ) {
     switch (cell.kind) {
       case LSTM, SIMPLE -> transposedTimes(x, in, dKernel, hPrev, u, dRecurrent, n, dA, 0, width); // dQ is dA
       case GRU_RESET_AFTER -> {
@@ -398,17 +404,11 @@ final class CellBackprop {
   }
 
   /**
-   * {@code out[r·cols + j] = Σ_k d[(r0 + r)·ld + k] · B[k, j]} for {@code m} rows, the first {@code k}
-   * columns of {@code d} (rounded to float32 for the GEMM), through the scratch {@code a} ({@code m·k})
-   * and {@code c} ({@code m·b.cols}).
+   * {@code out[r·cols + j] = Σ_k a[aOff + r·lda + k] · B[k, j]} for {@code m} rows, the first
+   * {@code b.rows} columns of each row of {@code a}, through the scratch {@code c} ({@code m·b.cols}).
    */
-  private void times(double[] d, int r0, int m, int ld, int k, Packed b, int cols, double[] out, float[] a, float[] c) {
-    for (int r = 0; r < m; r++) {
-      for (int j = 0; j < k; j++) {
-        a[r * k + j] = (float) d[(r0 + r) * ld + j];
-      }
-    }
-    split(m, (i0, i1) -> simd.gemm(a, i0 * k, k, i1 - i0, b, 0, b.paddedUnits, c, i0 * b.cols, b.cols, false));
+  private void times(float[] a, int aOff, int lda, int m, Packed b, int cols, double[] out, float[] c) {
+    split(m, (i0, i1) -> simd.gemm(a, aOff + i0 * lda, lda, i1 - i0, b, 0, b.paddedUnits, c, i0 * b.cols, b.cols, false));
     for (int r = 0; r < m; r++) {
       for (int j = 0; j < cols; j++) {
         out[r * cols + j] = c[r * b.cols + j];
@@ -416,12 +416,13 @@ final class CellBackprop {
     }
   }
 
+
   /**
    * {@code out[i·width + c0 + j] += Σ_r v[r·vCols + i] · d[r·width + c0 + j]} for columns [c0, c1) of
    * {@code d}: {@code vᵀ·d} over {@code n} rows, as one GEMM; with a second {@code v2} (its
    * gradient into {@code out2}), both share the GEMM, as {@code [v | v2]ᵀ·d}.
    */
-  private void transposedTimes(float[] v, int vCols, double[] out, float[] v2, int v2Cols, double[] out2, int n, double[] d, int c0,
+  private void transposedTimes(float[] v, int vCols, double[] out, float[] v2, int v2Cols, double[] out2, int n, float[] d, int c0,
       int c1) {
     int k = c1 - c0;
     int m = vCols + v2Cols;
@@ -434,10 +435,11 @@ final class CellBackprop {
         vt[(vCols + i) * n + r] = v2[r * v2Cols + i];
       }
     }
-    float[] dCols = new float[n * k];
-    for (int r = 0; r < n; r++) {
-      for (int j = 0; j < k; j++) {
-        dCols[r * k + j] = (float) d[r * width + c0 + j];
+    float[] dCols = d;
+    if (k != width) {
+      dCols = new float[n * k];
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(d, r * width + c0, dCols, r * k, k);
       }
     }
     Packed b = Packed.of(dCols, n, 1, k);
