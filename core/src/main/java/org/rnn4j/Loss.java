@@ -171,7 +171,7 @@ public final class Loss {
     for (int r = 0; r < rows; r++) {
       valid += mask.getFlat(r) != 0f ? 1 : 0;
     }
-    double scale = rows / (valid + EPSILON) / rows;
+    double scale = 1 / (valid + EPSILON); // Keras' weight total/(valid + ε), then the mean over the total
     for (int r = 0; r < rows; r++) {
       w[r] = mask.getFlat(r) != 0f ? scale : 0;
     }

@@ -84,7 +84,7 @@ final class CompareCommand implements Callable<Integer> {
       try (Backend b = backendChoice.open(name);
           PreparedModel p = b.prepare(m)) {
         if (gradients) {
-          grads.put(name, GradientsCommand.arrays(lossOptions.naming(() -> p.gradients(c, target, loss)), c));
+          grads.put(name, GradientsCommand.arrays(lossOptions.naming(() -> p.gradients(c, target, loss))));
         } else {
           results.put(name, Batches.run(p, c, progress, name));
         }

@@ -73,14 +73,14 @@ final class GradientsCommand implements Callable<Integer> {
         PreparedModel p = b.prepare(m)) {
       g = lossOptions.naming(() -> p.gradients(call, target, loss));
     }
-    Map<String, Tensor> arrays = arrays(g, call);
+    Map<String, Tensor> arrays = arrays(g);
     Npz.write(output, arrays);
     spec.commandLine().getOut().println(backend + ": " + loss + " = " + g.loss() + "; wrote " + output + " (" + String.join(", ", arrays.keySet()) + ")");
     return ExitCodes.OK;
   }
 
-  /** The .npz entries of a gradient computation; {@code call} says which initial states were given. */
-  static Map<String, Tensor> arrays(Gradients g, Call call) {
+  /** The .npz entries of a gradient computation. */
+  static Map<String, Tensor> arrays(Gradients g) {
     Map<String, Tensor> arrays = new LinkedHashMap<>();
     arrays.put("loss", Tensor.wrap(new int[0], new float[] {g.loss()}));
     for (int i = 0; i < g.weights().size(); i++) {

@@ -188,22 +188,12 @@ final class AttentionOps {
     int kd = layer.keyDim();
     int vd = layer.valueDim();
     int out = layer.outputDim(query.dim(2));
-    int w = 0;
-    boolean bias = layer.useBias();
-    float[] wq = weights.get(w++).toArray();
-    float[] bq = bias ? weights.get(w++).toArray() : null;
-    float[] wk = weights.get(w++).toArray();
-    float[] bk = bias ? weights.get(w++).toArray() : null;
-    float[] wv = weights.get(w++).toArray();
-    float[] bv = bias ? weights.get(w++).toArray() : null;
-    float[] wo = weights.get(w++).toArray();
-    float[] bo = bias ? weights.get(w).toArray() : null;
-    float[] q = project(query, wq, bq, heads * kd);
-    float[] k = project(key, wk, bk, heads * kd);
-    float[] v = project(value, wv, bv, heads * vd);
+    HeadWeights hw = HeadWeights.of(layer, weights);
+    float[] q = project(query, hw.wq, hw.bq, heads * kd);
+    float[] k = project(key, hw.wk, hw.bk, heads * kd);
+    float[] v = project(value, hw.wv, hw.bv, heads * vd);
     float scale = (float) (1.0 / Math.sqrt(kd));
     float[] probabilities = new float[batch * heads * tq * tv];
-    float[] context = new float[batch * tq * heads * vd];
     float[] scores = new float[tv];
     for (int b = 0; b < batch; b++) {
       for (int n = 0; n < heads; n++) {
@@ -218,19 +208,12 @@ final class AttentionOps {
                 && (keyMask == null || keyMask.data[b * tv + j] != 0f) && (!causal || j <= i);
             scores[j] = (float) s + (keep ? 0f : (float) -EXCLUDED);
           }
-          int po = ((b * heads + n) * tq + i) * tv;
-          org.rnn4j.layers.Activation.SOFTMAX.applyRow(scores, 0, tv, probabilities, po);
-          for (int e = 0; e < vd; e++) {
-            double sum = 0;
-            for (int j = 0; j < tv; j++) {
-              sum += probabilities[po + j] * (double) v[(b * tv + j) * heads * vd + n * vd + e];
-            }
-            context[(b * tq + i) * heads * vd + n * vd + e] = (float) sum;
-          }
+          org.rnn4j.layers.Activation.SOFTMAX.applyRow(scores, 0, tv, probabilities, ((b * heads + n) * tq + i) * tv);
         }
       }
     }
-    float[] combined = project(new Buf(new int[] {batch, tq, heads * vd}, context), wo, bo, out);
+    float[] context = context(probabilities, v, batch, heads, tq, tv, vd);
+    float[] combined = project(new Buf(new int[] {batch, tq, heads * vd}, context), hw.wo, hw.bo, out);
     return List.of(new Buf(new int[] {batch, tq, out}, combined), new Buf(new int[] {batch, heads, tq, tv}, probabilities));
   }
 
@@ -253,34 +236,15 @@ final class AttentionOps {
     int vd = layer.valueDim();
     int out = layer.outputDim(query.dim(2));
     boolean bias = layer.useBias();
-    int w = 0;
-    float[] wq = weights.get(w++).toArray();
-    float[] bq = bias ? weights.get(w++).toArray() : null;
-    float[] wk = weights.get(w++).toArray();
-    float[] bk = bias ? weights.get(w++).toArray() : null;
-    float[] wv = weights.get(w++).toArray();
-    float[] bv = bias ? weights.get(w++).toArray() : null;
-    float[] wo = weights.get(w).toArray();
-    float[] q = project(query, wq, bq, heads * kd);
-    float[] k = project(key, wk, bk, heads * kd);
-    float[] v = project(value, wv, bv, heads * vd);
+    // the forward's intermediate values again, by the same code
+    HeadWeights hw = HeadWeights.of(layer, weights);
+    float[] wo = hw.wo;
+    float[] q = project(query, hw.wq, hw.bq, heads * kd);
+    float[] k = project(key, hw.wk, hw.bk, heads * kd);
+    float[] v = project(value, hw.wv, hw.bv, heads * vd);
     float scale = (float) (1.0 / Math.sqrt(kd));
     int cw = heads * vd;
-    double[] context = new double[batch * tq * cw];
-    for (int b = 0; b < batch; b++) {
-      for (int n = 0; n < heads; n++) {
-        for (int i = 0; i < tq; i++) {
-          int po = ((b * heads + n) * tq + i) * tv;
-          for (int e = 0; e < vd; e++) {
-            double sum = 0;
-            for (int j = 0; j < tv; j++) {
-              sum += probabilities.data[po + j] * (double) v[(b * tv + j) * cw + n * vd + e];
-            }
-            context[(b * tq + i) * cw + n * vd + e] = (float) sum;
-          }
-        }
-      }
-    }
+    float[] context = context(probabilities.data, v, batch, heads, tq, tv, vd);
     // the output projection
     double[] dWo = new double[wo.length];
     double[] dBo = bias ? new double[out] : null;
@@ -335,14 +299,47 @@ final class AttentionOps {
       }
     }
     List<double[]> dWeights = new java.util.ArrayList<>();
-    double[] dQuery = projectBackward(query, wq, dq, qw, dWeights, bias);
-    double[] dKey = projectBackward(key, wk, dk, qw, dWeights, bias);
-    double[] dValue = projectBackward(value, wv, dv, cw, dWeights, bias);
+    double[] dQuery = projectBackward(query, hw.wq, dq, qw, dWeights, bias);
+    double[] dKey = projectBackward(key, hw.wk, dk, qw, dWeights, bias);
+    double[] dValue = projectBackward(value, hw.wv, dv, cw, dWeights, bias);
     dWeights.add(dWo);
     if (bias) {
       dWeights.add(dBo);
     }
     return new Gradients(dQuery, dValue, dKey, dWeights);
+  }
+
+  /** MultiHeadAttention's weights in its order (query, key, value, output; kernel, then bias when used). */
+  private record HeadWeights(float[] wq, float[] bq, float[] wk, float[] bk, float[] wv, float[] bv, float[] wo, float[] bo) {
+    static HeadWeights of(org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights) {
+      boolean bias = layer.useBias();
+      float[][] w = new float[8][];
+      for (int i = 0, t = 0; i < 8; i++) {
+        w[i] = bias || i % 2 == 0 ? weights.get(t++).toArray() : null;
+      }
+      return new HeadWeights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+    }
+  }
+
+  /** Each head's weighted values {@code (batch, tq, heads·vd)}: the attention weights times the projected values. */
+  private static float[] context(float[] probabilities, float[] v, int batch, int heads, int tq, int tv, int vd) {
+    int cw = heads * vd;
+    float[] context = new float[batch * tq * cw];
+    for (int b = 0; b < batch; b++) {
+      for (int n = 0; n < heads; n++) {
+        for (int i = 0; i < tq; i++) {
+          int po = ((b * heads + n) * tq + i) * tv;
+          for (int e = 0; e < vd; e++) {
+            double sum = 0;
+            for (int j = 0; j < tv; j++) {
+              sum += probabilities[po + j] * (double) v[(b * tv + j) * cw + n * vd + e];
+            }
+            context[(b * tq + i) * cw + n * vd + e] = (float) sum;
+          }
+        }
+      }
+    }
+    return context;
   }
 
   /** Backward of {@link #project}: adds the kernel's (and bias's) gradients to {@code into}, returns the input's. */

@@ -404,11 +404,7 @@ final class GradientSuite {
     List<Tensor> dWeights = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       int index = i;
-      dWeights.add(differentiate(weights.get(i), k -> false, t -> {
-        List<Tensor> w = new ArrayList<>(weights);
-        w.set(index, t);
-        return loss(Model.of(model.architecture(), w), call, target, loss);
-      }));
+      dWeights.add(differentiate(weights.get(i), k -> false, t -> loss(withWeight(model, index, t), call, target, loss)));
     }
     // a Masking layer's mask is a step function of the input: its masked rows (all the mask value)
     // pass no gradient, and moving one of their elements would unmask the row
@@ -468,14 +464,9 @@ final class GradientSuite {
       int tested = 0;
       for (int tries = 0; tested < perTensor && tries < 10 * perTensor; tries++) {
         int e = r.nextInt(at.size());
-        java.util.function.ToDoubleFunction<Tensor> f = moved -> {
-          if (input) {
-            return loss(model, withInput(call, 0, moved), target, loss);
-          }
-          List<Tensor> w = new ArrayList<>(weights);
-          w.set(index, moved);
-          return loss(Model.of(model.architecture(), w), call, target, loss);
-        };
+        java.util.function.ToDoubleFunction<Tensor> f = moved -> input
+            ? loss(model, withInput(call, 0, moved), target, loss)
+            : loss(withWeight(model, index, moved), call, target, loss);
         double expected = centralDifference(at, e, 1e-4, f);
         // a relu's kink within the step makes the quotient depend on the step: such an element is not a test
         if (Math.abs(expected - centralDifference(at, e, 2.5e-5, f)) > ATOL) {
@@ -520,6 +511,13 @@ final class GradientSuite {
     return null;
   }
 
+  /** The model with weight {@code index} replaced. */
+  private static Model withWeight(Model model, int index, Tensor weight) {
+    List<Tensor> w = new ArrayList<>(model.weights().values());
+    w.set(index, weight);
+    return Model.of(model.architecture(), w);
+  }
+
   private static Call withInput(Call call, int k, Tensor input) {
     List<Tensor> inputs = new ArrayList<>(call.inputs());
     inputs.set(k, input);
@@ -539,23 +537,13 @@ final class GradientSuite {
    * difference quotient.
    */
   private static Tensor differentiate(Tensor at, java.util.function.IntPredicate zero, java.util.function.ToDoubleFunction<Tensor> f) {
-    float[] x = at.toArray();
-    float[] d = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
+    float[] d = new float[at.size()];
+    for (int i = 0; i < d.length; i++) {
       if (zero.test(i)) {
         continue;
       }
-      float v = x[i];
       // small enough that a step rarely straddles a kink (relu, selu at 0), large enough for float32 steps
-      double h = 1e-4 * Math.max(1, Math.abs(v));
-      float up = (float) (v + h);
-      float down = (float) (v - h);
-      x[i] = up;
-      double fUp = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
-      x[i] = down;
-      double fDown = f.applyAsDouble(Tensor.of(at.shape(), x.clone()));
-      x[i] = v;
-      d[i] = (float) ((fUp - fDown) / ((double) up - down));
+      d[i] = (float) centralDifference(at, i, 1e-4, f);
     }
     return Tensor.wrap(at.shape(), d);
   }

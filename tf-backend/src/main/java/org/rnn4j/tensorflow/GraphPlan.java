@@ -49,7 +49,6 @@ final class GraphPlan implements AutoCloseable {
   private final Model model;
   private final Placeholder<TFloat32> target;
   private final List<Placeholder<TFloat32>> weights = new ArrayList<>();
-  private final boolean[] integerInputs;
   private final List<Operand<TFloat32>> differentiated = new ArrayList<>();
   /** For a loss: the first output's shape, which the target must fit. */
   private int[] outputShape;
@@ -61,7 +60,6 @@ final class GraphPlan implements AutoCloseable {
   /** @param loss the loss to differentiate, or null for a plan that runs the model */
   GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config, Loss loss) {
     this.model = model;
-    this.integerInputs = new boolean[sig.inputShapes().size()];
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
@@ -136,8 +134,7 @@ final class GraphPlan implements AutoCloseable {
       fetchShapes.add(w.shape());
     }
     for (int k = 0; k < inputs.size(); k++) {
-      integerInputs[k] = model.architecture().inputs().get(k).integerIds();
-      differentiated.add(integerInputs[k] ? null : inputs.get(k));
+      differentiated.add(model.architecture().inputs().get(k).integerIds() ? null : inputs.get(k));
       fetchShapes.add(GraphOps.dims(inputs.get(k)));
     }
     for (List<Placeholder<TFloat32>> ps : states.values()) {
