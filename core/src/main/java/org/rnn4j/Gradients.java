@@ -15,17 +15,33 @@ public final class Gradients {
   private final List<Tensor> weights;
   private final List<Tensor> inputs;
   private final LayerStates initialStates;
+  private final Tensor output;
+  private final LayerStates finalStates;
 
   /**
-   * Assembles gradients; backends call this.
+   * Assembles gradients without the forward results (an oracle's central differences).
    *
    * @param inputs one per model input, null for an input of token ids
    */
   public Gradients(float loss, List<Tensor> weights, List<Tensor> inputs, LayerStates initialStates) {
+    this(loss, weights, inputs, initialStates, null, LayerStates.empty());
+  }
+
+  /**
+   * Assembles gradients with the forward pass they came from; backends call this.
+   *
+   * @param inputs one per model input, null for an input of token ids
+   * @param output the (first) output the loss was computed from
+   * @param finalStates every recurrent layer's final states in that pass
+   */
+  public Gradients(float loss, List<Tensor> weights, List<Tensor> inputs, LayerStates initialStates, Tensor output,
+      LayerStates finalStates) {
     this.loss = loss;
     this.weights = List.copyOf(weights);
     this.inputs = Collections.unmodifiableList(new ArrayList<>(inputs));
     this.initialStates = Objects.requireNonNull(initialStates);
+    this.output = output;
+    this.finalStates = Objects.requireNonNull(finalStates);
   }
 
   /**
@@ -66,5 +82,18 @@ public final class Gradients {
   /** The gradients of the initial states given in the call, by recurrent layer index. */
   public LayerStates initialStates() {
     return initialStates;
+  }
+
+  /**
+   * The model's (first) output in the forward pass the loss was computed from (the prediction a
+   * training step's metrics see), or null when the gradients were assembled without it.
+   */
+  public Tensor output() {
+    return output;
+  }
+
+  /** Every recurrent layer's final states in that forward pass (what a stateful model carries on). */
+  public LayerStates finalStates() {
+    return finalStates;
   }
 }

@@ -43,6 +43,15 @@ public interface PreparedModel extends AutoCloseable {
    */
   Gradients gradients(Call call, Tensor target, Loss loss);
 
+  /**
+   * As {@link #gradients(Call, Tensor, Loss)}, with the model's weights replaced by {@code
+   * weights} for this call only: what a training step needs, without preparing the model again.
+   *
+   * @param weights values for the model's architecture (same count and shapes)
+   * @throws InvalidModelException if the weights do not fit the model's architecture
+   */
+  Gradients gradients(Call call, Tensor target, Loss loss, Weights weights);
+
   /** Whether {@link #close()} has been called. */
   boolean isClosed();
 

@@ -69,6 +69,12 @@ public final class StatefulModel {
   }
 
   private static Set<Integer> carriedLayers(Architecture arch) {
+    Set<Integer> stateful = statefulLayers(arch);
+    return stateful.isEmpty() ? new TreeSet<>(arch.recurrentLayers()) : stateful;
+  }
+
+  /** The recurrent layers the config declares {@code stateful=True} (by layer index). */
+  public static Set<Integer> statefulLayers(Architecture arch) {
     Set<Integer> stateful = new TreeSet<>();
     for (int i : arch.recurrentLayers()) {
       Layer l = arch.layer(i);
@@ -76,7 +82,7 @@ public final class StatefulModel {
         stateful.add(i);
       }
     }
-    return stateful.isEmpty() ? new TreeSet<>(arch.recurrentLayers()) : stateful;
+    return stateful;
   }
 
   /** The indices of the layers whose states are carried between calls. */

@@ -40,6 +40,55 @@ final class Keras3Weights {
 
   /** The weights of {@code arch}'s layers under {@code prefix} ({@code layers}, or a nested model's {@code .../layers}). */
   private static void read(Group root, Architecture arch, String prefix, String source, Limits.Budget budget, List<Tensor> out) {
+    walk(arch, prefix, null, (a, i, varPaths) -> {
+      List<WeightSpec> specs = a.weightSpecs().subList(a.weightOffset(i), a.weightOffset(i + 1));
+      for (int k = 0; k < varPaths.size(); k++) {
+        if (!H5.has(root, varPaths.get(k))) {
+          throw new FileFormatException(
+              source + ": missing weight '" + varPaths.get(k) + "' (" + specs.get(k).name() + ") for layer '" + a.layerName(i) + "'");
+        }
+        out.add(H5.tensor(root, varPaths.get(k), source, budget, H5.plausibleValues(a.parameterCount(i))));
+      }
+      checkNoExtraVars(root, varPaths, source, a.layerName(i));
+    });
+  }
+
+  /** Where Keras 3 keeps each weight of {@code arch}, in get_weights() order. */
+  static List<String> varPaths(Architecture arch) {
+    List<String> out = new ArrayList<>();
+    walk(arch, "layers", null, (a, i, varPaths) -> out.addAll(varPaths));
+    return out;
+  }
+
+  /**
+   * Every object group Keras 3 writes for {@code arch} (each holds a {@code vars} group named
+   * after the object), mapped to the object's name, parents before children; the model's own
+   * under the empty path.
+   */
+  static Map<String, String> objects(Architecture arch) {
+    Map<String, String> objects = new java.util.LinkedHashMap<>();
+    objects.put("", arch.name());
+    if (arch instanceof org.rnn4j.layers.Functional) {
+      Map<String, Integer> counters = new HashMap<>();
+      for (int k = 0; k < arch.inputs().size(); k++) {
+        String name = numbered("input_layer", counters);
+        objects.put("layers/" + name, name);
+      }
+    }
+    walk(arch, "layers", objects, (a, i, varPaths) -> {});
+    return objects;
+  }
+
+  /** One layer's variable paths (in get_weights() order), with its architecture and index there. */
+  private interface LayerVars {
+    void visit(Architecture arch, int index, List<String> varPaths);
+  }
+
+  /**
+   * Visits every layer with weights of {@code arch} under {@code prefix}, nested models' layers
+   * in place; records each object's group and name into {@code objects} if given.
+   */
+  private static void walk(Architecture arch, String prefix, Map<String, String> objects, LayerVars visitor) {
     Map<String, Integer> counters = new HashMap<>();
     for (int i = 0; i < arch.layers().size(); i++) {
       Layer layer = arch.layer(i);
@@ -47,40 +96,39 @@ final class Keras3Weights {
         continue; // keras.ops nodes are not layers in Keras 3: no path, no counter
       }
       String path = prefix + "/" + numbered(snake(layer.kerasClassName()), counters);
+      if (objects != null) {
+        objects.put(path, arch.layerName(i));
+      }
       if (layer instanceof org.rnn4j.layers.NestedModel n) {
-        read(root, n.model(), path + "/layers", source, budget, out);
+        walk(n.model(), path + "/layers", objects, visitor);
         continue;
       }
-      List<WeightSpec> specs = arch.weightSpecs().subList(arch.weightOffset(i), arch.weightOffset(i + 1));
       List<String> varPaths = new ArrayList<>();
-      collect(layer, path, specs.size(), varPaths);
-      if (varPaths.size() != specs.size()) {
+      collect(layer, path, arch.weightCount(i), varPaths, objects);
+      if (varPaths.size() != arch.weightCount(i)) {
         throw new IllegalStateException("path layout of " + layer.kerasClassName() + " does not match its weights");
       }
-      for (int k = 0; k < varPaths.size(); k++) {
-        if (!H5.has(root, varPaths.get(k))) {
-          throw new FileFormatException(
-              source + ": missing weight '" + varPaths.get(k) + "' (" + specs.get(k).name() + ") for layer '" + arch.layerName(i) + "'");
-        }
-        out.add(H5.tensor(root, varPaths.get(k), source, budget, H5.plausibleValues(arch.parameterCount(i))));
-      }
-      checkNoExtraVars(root, varPaths, source, arch.layerName(i));
+      visitor.visit(arch, i, varPaths);
     }
   }
 
   /** The variable paths of one layer with {@code count} weights, in get_weights() order. */
-  private static void collect(Layer layer, String path, int count, List<String> out) {
+  private static void collect(Layer layer, String path, int count, List<String> out, Map<String, String> objects) {
     if (layer instanceof RNN rnn) {
-      rnnVars(rnn, path, out);
+      rnnVars(rnn, path, out, objects);
     } else if (layer instanceof Bidirectional b) {
-      rnnVars(b.forwardLayer(), path + "/forward_layer", out);
-      rnnVars(b.backwardLayer(), path + "/backward_layer", out);
-    } else if (layer instanceof TimeDistributed) {
+      object(objects, path + "/forward_layer", b.forwardLayer().name());
+      rnnVars(b.forwardLayer(), path + "/forward_layer", out, objects);
+      object(objects, path + "/backward_layer", b.backwardLayer().name());
+      rnnVars(b.backwardLayer(), path + "/backward_layer", out, objects);
+    } else if (layer instanceof TimeDistributed t) {
+      object(objects, path + "/layer", t.layer().name() == null ? snake(t.layer().kerasClassName()) : t.layer().name());
       vars(path + "/layer", count, out);
     } else if (layer instanceof org.rnn4j.layers.MultiHeadAttention m) {
       // its four projections are sub-layers: query, key, value, then the output
       int each = m.useBias() ? 2 : 1;
       for (String part : List.of("_query_dense", "_key_dense", "_value_dense", "_output_dense")) {
+        object(objects, path + "/" + part, part.substring(1, part.indexOf("_dense")));
         vars(path + "/" + part, each, out);
       }
     } else {
@@ -88,14 +136,25 @@ final class Keras3Weights {
     }
   }
 
-  private static void rnnVars(RNN rnn, String path, List<String> out) {
+  private static void object(Map<String, String> objects, String path, String name) {
+    if (objects != null) {
+      objects.put(path, name);
+    }
+  }
+
+  private static void rnnVars(RNN rnn, String path, List<String> out, Map<String, String> objects) {
     if (rnn.cell() instanceof StackedRNNCells stack) {
+      object(objects, path + "/cell", "stacked_rnn_cells");
       Map<String, Integer> counters = new HashMap<>();
       for (SingleCell c : stack.cells()) {
-        vars(path + "/cell/cells/" + numbered(snake(c.kerasClassName()), counters), count(c), out);
+        String cellPath = path + "/cell/cells/" + numbered(snake(c.kerasClassName()), counters);
+        object(objects, cellPath, c.name() == null ? snake(c.kerasClassName()) : c.name());
+        vars(cellPath, count(c), out);
       }
     } else {
-      vars(path + "/cell", count((SingleCell) rnn.cell()), out);
+      SingleCell c = (SingleCell) rnn.cell();
+      object(objects, path + "/cell", c.name() == null ? snake(c.kerasClassName()) : c.name());
+      vars(path + "/cell", count(c), out);
     }
   }
 

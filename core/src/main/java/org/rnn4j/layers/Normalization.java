@@ -151,8 +151,8 @@ public final class Normalization implements Layer {
     int[] c = {LayerShapes.lastDim(this, inputShape)};
     if (kind == Kind.STANDARDIZE) {
       statistics(c[0]);
-      return statistics != null ? List.of() : List.of(new WeightSpec("mean", c, Initializer.zeros()),
-          new WeightSpec("variance", c, Initializer.ones()), new WeightSpec("count", new int[0], Initializer.zeros()));
+      return statistics != null ? List.of() : List.of(new WeightSpec("mean", c, Initializer.zeros(), false),
+          new WeightSpec("variance", c, Initializer.ones(), false), new WeightSpec("count", new int[0], Initializer.zeros(), false));
     }
     List<WeightSpec> specs = new ArrayList<>();
     if (scale) {
@@ -162,8 +162,8 @@ public final class Normalization implements Layer {
       specs.add(new WeightSpec("beta", c, Initializer.zeros()));
     }
     if (kind == Kind.BATCH) {
-      specs.add(new WeightSpec("moving_mean", c, Initializer.zeros()));
-      specs.add(new WeightSpec("moving_variance", c, Initializer.ones()));
+      specs.add(new WeightSpec("moving_mean", c, Initializer.zeros(), false));
+      specs.add(new WeightSpec("moving_variance", c, Initializer.ones(), false));
     }
     return List.copyOf(specs);
   }

@@ -13,11 +13,23 @@ public final class WeightSpec {
   private final String name;
   private final int[] shape;
   private final Initializer initializer;
+  private final boolean trainable;
 
   public WeightSpec(String name, int[] shape, Initializer initializer) {
+    this(name, shape, initializer, true);
+  }
+
+  /** @param trainable false for a statistic training does not change by gradients (Keras' non-trainable weights) */
+  public WeightSpec(String name, int[] shape, Initializer initializer, boolean trainable) {
     this.name = Objects.requireNonNull(name);
     this.shape = shape.clone();
     this.initializer = Objects.requireNonNull(initializer);
+    this.trainable = trainable;
+  }
+
+  /** Whether an optimizer updates it (false for moving statistics and adapted preprocessing statistics). */
+  public boolean trainable() {
+    return trainable;
   }
 
   public String name() {
@@ -39,7 +51,7 @@ public final class WeightSpec {
 
   /** The same weight under a name prefixed with {@code prefix/}. */
   public WeightSpec prefixed(String prefix) {
-    return new WeightSpec(prefix + "/" + name, shape, initializer);
+    return new WeightSpec(prefix + "/" + name, shape, initializer, trainable);
   }
 
   @Override
@@ -47,7 +59,8 @@ public final class WeightSpec {
     return o instanceof WeightSpec w
         && w.name.equals(name)
         && Arrays.equals(w.shape, shape)
-        && w.initializer.equals(initializer);
+        && w.initializer.equals(initializer)
+        && w.trainable == trainable;
   }
 
   @Override

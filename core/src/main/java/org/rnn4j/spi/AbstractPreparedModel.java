@@ -11,6 +11,7 @@ import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Tensor;
+import org.rnn4j.Weights;
 
 /**
  * What every prepared model shares: calls are checked ({@link CallChecker}) before the backend
@@ -57,6 +58,13 @@ public abstract class AbstractPreparedModel implements PreparedModel {
 
   @Override
   public final Gradients gradients(Call call, Tensor target, Loss loss) {
+    return gradients(call, target, loss, model.weights());
+  }
+
+  @Override
+  public final Gradients gradients(Call call, Tensor target, Loss loss, Weights weights) {
+    List<Tensor> values = weights == model.weights() || weights.specs().equals(model.architecture().weightSpecs())
+        ? weights.values() : Weights.of(model.architecture(), weights.values()).values();
     Differentiation.check(model.architecture());
     CheckedCall checked = checker.check(call);
     // checked here when the output's shape follows from the input's (one input: an open axis is
@@ -73,7 +81,7 @@ public abstract class AbstractPreparedModel implements PreparedModel {
     lock.readLock().lock();
     try {
       ensureOpen();
-      return computeGradients(checked, target, loss);
+      return computeGradients(checked, target, loss, values);
     } finally {
       lock.readLock().unlock();
     }
@@ -82,9 +90,10 @@ public abstract class AbstractPreparedModel implements PreparedModel {
   /**
    * Computes a checked call's loss and gradients ({@link Differentiation} has accepted the model;
    * the target is checked against the first output with {@link Loss#checkTarget} unless it was
-   * here). May be called by several threads at once.
+   * here) with the weights {@code weights} (the model's own, or a training step's: same count and
+   * shapes). May be called by several threads at once.
    */
-  protected abstract Gradients computeGradients(CheckedCall call, Tensor target, Loss loss);
+  protected abstract Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights);
 
   /** @throws IllegalStateException if the model is closed */
   protected final void ensureOpen() {

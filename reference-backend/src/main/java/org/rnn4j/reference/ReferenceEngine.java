@@ -9,4 +9,10 @@ package org.rnn4j.reference;
  * @param loop the recurrent loop, for both paths (sharing the backend's threads)
  * @param weights the model's converted weights
  */
-record ReferenceEngine(boolean exact, Simd simd, RecurrentLoop loop, WeightCache weights) {}
+record ReferenceEngine(boolean exact, Simd simd, RecurrentLoop loop, WeightCache weights) {
+
+  /** The same engine over other weights (a training step's): converted afresh, on first use. */
+  ReferenceEngine withFreshWeights() {
+    return new ReferenceEngine(exact, simd, loop, new WeightCache());
+  }
+}

@@ -13,6 +13,7 @@ import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.layers.Architecture;
 import org.rnn4j.Tensor;
+import org.rnn4j.Weights;
 import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.spi.LayerWeights;
@@ -93,16 +94,22 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   }
 
   @Override
-  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss) {
+  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights) {
     Architecture architecture = model().architecture();
-    List<Tensor> weights = model().weights().values();
-    BackpropKernels tape = new BackpropKernels(engine, new Workspace(), weights);
+    boolean own = weights == model().weights().values();
+    // other weights (a training step's) are converted for this call only, never into the shared cache
+    ReferenceEngine callEngine = own ? engine : engine.withFreshWeights();
+    List<LayerWeights> callWeights = own ? layerWeights : ModelExecutor.layerWeights(architecture, Weights.of(architecture, weights));
+    BackpropKernels tape = new BackpropKernels(callEngine, new Workspace(), weights);
     List<Buf> inputs = tensorsToBufs(call.inputs());
     Map<Integer, List<Buf>> initial = initialStates(call);
-    ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, layerWeights, tape, inputs, mask(call), initial);
+    ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, callWeights, tape, inputs, mask(call), initial);
     Buf output = outcome.outputs().get(0);
+    Tensor prediction = output.toTensor();
     Buf outputMask = outcome.outputMask(0);
-    Loss.Evaluation evaluation = loss.evaluate(output.toTensor(), target, outputMask == null ? null : outputMask.toTensor());
+    Loss.Evaluation evaluation = loss.evaluate(prediction, target, outputMask == null ? null : outputMask.toTensor());
+    Map<Integer, List<Tensor>> finals = new TreeMap<>();
+    outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
     tape.backward(output, evaluation.gradient().toArray());
     List<Tensor> inputGrads = new ArrayList<>();
     for (int k = 0; k < inputs.size(); k++) {
@@ -111,7 +118,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     Map<Integer, List<Tensor>> stateGrads = new TreeMap<>();
     initial.forEach((layer, states) -> stateGrads.put(layer, states.stream().map(tape::gradient).toList()));
     return new Gradients((float) evaluation.value(), weights.stream().map(tape::weightGradient).toList(), inputGrads,
-        LayerStates.of(stateGrads));
+        LayerStates.of(stateGrads), prediction, LayerStates.of(finals));
   }
 
   private static List<Buf> tensorsToBufs(List<Tensor> tensors) {

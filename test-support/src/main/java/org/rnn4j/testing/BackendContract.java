@@ -102,12 +102,18 @@ public abstract class BackendContract {
         FamilySuite.against(ctx, reference, FamilySuite.activationCases(), "activations vs reference backend", FamilySuite.ACTIVATION_RTOL),
         GraphSuite.against(ctx, reference),
         GradientSuite.against(ctx, reference),
+        TrainingSuite.against(ctx, reference),
         DynamicTest.dynamicTest("close the reference backend", reference::close));
   }
 
   @TestFactory
   Stream<DynamicNode> gradientsWithFloat64FiniteDifferences() {
     return GradientSuite.tests(ctx);
+  }
+
+  @TestFactory
+  Stream<DynamicNode> trainingWithFloat64Oracle() {
+    return TrainingSuite.tests(ctx);
   }
 
   @TestFactory

@@ -89,17 +89,17 @@ final class GraphPlan implements AutoCloseable {
               model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()),
               new TfKernels(g, loss != null ? LstmPath.COMPOSITE : lstmPath),
               inputNodes, mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
+      List<Node> returned = outcome.outputs();
       if (loss != null) {
         target = differentiate(g, loss, outcome);
-        outputCount = 0;
-        session = new Session(graph, config);
-        return;
+        returned = returned.subList(0, 1); // the prediction the loss saw
+      } else {
+        target = null;
       }
-      target = null;
-      for (Node n : outcome.outputs()) {
+      for (Node n : returned) {
         fetch(n);
       }
-      outputCount = outcome.outputs().size();
+      outputCount = returned.size();
       for (Map.Entry<Integer, List<Node>> e : outcome.finalStates().entrySet()) {
         stateCounts.put(e.getKey(), e.getValue().size());
         for (Node n : e.getValue()) {
@@ -190,7 +190,7 @@ final class GraphPlan implements AutoCloseable {
   private void fetch(Node n) {
     int index = -1;
     for (int i = 0; i < fetches.size() && index < 0; i++) {
-      index = fetches.get(i).asOutput().equals(n.op().asOutput()) ? i : -1;
+      index = fetches.get(i) != null && fetches.get(i).asOutput().equals(n.op().asOutput()) ? i : -1;
     }
     if (index < 0) {
       index = fetches.size();
@@ -207,31 +207,37 @@ final class GraphPlan implements AutoCloseable {
       Session.Runner runner = session.runner();
       feedCall(runner, call, fed);
       try (Result result = runner.run()) {
-        List<Tensor> fetched = fetched(result);
-        List<Tensor> out = new ArrayList<>();
-        slots.forEach(i -> out.add(fetched.get(i)));
-        Map<Integer, List<Tensor>> finals = new java.util.TreeMap<>();
-        int pos = outputCount;
-        for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {
-          finals.put(e.getKey(), List.copyOf(out.subList(pos, pos + e.getValue())));
-          pos += e.getValue();
-        }
-        return new ModelExecutor.Outcome<>(List.copyOf(out.subList(0, outputCount)), finals);
+        return returned(fetched(result));
       }
     } finally {
       fed.forEach(TFloat32::close);
     }
   }
 
-  /** The loss and gradients of a call whose signature is this plan's (a plan made for a loss). */
-  Gradients gradients(CheckedCall call, Tensor y, Loss loss) {
+  /** The outputs and final states among a run's fetched tensors. */
+  private ModelExecutor.Outcome<Tensor> returned(List<Tensor> fetched) {
+    List<Tensor> out = new ArrayList<>();
+    slots.forEach(i -> out.add(fetched.get(i)));
+    Map<Integer, List<Tensor>> finals = new java.util.TreeMap<>();
+    int pos = outputCount;
+    for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {
+      finals.put(e.getKey(), List.copyOf(out.subList(pos, pos + e.getValue())));
+      pos += e.getValue();
+    }
+    return new ModelExecutor.Outcome<>(List.copyOf(out.subList(0, outputCount)), finals);
+  }
+
+  /**
+   * The loss and gradients of a call whose signature is this plan's (a plan made for a loss), at
+   * the weights {@code values} (fed, so one plan serves every training step).
+   */
+  Gradients gradients(CheckedCall call, Tensor y, Loss loss, List<Tensor> values) {
     loss.checkTarget(outputShape, y);
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
       feedCall(runner, call, fed);
       runner.feed(target, feed(y, fed));
-      List<Tensor> values = model.weights().values();
       for (int i = 0; i < values.size(); i++) {
         if (weights.get(i) != null) {
           runner.feed(weights.get(i), feed(values.get(i), fed));
@@ -246,7 +252,9 @@ final class GraphPlan implements AutoCloseable {
         for (Map.Entry<Integer, List<Placeholder<TFloat32>>> e : states.entrySet()) {
           dStates.put(e.getKey(), List.copyOf(fetched.subList(pos, pos += e.getValue().size())));
         }
-        return new Gradients(fetched.get(0).getFlat(0), dWeights, dInputs, LayerStates.of(dStates));
+        ModelExecutor.Outcome<Tensor> forward = returned(fetched);
+        return new Gradients(fetched.get(0).getFlat(0), dWeights, dInputs, LayerStates.of(dStates), forward.outputs().get(0),
+            LayerStates.of(forward.finalStates()));
       }
     } finally {
       fed.forEach(TFloat32::close);

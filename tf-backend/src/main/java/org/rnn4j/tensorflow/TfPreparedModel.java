@@ -2,6 +2,7 @@ package org.rnn4j.tensorflow;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.rnn4j.Gradients;
 import org.rnn4j.Loss;
@@ -47,10 +48,10 @@ final class TfPreparedModel extends AbstractPreparedModel {
   }
 
   @Override
-  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss) {
+  protected Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights) {
     GraphPlan plan = plan(Signature.of(call), loss);
     try {
-      return plan.gradients(call, target, loss);
+      return plan.gradients(call, target, loss, weights);
     } finally {
       plan.release();
     }

@@ -1,0 +1,166 @@
+package org.rnn4j.keras;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.rnn4j.FileFormatException;
+import org.rnn4j.InvalidModelException;
+import org.rnn4j.Limits;
+import org.rnn4j.Model;
+import org.rnn4j.Tensor;
+import org.rnn4j.io.Npz;
+
+/**
+ * Writes a model's weights back in the formats Keras reads:
+ *
+ * <ul>
+ *   <li>{@code .npz}: {@code arr_0}, {@code arr_1}, ... in {@code get_weights()} order (what {@code
+ *       np.savez(path, *model.get_weights())} writes; {@code model.set_weights(list(np.load(path).values()))}
+ *       reads it);
+ *   <li>{@code .weights.h5}: Keras 3's object-path layout ({@code layers/lstm/cell/vars/0}, a
+ *       {@code vars} group named after each object), read by {@code model.load_weights};
+ *   <li>{@code .keras}: a Keras 3 archive ({@code metadata.json}, {@code config.json}, {@code
+ *       model.weights.h5}) whose config is the one of the {@code .keras} file the model was loaded
+ *       from (training changes weights, not the architecture).
+ * </ul>
+ */
+public final class KerasSaver {
+  private KerasSaver() {}
+
+  /**
+   * Writes {@code model}'s weights to {@code out} in the format its name ends with ({@code .npz},
+   * {@code .weights.h5}, {@code .keras}); a {@code .keras} output takes its config from {@code
+   * template}, the {@code .keras} file the model came from (may be null for the other formats).
+   *
+   * @throws IllegalArgumentException for another file name ending
+   * @throws InvalidModelException if a {@code .keras} output has no Keras 3 archive to take its config from
+   */
+  public static void save(Model model, Path out, Path template) {
+    String name = out.getFileName().toString();
+    if (name.endsWith(".npz")) {
+      Npz.writeList(out, model.weights().values());
+    } else if (name.endsWith(".weights.h5")) {
+      writeWeightsH5(model, out);
+    } else if (name.endsWith(".keras")) {
+      writeKeras(model, template, out);
+    } else {
+      throw new IllegalArgumentException(out + ": unknown output format (expected a name ending .npz, .weights.h5 or .keras)");
+    }
+  }
+
+  /** Writes Keras 3's {@code .weights.h5} layout. */
+  public static void writeWeightsH5(Model model, Path out) {
+    List<String> varPaths = Keras3Weights.varPaths(model.architecture());
+    Map<String, String> objects = Keras3Weights.objects(model.architecture());
+    List<Tensor> values = model.weights().values();
+    try {
+      Files.deleteIfExists(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(out + ": cannot replace: " + e.getMessage(), e);
+    }
+    try (WritableHdfFile h5 = HdfFile.write(out)) {
+      Map<String, WritableGroup> groups = new HashMap<>();
+      for (Map.Entry<String, String> o : objects.entrySet()) {
+        WritableGroup vars = group(h5, groups, o.getKey().isEmpty() ? "vars" : o.getKey() + "/vars");
+        vars.putAttribute("name", o.getValue());
+      }
+      for (int i = 0; i < varPaths.size(); i++) {
+        String p = varPaths.get(i);
+        int slash = p.lastIndexOf('/');
+        group(h5, groups, p.substring(0, slash)).putDataset(p.substring(slash + 1), nested(values.get(i)));
+      }
+    }
+  }
+
+  /** The group at {@code path}, made (with its parents) the first time. */
+  private static WritableGroup group(WritableHdfFile h5, Map<String, WritableGroup> groups, String path) {
+    WritableGroup g = groups.get(path);
+    if (g == null) {
+      int slash = path.lastIndexOf('/');
+      WritableGroup parent = slash < 0 ? null : group(h5, groups, path.substring(0, slash));
+      String name = path.substring(slash + 1);
+      g = parent == null ? h5.putGroup(name) : parent.putGroup(name);
+      groups.put(path, g);
+    }
+    return g;
+  }
+
+  /** A tensor as the nested Java array (or boxed scalar) jHDF writes as a float32 dataset of its shape. */
+  private static Object nested(Tensor t) {
+    float[] data = t.toArray();
+    if (t.rank() == 0) {
+      return data[0];
+    }
+    int[] shape = t.shape();
+    Object array = Array.newInstance(float.class, shape);
+    fill(array, shape, 0, data, 0);
+    return array;
+  }
+
+  private static int fill(Object array, int[] shape, int axis, float[] data, int pos) {
+    if (axis == shape.length - 1) {
+      System.arraycopy(data, pos, array, 0, shape[axis]);
+      return pos + shape[axis];
+    }
+    for (int i = 0; i < shape[axis]; i++) {
+      pos = fill(Array.get(array, i), shape, axis + 1, data, pos);
+    }
+    return pos;
+  }
+
+  /** Writes a Keras 3 archive with {@code template}'s config and {@code model}'s weights. */
+  public static void writeKeras(Model model, Path template, Path out) {
+    if (template == null || FileKind.of(template) != FileKind.ZIP) {
+      throw new InvalidModelException(out + ": a .keras output keeps the config of the .keras file the model came from"
+          + (template == null ? "" : ", but " + template + " is not one") + "; write .weights.h5 or .npz instead");
+    }
+    KerasArchive archive = KerasArchive.read(template, Limits.current().budget(template.toString()));
+    if (archive.version == null || archive.version.major() < 3) {
+      throw new InvalidModelException(out + ": " + template + " is not a Keras 3 archive (keras_version "
+          + archive.version + "); write .weights.h5 or .npz instead");
+    }
+    String metadata = "{\"keras_version\": \"" + archive.version + "\", \"date_saved\": \""
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")) + "\"}";
+    Path weights = null;
+    try {
+      weights = Files.createTempFile("rnn4j-", ".weights.h5");
+      writeWeightsH5(model, weights);
+      try (OutputStream os = Files.newOutputStream(out); ZipOutputStream zip = new ZipOutputStream(os)) {
+        entry(zip, "metadata.json", metadata.getBytes(StandardCharsets.UTF_8));
+        entry(zip, "config.json", archive.config.getBytes(StandardCharsets.UTF_8));
+        entry(zip, "model.weights.h5", Files.readAllBytes(weights));
+      }
+    } catch (IOException e) {
+      throw new FileFormatException(out + ": cannot write: " + e.getMessage(), e);
+    } finally {
+      if (weights != null) {
+        try {
+          Files.deleteIfExists(weights);
+        } catch (IOException ignored) {
+          // a temporary file left behind is harmless
+        }
+      }
+    }
+  }
+
+  private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    zip.putNextEntry(e);
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+}
