@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -67,36 +66,53 @@ public final class KerasSaver {
     List<String> varPaths = Keras3Weights.varPaths(model.architecture());
     Map<String, String> objects = Keras3Weights.objects(model.architecture());
     List<Tensor> values = model.weights().values();
+    GroupNode root = new GroupNode();
+    for (Map.Entry<String, String> o : objects.entrySet()) {
+      // the model's own (always empty) vars group is left out: jHDF 0.13 writes an unreadable file
+      // when the root holds a group named "vars"; Keras finds no variables of the model itself either way
+      if (!o.getKey().isEmpty()) {
+        root.at(o.getKey() + "/vars").name = o.getValue();
+      }
+    }
+    for (int i = 0; i < varPaths.size(); i++) {
+      String p = varPaths.get(i);
+      int slash = p.lastIndexOf('/');
+      root.at(p.substring(0, slash)).datasets.put(p.substring(slash + 1), values.get(i));
+    }
     try {
       Files.deleteIfExists(out);
     } catch (IOException e) {
       throw new UncheckedIOException(out + ": cannot replace: " + e.getMessage(), e);
     }
     try (WritableHdfFile h5 = HdfFile.write(out)) {
-      Map<String, WritableGroup> groups = new HashMap<>();
-      for (Map.Entry<String, String> o : objects.entrySet()) {
-        WritableGroup vars = group(h5, groups, o.getKey().isEmpty() ? "vars" : o.getKey() + "/vars");
-        vars.putAttribute("name", o.getValue());
-      }
-      for (int i = 0; i < varPaths.size(); i++) {
-        String p = varPaths.get(i);
-        int slash = p.lastIndexOf('/');
-        group(h5, groups, p.substring(0, slash)).putDataset(p.substring(slash + 1), nested(values.get(i)));
-      }
+      root.children.forEach((name, child) -> child.write(h5.putGroup(name)));
     }
   }
 
-  /** The group at {@code path}, made (with its parents) the first time. */
-  private static WritableGroup group(WritableHdfFile h5, Map<String, WritableGroup> groups, String path) {
-    WritableGroup g = groups.get(path);
-    if (g == null) {
-      int slash = path.lastIndexOf('/');
-      WritableGroup parent = slash < 0 ? null : group(h5, groups, path.substring(0, slash));
-      String name = path.substring(slash + 1);
-      g = parent == null ? h5.putGroup(name) : parent.putGroup(name);
-      groups.put(path, g);
+  /**
+   * A group to write: its name attribute, datasets and child groups. Written depth first, each
+   * group complete before the next is made (jHDF lays a group out when its next sibling starts).
+   */
+  private static final class GroupNode {
+    String name;
+    final Map<String, Tensor> datasets = new java.util.LinkedHashMap<>();
+    final Map<String, GroupNode> children = new java.util.LinkedHashMap<>();
+
+    GroupNode at(String path) {
+      GroupNode g = this;
+      for (String part : path.split("/")) {
+        g = g.children.computeIfAbsent(part, k -> new GroupNode());
+      }
+      return g;
     }
-    return g;
+
+    void write(WritableGroup group) {
+      if (name != null) {
+        group.putAttribute("name", name);
+      }
+      datasets.forEach((k, t) -> group.putDataset(k, nested(t)));
+      children.forEach((k, child) -> child.write(group.putGroup(k)));
+    }
   }
 
   /** A tensor as the nested Java array (or boxed scalar) jHDF writes as a float32 dataset of its shape. */
