@@ -123,6 +123,27 @@ final class TrainingSuite {
         ctx.record("training vs float64 oracle", worst);
       }));
     }
+    nodes.add(dynamicTest("Keras' own fit test: Dense(2) from ones, Adam(ExponentialDecay(0.05, 1, 0.9)), 3 epochs of batches of 4, "
+        + "no shuffle: the loss history Keras recorded", () -> {
+      Model m = Model.of(Sequential.of(InputSpec.of(2), Dense.of(2)),
+          List.of(Tensor.of(new float[][] {{1, 1}, {1, 1}}), Tensor.of(1f, 1f)));
+      float[] v = new float[32];
+      for (int i = 0; i < 32; i++) {
+        v[i] = i;
+      }
+      Tensor x = Tensor.of(new int[] {16, 2}, v);
+      try (PreparedModel p = ctx.backend().prepare(m)) {
+        Trainer trainer = Trainer.of(p, Loss.of("mse", false),
+            Optimizer.adam().withLearningRate(LearningRate.exponentialDecay(0.05, 1, 0.9, false)));
+        History h = trainer.fit(Dataset.of(x, x), FitOptions.defaults().withEpochs(3).withBatchSize(4).withoutShuffle());
+        double[] keras = {230.79457092285156, 128.30319213867188, 79.33648681640625};
+        for (int e = 0; e < 3; e++) {
+          // Keras' tolerance for its recorded values (rtol 5e-5); the values are float32 sums of squares near 1e2
+          assertEquals(keras[e], h.get("loss").get(e), 5e-5 * keras[e], "epoch " + e + " loss");
+        }
+        assertEquals(12, trainer.optimizerState().iterations());
+      }
+    }));
     nodes.add(dynamicTest("a layer that trains differently from inference (Dropout) is refused by name", () -> {
       Model m = Model.initialized(Sequential.of(InputSpec.sequence(2), LSTM.of(2), InferenceIdentity.of("Dropout", "drop")), 1);
       try (PreparedModel p = ctx.backend().prepare(m)) {
