@@ -3,6 +3,7 @@ package org.rnn4j;
 import java.util.List;
 import java.util.Objects;
 import org.rnn4j.layers.Architecture;
+import org.rnn4j.training.TrainingSettings;
 
 /**
  * A model ready to prepare on a backend: an architecture and its weights, plus where it came from
@@ -18,11 +19,17 @@ public final class Model {
   private final Architecture architecture;
   private final Weights weights;
   private final String source;
+  private final TrainingSettings training;
 
   private Model(Architecture architecture, Weights weights, String source) {
+    this(architecture, weights, source, TrainingSettings.none());
+  }
+
+  private Model(Architecture architecture, Weights weights, String source, TrainingSettings training) {
     this.architecture = Objects.requireNonNull(architecture);
     this.weights = Objects.requireNonNull(weights);
     this.source = source;
+    this.training = Objects.requireNonNull(training);
   }
 
   /** A model with the given weights, checked against the architecture. */
@@ -45,7 +52,17 @@ public final class Model {
 
   /** The same model, described as coming from {@code source} (a file name, typically). */
   public Model withSource(String source) {
-    return new Model(architecture, weights, source);
+    return new Model(architecture, weights, source, training);
+  }
+
+  /** The same model with what its Keras config says about training (frozen layers, dropout, regularizers). */
+  public Model withTrainingSettings(TrainingSettings settings) {
+    return new Model(architecture, weights, source, settings);
+  }
+
+  /** The same architecture and settings with other weights (a trained model's). */
+  public Model withWeights(Weights newWeights) {
+    return new Model(architecture, Weights.of(architecture, newWeights.values()), source, training);
   }
 
   /**
@@ -65,6 +82,11 @@ public final class Model {
 
   public Weights weights() {
     return weights;
+  }
+
+  /** What the Keras config said about training; none for a model built in Java. */
+  public TrainingSettings trainingSettings() {
+    return training;
   }
 
   /** Where the model came from, or null. */

@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Train a model as Keras' compile() + fit() would: a Keras 3 optimizer, one step per batch on the",
-      "gradients of a Keras loss of the first output (layers as at inference; models with Dropout or",
-      "BatchNormalization are refused). Writes the trained model as .npz (arr_0, ... in get_weights()",
+      "gradients of a Keras loss of the first output (layers as at inference: BatchNormalization,",
+      "regularizers and constraints are refused, Dropout and noise too unless --dropout-off; layers",
+      "declared trainable=False stay as they are). Writes the trained model as .npz (arr_0, ... in get_weights()",
       "order), .weights.h5 (Keras 3 layout) or .keras (the --model archive's config with the new weights)."
     },
     footer = {
@@ -125,6 +126,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--restore-best-weights", description = "On early stopping, restore the best epoch's weights.")
   boolean restoreBest;
 
+  @Option(names = "--dropout-off",
+      description = "Train a model with Dropout, noise layers or recurrent dropout with them inactive, as at inference"
+          + " (Keras applies them with its own random numbers, so the weights will differ from Keras' fit).")
+  boolean dropoutOff;
+
   @Option(names = "--history", paramLabel = "FILE", description = "Write the per-epoch loss and metrics as JSON.")
   Path history;
 
@@ -163,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
     Model trained;
     try (Backend b = backendChoice.open(backend);
         PreparedModel p = b.prepare(m)) {
-      Trainer trainer = Trainer.of(p, loss, opt);
+      Trainer trainer = Trainer.of(p, loss, opt, dropoutOff ? Trainer.RandomLayers.AS_INFERENCE : Trainer.RandomLayers.REFUSE);
       h = lossOptions.naming(() -> trainer.fit(data, options, new EpochPrinter(out, spec.commandLine().getErr())));
       trained = trainer.model();
     }

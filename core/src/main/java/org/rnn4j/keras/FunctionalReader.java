@@ -134,7 +134,7 @@ final class FunctionalReader {
     }
     try {
       Functional graph = Functional.of(name, inputSpecs, inputNames, layers, nodes, outputs);
-      return KerasModelConfig.of(graph, positions, version, source);
+      return KerasModelConfig.of(graph, positions, version, source, parser.trainingSettings());
     } catch (InvalidModelException e) {
       throw e.getMessage().startsWith(source) ? e : new InvalidModelException(source + ": " + e.getMessage(), e);
     }

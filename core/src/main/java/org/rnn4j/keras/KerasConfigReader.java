@@ -207,7 +207,7 @@ public final class KerasConfigReader {
     } else if (idsFirst(layers)) {
       input = InputSpec.ids(-1);
     }
-    return KerasModelConfig.chain(name, List.copyOf(layers), List.copyOf(positions), input, version, source);
+    return KerasModelConfig.chain(name, List.copyOf(layers), List.copyOf(positions), input, version, source, parser.trainingSettings());
   }
 
   /**

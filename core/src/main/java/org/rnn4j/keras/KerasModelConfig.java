@@ -25,18 +25,22 @@ import org.rnn4j.layers.TimeDistributed;
  * @param input the declared input, or null when the config declares none (a bare layer config)
  * @param version the Keras version that wrote it
  * @param source where it was read from, for messages
+ * @param training what the config says about training (frozen layers, dropout, regularizers)
  */
 public record KerasModelConfig(
-    String name, List<Layer> layers, List<Integer> positions, InputSpec input, Functional graph, KerasVersion version, String source) {
+    String name, List<Layer> layers, List<Integer> positions, InputSpec input, Functional graph, KerasVersion version, String source,
+    org.rnn4j.training.TrainingSettings training) {
 
   /** A chain of layers (Sequential, or a config of one layer). */
-  static KerasModelConfig chain(String name, List<Layer> layers, List<Integer> positions, InputSpec input, KerasVersion version, String source) {
-    return new KerasModelConfig(name, layers, positions, input, null, version, source);
+  static KerasModelConfig chain(String name, List<Layer> layers, List<Integer> positions, InputSpec input, KerasVersion version, String source,
+      org.rnn4j.training.TrainingSettings training) {
+    return new KerasModelConfig(name, layers, positions, input, null, version, source, training);
   }
 
   /** A functional model's graph. */
-  static KerasModelConfig of(Functional graph, List<Integer> positions, KerasVersion version, String source) {
-    return new KerasModelConfig(graph.name(), graph.layers(), positions, graph.input(), graph, version, source);
+  static KerasModelConfig of(Functional graph, List<Integer> positions, KerasVersion version, String source,
+      org.rnn4j.training.TrainingSettings training) {
+    return new KerasModelConfig(graph.name(), graph.layers(), positions, graph.input(), graph, version, source, training);
   }
 
   /**

@@ -90,7 +90,7 @@ public final class KerasModels {
     String source = model + "[model.weights.h5]";
     return H5.guard(source, () -> {
       try (HdfFile h5 = H5.open(archive.weights, source)) {
-        return checked(arch, Keras3Weights.read(h5, arch, source, budget), model, source);
+        return checked(arch, Keras3Weights.read(h5, arch, source, budget), model, source, config);
       }
     });
   }
@@ -112,7 +112,7 @@ public final class KerasModels {
       }
       Architecture arch = config.architecture();
       Group group = H5.group(h5, "model_weights", model.toString());
-      return checked(arch, LegacyWeights.read(group, arch, model.toString(), budget), model, model.toString());
+      return checked(arch, LegacyWeights.read(group, arch, model.toString(), budget), model, model.toString(), config);
     }
   }
 
@@ -143,7 +143,7 @@ public final class KerasModels {
       }
       default -> throw new FileFormatException(weights + ": not a weights file (expected .npz, .h5 or .weights.h5)");
     }
-    return checked(arch, values, model, weights.toString());
+    return checked(arch, values, model, weights.toString(), config);
   }
 
   private static List<Tensor> failNotWeights(Path weights) {
@@ -151,9 +151,10 @@ public final class KerasModels {
         weights + ": an HDF5 file without Keras weights (no 'layer_names' attribute, 'layers' or 'model_weights' group)");
   }
 
-  private static Model checked(Architecture arch, List<Tensor> values, Path model, String weightsSource) {
+  private static Model checked(Architecture arch, List<Tensor> values, Path model, String weightsSource, KerasModelConfig config) {
     try {
-      return Model.of(arch, CuDnnWeights.toKeras(arch, values)).withSource(model.getFileName().toString());
+      return Model.of(arch, CuDnnWeights.toKeras(arch, values)).withSource(model.getFileName().toString())
+          .withTrainingSettings(config.training());
     } catch (InvalidModelException e) {
       throw new InvalidModelException(weightsSource + ": weights do not fit the model: " + e.getMessage(), e);
     }

@@ -54,6 +54,9 @@ final class LayerParser {
   };
 
   private final KerasVersion version;
+  private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
+  private final List<String> random = new ArrayList<>();
+  private final List<String> notReproduced = new ArrayList<>();
 
   /** A layer, or the input an InputLayer (or a first layer's batch shape) declares. */
   record Parsed(Layer layer, int[] batchInputShape, boolean integerInput) {}
@@ -114,7 +117,49 @@ final class LayerParser {
       layer = r.toBuilder().name(name).build();
     }
     c.finish();
+    noteTrainingSettings(c.node(), name == null ? nameOf(node) : name, true);
     return new Parsed(layer, declared, integer);
+  }
+
+  /** The training settings of the layers parsed so far. */
+  org.rnn4j.training.TrainingSettings trainingSettings() {
+    return new org.rnn4j.training.TrainingSettings(frozen, random, notReproduced);
+  }
+
+  private static final java.util.Set<String> RANDOM_KEYS = java.util.Set.of("dropout", "recurrent_dropout", "rate", "stddev",
+      "dropout_W", "dropout_U", "p");
+  private static final java.util.Set<String> NESTED_KEYS = java.util.Set.of("layer", "backward_layer", "cell", "cells", "layers");
+
+  /**
+   * Records what layer {@code name}'s config (and the configs nested in it: a wrapped layer, a
+   * cell) says about training: {@code trainable: false}, dropout rates and noise, regularizers and
+   * constraints.
+   */
+  private void noteTrainingSettings(JsonNode config, String name, boolean top) {
+    if (config == null || !config.isObject()) {
+      return;
+    }
+    config.fields().forEachRemaining(e -> {
+      String k = e.getKey();
+      JsonNode v = e.getValue();
+      if (k.equals("trainable") && v.isBoolean() && !v.booleanValue()) {
+        if (top) {
+          frozen.add(name);
+        } else {
+          notReproduced.add("layer '" + name + "': a part of it is frozen (trainable false)");
+        }
+      } else if (RANDOM_KEYS.contains(k) && v.isNumber() && v.doubleValue() > 0) {
+        random.add("layer '" + name + "': " + k + " " + v.asText());
+      } else if ((k.endsWith("_regularizer") || k.endsWith("_constraint")) && !v.isNull()) {
+        String what = v.isObject() && v.has("class_name") ? v.get("class_name").asText() : v.asText();
+        notReproduced.add("layer '" + name + "': " + k + " " + what);
+      } else if (NESTED_KEYS.contains(k)) {
+        // a wrapped layer, a cell, a stack's cells, a nested model's layers (not initializers: their stddev is no noise)
+        for (JsonNode inner : v.isArray() ? v : List.of(v)) {
+          noteTrainingSettings(inner.get("config"), name, false);
+        }
+      }
+    });
   }
 
   private Layer layer(String cls, ConfigNode c, String name, String where) {

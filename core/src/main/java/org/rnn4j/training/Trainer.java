@@ -40,8 +40,10 @@ import org.rnn4j.layers.TimeDistributed;
  * }</pre>
  *
  * <p>Layers train as at inference: a model whose layers act differently in Keras' training mode
- * (Dropout and the other noise layers, BatchNormalization) is refused when the trainer is made.
- * Weights Keras does not train (moving and adapted statistics) are left unchanged. Layers declared
+ * is refused when the trainer is made (BatchNormalization always; Dropout, noise layers and
+ * recurrent dropout unless asked to train with them off, {@link RandomLayers#AS_INFERENCE}), as is
+ * a config with regularizers or constraints. Weights Keras does not train (moving and adapted
+ * statistics, layers declared {@code trainable: false}) are left unchanged. Layers declared
  * {@code stateful} carry their final states from one batch to the next, reset at each epoch. Not
  * thread-safe.
  */
@@ -52,41 +54,75 @@ public final class Trainer {
   private final Set<Integer> stateful;
   private LayerStates carried = LayerStates.empty();
 
-  private Trainer(PreparedModel prepared, Loss loss, Optimizer optimizer) {
+  private Trainer(PreparedModel prepared, Loss loss, Optimizer optimizer, RandomLayers random) {
     this.prepared = prepared;
     this.loss = loss;
-    Architecture arch = prepared.model().architecture();
+    Model model = prepared.model();
+    Architecture arch = model.architecture();
     Gradients.checkSupported(arch);
-    checkTrainsAsInference(arch);
+    TrainingSettings settings = model.trainingSettings();
+    if (!settings.notReproduced().isEmpty()) {
+      throw new UnsupportedFeatureException("model '" + arch.name() + "' cannot be trained as Keras trains it: "
+          + String.join("; ", settings.notReproduced()));
+    }
+    checkTrainsAsInference(arch, random);
+    if (random == RandomLayers.REFUSE && !settings.randomInTraining().isEmpty()) {
+      throw new UnsupportedFeatureException("model '" + arch.name() + "' draws random numbers in Keras' training ("
+          + String.join("; ", settings.randomInTraining()) + "), which cannot be reproduced; train with them off "
+          + "(RandomLayers.AS_INFERENCE, rnn4j train --dropout-off) to accept different numbers from Keras");
+    }
     List<org.rnn4j.layers.WeightSpec> specs = arch.weightSpecs();
     boolean[] trainable = new boolean[specs.size()];
     for (int i = 0; i < trainable.length; i++) {
       trainable[i] = specs.get(i).trainable();
     }
-    this.optimizer = optimizer.start(prepared.model().weights().values(), trainable);
+    for (int layer = 0; layer < arch.layers().size(); layer++) {
+      if (settings.frozenLayers().contains(arch.layerName(layer))) {
+        java.util.Arrays.fill(trainable, arch.weightOffset(layer), arch.weightOffset(layer) + arch.weightCount(layer), false);
+      }
+    }
+    this.optimizer = optimizer.start(model.weights().values(), trainable);
     this.stateful = StatefulModel.statefulLayers(arch);
   }
 
-  /**
-   * A trainer starting from the prepared model's weights.
-   *
-   * @throws UnsupportedFeatureException if a layer has no backward pass or trains differently from
-   *     inference in Keras
-   */
-  public static Trainer of(PreparedModel prepared, Loss loss, Optimizer optimizer) {
-    return new Trainer(Objects.requireNonNull(prepared), Objects.requireNonNull(loss), Objects.requireNonNull(optimizer));
+  /** What to do with layers that draw random numbers in Keras' training (Dropout, noise, recurrent dropout). */
+  public enum RandomLayers {
+    /** Refuse the model: Keras' random draws cannot be reproduced. */
+    REFUSE,
+    /** Train with them inactive, as at inference (the numbers then differ from Keras' fit). */
+    AS_INFERENCE
   }
 
-  private static void checkTrainsAsInference(Architecture arch) {
+  /**
+   * A trainer starting from the prepared model's weights; layers the config declares {@code
+   * trainable: false} stay unchanged.
+   *
+   * @throws UnsupportedFeatureException if a layer has no backward pass, trains differently from
+   *     inference in Keras (BatchNormalization; Dropout and other random layers), or the config asks
+   *     for what rnn4j's training does not do (regularizers, constraints)
+   */
+  public static Trainer of(PreparedModel prepared, Loss loss, Optimizer optimizer) {
+    return of(prepared, loss, optimizer, RandomLayers.REFUSE);
+  }
+
+  /** As {@link #of(PreparedModel, Loss, Optimizer)}, choosing what to do with random layers. */
+  public static Trainer of(PreparedModel prepared, Loss loss, Optimizer optimizer, RandomLayers random) {
+    return new Trainer(Objects.requireNonNull(prepared), Objects.requireNonNull(loss), Objects.requireNonNull(optimizer),
+        Objects.requireNonNull(random));
+  }
+
+  private static void checkTrainsAsInference(Architecture arch, RandomLayers random) {
     for (int i = 0; i < arch.layers().size(); i++) {
       Layer l = arch.layer(i);
       Layer inner = l instanceof TimeDistributed t ? t.layer() : l;
       if (inner instanceof NestedModel n) {
-        checkTrainsAsInference(n.model());
-      } else if (inner instanceof InferenceIdentity || (inner instanceof Normalization norm && norm.kind() == Normalization.Kind.BATCH)) {
+        checkTrainsAsInference(n.model(), random);
+      } else if ((inner instanceof InferenceIdentity && random == RandomLayers.REFUSE)
+          || (inner instanceof Normalization norm && norm.kind() == Normalization.Kind.BATCH)) {
         throw new UnsupportedFeatureException("model '" + arch.name() + "': layer '" + arch.layerName(i) + "' ("
-            + inner.kerasClassName() + ") acts differently in Keras' training mode (random noise or batch statistics); "
-            + "rnn4j trains only models whose layers train as they infer");
+            + inner.kerasClassName() + ") acts differently in Keras' training mode ("
+            + (inner instanceof InferenceIdentity ? "random numbers Keras draws; train with them off to accept different numbers"
+                : "batch statistics, moving averages updated") + ")");
       }
     }
   }
@@ -98,8 +134,7 @@ public final class Trainer {
 
   /** The model with the current weights, to save or to prepare for inference. */
   public Model model() {
-    Model m = Model.of(prepared.model().architecture(), weights());
-    return prepared.model().source() == null ? m : m.withSource(prepared.model().source());
+    return prepared.model().withWeights(weights());
   }
 
   /** The optimizer's state (iterations, current weights). */
