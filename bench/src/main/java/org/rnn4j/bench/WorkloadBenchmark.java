@@ -32,7 +32,7 @@ import org.rnn4j.cli.bench.Workload;
 @Measurement(iterations = 7, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class WorkloadBenchmark {
-  @Param({"W1a", "W1b", "W2", "W3", "W4", "G3", "T1b", "T3"})
+  @Param({"W1a", "W1b", "W2", "W3", "W4", "G3", "T1b", "T3", "F3"})
   public String workload;
 
   @Param({"reference", "tensorflow"})

@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "A quick in-process benchmark of the workloads W1a (notebook LSTM), W1b (notebook stack),",
       "W2 (streaming LSTM, one step per call), W3 and W4 (LSTM throughput), G3 (GRU throughput), and",
-      "T1b and T3 (one forward and backward pass, mse, of the W1b and W3 models)",
+      "T1b and T3 (one forward and backward pass, mse, of the W1b and W3 models), F3 (one epoch of fit, Adam,",
+      "of the W3 model on 128 samples, samples per second)",
       "on each backend: warm-up, then the median, min and max of repeated measurements, and the",
       "ratio between backends measured in the same run (> 1: the first backend is faster).",
       "For SIMD kernels in the reference backend, run the JVM with --add-modules jdk.incubator.vector."
@@ -48,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin BackendChoice backendChoice;
 
-  @Option(names = "--workloads", paramLabel = "W[,W]", defaultValue = "W1a,W1b,W2,W3,W4,G3,T1b,T3", split = ",",
+  @Option(names = "--workloads", paramLabel = "W[,W]", defaultValue = "W1a,W1b,W2,W3,W4,G3,T1b,T3,F3", split = ",",
       description = "Workloads to run (default: all).")
   List<String> workloads;
 

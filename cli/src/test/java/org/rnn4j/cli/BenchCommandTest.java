@@ -46,7 +46,7 @@ class BenchCommandTest {
   void unknownWorkloadIsAUsageError() {
     CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "W9");
     assertEquals(ExitCodes.BAD_INPUT, o.exitCode());
-    assertTrue(o.err().contains("unknown workload 'W9' (known: W1a, W1b, W2, W3, W4, G3, T1b, T3)"), o.err());
+    assertTrue(o.err().contains("unknown workload 'W9' (known: W1a, W1b, W2, W3, W4, G3, T1b, T3, F3)"), o.err());
   }
 
   @Test

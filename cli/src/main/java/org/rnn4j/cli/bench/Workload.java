@@ -15,13 +15,18 @@ import org.rnn4j.layers.LSTMCell;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.training.Dataset;
+import org.rnn4j.training.FitOptions;
+import org.rnn4j.training.Optimizer;
+import org.rnn4j.training.Trainer;
 
 /**
  * The benchmark workloads: float32, Keras layout, weights from Keras' initializers (seed 1), zero
  * initial state, inputs uniform in [-1, 1). Latency workloads report microseconds per call (or per
  * streamed step), throughput workloads GFLOP/s with an LSTM step counted as {@code 2·B·4H·(I+H)}
  * and a GRU step as {@code 2·B·3H·(I+H)}. The T workloads time one forward and backward pass
- * ({@link PreparedModel#gradients}, mse against zeros) of the model of their W namesake.
+ * ({@link PreparedModel#gradients}, mse against zeros) of the model of their W namesake; F3 one
+ * epoch of {@link Trainer#fit} on {@link #EPOCH_SAMPLES} samples.
  */
 public enum Workload {
   W1A("W1a", "LSTM B=1 T=1 I=6 H=4 (the notebook layer)", Unit.MICROS_PER_CALL, 1, 1, 6, 4, Kind.LSTM),
@@ -31,14 +36,17 @@ public enum Workload {
   W4("W4", "LSTM B=128 T=50 I=512 H=1024", Unit.GFLOPS, 128, 50, 512, 1024, Kind.LSTM),
   G3("G3", "GRU B=32 T=100 I=64 H=256", Unit.GFLOPS, 32, 100, 64, 256, Kind.GRU),
   T1B("T1b", "forward + backward (mse) of the notebook stack B=2 T=3 I=6", Unit.MICROS_PER_CALL, 2, 3, 6, 0, Kind.NOTEBOOK_STACK),
-  T3("T3", "forward + backward (mse) of LSTM B=32 T=100 I=64 H=256", Unit.MILLIS_PER_CALL, 32, 100, 64, 256, Kind.LSTM);
+  T3("T3", "forward + backward (mse) of LSTM B=32 T=100 I=64 H=256", Unit.MILLIS_PER_CALL, 32, 100, 64, 256, Kind.LSTM),
+  F3("F3", "one epoch of fit (Adam, mse, batches of 32, no shuffle) of LSTM T=100 I=64 H=256 on 128 samples", Unit.SAMPLES_PER_SECOND,
+      32, 100, 64, 256, Kind.LSTM);
 
   /** What a workload reports. */
   public enum Unit {
     MICROS_PER_CALL("µs/call", false),
     MICROS_PER_STEP("µs/step", false),
     MILLIS_PER_CALL("ms/call", false),
-    GFLOPS("GFLOP/s", true);
+    GFLOPS("GFLOP/s", true),
+    SAMPLES_PER_SECOND("samples/s", true);
 
     final String label;
     final boolean higherIsBetter;
@@ -126,11 +134,23 @@ public enum Workload {
     return Tensor.wrap(new int[] {batch, steps, features}, d);
   }
 
+  private float[] epochInput() {
+    SplittableRandom r = new SplittableRandom(3);
+    float[] d = new float[EPOCH_SAMPLES * steps * features];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return d;
+  }
+
   /** Floating-point operations of one call (throughput workloads). */
   public double flopsPerCall() {
     int gates = kind == Kind.GRU ? 3 : 4;
     return 2.0 * batch * gates * units * (features + units) * steps;
   }
+
+  /** Samples of the training epoch (F3): {@code EPOCH_SAMPLES / batch} optimizer steps. */
+  public static final int EPOCH_SAMPLES = 128;
 
   /** Steps of one streamed sequence (W2): the state starts at zero and is carried through them. */
   public static final int STREAM_STEPS = 1000;
@@ -155,6 +175,14 @@ public enum Workload {
         return out;
       };
     }
+    if (unit == Unit.SAMPLES_PER_SECOND) {
+      Tensor samples = Tensor.wrap(new int[] {EPOCH_SAMPLES, steps, features}, epochInput());
+      Tensor target = Tensor.zeros(new int[] {EPOCH_SAMPLES, units});
+      Dataset data = Dataset.of(samples, target);
+      FitOptions epoch = FitOptions.defaults().withBatchSize(batch).withoutShuffle();
+      Loss mse = Loss.of(Loss.Kind.MEAN_SQUARED_ERROR, false);
+      return () -> Trainer.of(prepared, mse, Optimizer.adam()).fit(data, epoch);
+    }
     if (id.startsWith("T")) {
       Call call = Call.of(x);
       int[] outputShape = prepared.run(x).output().shape();
@@ -172,6 +200,7 @@ public enum Workload {
       case MICROS_PER_STEP -> seconds * 1e6 / STREAM_STEPS;
       case MICROS_PER_CALL -> seconds * 1e6;
       case MILLIS_PER_CALL -> seconds * 1e3;
+      case SAMPLES_PER_SECOND -> EPOCH_SAMPLES / seconds;
     };
   }
 
