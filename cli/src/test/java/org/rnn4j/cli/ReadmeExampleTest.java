@@ -36,6 +36,14 @@ import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.StackedRNNCells;
 import org.rnn4j.testing.RandomData;
+import org.rnn4j.keras.KerasSaver;
+import org.rnn4j.training.Dataset;
+import org.rnn4j.training.EarlyStopping;
+import org.rnn4j.training.FitOptions;
+import org.rnn4j.training.History;
+import org.rnn4j.training.LearningRate;
+import org.rnn4j.training.Optimizer;
+import org.rnn4j.training.Trainer;
 
 /** The Java examples of the README, which must appear there verbatim, so that the README stays true. */
 class ReadmeExampleTest {
@@ -164,10 +172,35 @@ class ReadmeExampleTest {
   }
 
   @Test
+  void readmeTrainingExampleRunsAndSavesForKeras(@org.junit.jupiter.api.io.TempDir Path dir) {
+    Model model = Model.initialized(Sequential.of(InputSpec.sequence(6), LSTM.of(8), Dense.of(3)), 5);
+    Tensor x = org.rnn4j.testing.RandomData.uniform(1, -1, 1, 40, 3, 6);
+    Tensor y = org.rnn4j.testing.RandomData.uniform(2, -1, 1, 40, 3);
+    Path out = dir.resolve("trained.weights.h5");
+    // --- README training example start
+    try (Backend backend = Backends.open("reference");
+         PreparedModel prepared = backend.prepare(model)) {
+      Trainer trainer = Trainer.of(prepared, Loss.of("mse", false),
+          Optimizer.adam().withLearningRate(LearningRate.exponentialDecay(1e-2, 10, 0.9, false)));
+      History history = trainer.fit(Dataset.of(x, y), FitOptions.defaults()
+          .withEpochs(5).withBatchSize(16).withoutShuffle().withValidationSplit(0.2)
+          .withEarlyStopping(EarlyStopping.onValidationLoss().withPatience(2)));
+      List<Double> losses = history.get("loss");                       // per epoch, as Keras' History
+      KerasSaver.save(trainer.model(), out, null);                      // or .npz, or .keras
+    // --- README training example end
+      assertTrue(losses.get(losses.size() - 1) < losses.get(0), losses.toString());
+      // early stopping ends training after the epoch it names, else all 5 run
+      assertEquals(history.stoppedEpoch() < 0 ? 5 : history.stoppedEpoch() + 1, history.epochs());
+      assertTrue(Files.isRegularFile(out));
+    }
+  }
+
+  @Test
   void theReadmeShowsEveryExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
-    for (String name : List.of("README example", "README streaming example", "README functional example", "README gradients example")) {
+    for (String name : List.of("README example", "README streaming example", "README functional example", "README gradients example",
+        "README training example")) {
       String block = between(source, "// --- " + name + " start\n", "// --- " + name + " end");
       assertTrue(readme.contains(block), "README.md does not show the " + name + " verbatim:\n" + block);
     }
