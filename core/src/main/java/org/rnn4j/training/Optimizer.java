@@ -34,49 +34,60 @@ public final class Optimizer {
   }
 
   final Kind kind;
-  final LearningRate learningRate;
-  final double momentum;
-  final boolean nesterov;
-  final double beta1;
-  final double beta2;
-  final double epsilon;
-  final boolean amsgrad;
-  final double rho;
-  final boolean centered;
-  final double initialAccumulator;
-  /** NaN when absent (Keras' None). */
-  final double weightDecay;
-  final double clipnorm;
-  final double globalClipnorm;
-  final double clipvalue;
+  LearningRate learningRate;
+  double momentum;
+  boolean nesterov;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-7;
+  boolean amsgrad;
+  double rho = 0.9;
+  boolean centered;
+  double initialAccumulator = 0.1;
+  /** NaN when absent (Keras' None); the clipping bounds likewise. */
+  double weightDecay = Double.NaN;
+  double clipnorm = Double.NaN;
+  double globalClipnorm = Double.NaN;
+  double clipvalue = Double.NaN;
 
-  private Optimizer(Kind kind, LearningRate learningRate, double momentum, boolean nesterov, double beta1, double beta2,
-      double epsilon, boolean amsgrad, double rho, boolean centered, double initialAccumulator, double weightDecay,
-      double clipnorm, double globalClipnorm, double clipvalue) {
+  private Optimizer(Kind kind, double learningRate) {
     this.kind = kind;
-    this.learningRate = learningRate;
-    this.momentum = momentum;
-    this.nesterov = nesterov;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-    this.amsgrad = amsgrad;
-    this.rho = rho;
-    this.centered = centered;
-    this.initialAccumulator = initialAccumulator;
-    this.weightDecay = weightDecay;
-    this.clipnorm = clipnorm;
-    this.globalClipnorm = globalClipnorm;
-    this.clipvalue = clipvalue;
+    this.learningRate = LearningRate.constant(learningRate);
+    if (kind == Kind.ADAMW) {
+      weightDecay = 0.004;
+    }
+  }
+
+  /** A copy to change one setting of (the fields are never changed after a {@code with} method returns). */
+  private Optimizer copy() {
+    Optimizer c = new Optimizer(kind, 0);
+    c.learningRate = learningRate;
+    c.momentum = momentum;
+    c.nesterov = nesterov;
+    c.beta1 = beta1;
+    c.beta2 = beta2;
+    c.epsilon = epsilon;
+    c.amsgrad = amsgrad;
+    c.rho = rho;
+    c.centered = centered;
+    c.initialAccumulator = initialAccumulator;
+    c.weightDecay = weightDecay;
+    c.clipnorm = clipnorm;
+    c.globalClipnorm = globalClipnorm;
+    c.clipvalue = clipvalue;
+    return c;
+  }
+
+  private Optimizer checkedClipping() {
     int clips = (Double.isNaN(clipnorm) ? 0 : 1) + (Double.isNaN(globalClipnorm) ? 0 : 1) + (Double.isNaN(clipvalue) ? 0 : 1);
     if (clips > 1) {
       throw new IllegalArgumentException("only one of clipnorm, global_clipnorm and clipvalue may be set (as in Keras)");
     }
+    return this;
   }
 
   private static Optimizer of(Kind kind, double lr) {
-    return new Optimizer(kind, LearningRate.constant(lr), 0, false, 0.9, 0.999, 1e-7, false, 0.9, false, 0.1,
-        kind == Kind.ADAMW ? 0.004 : Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    return new Optimizer(kind, lr);
   }
 
   /** Keras' {@code SGD()}: learning rate 0.01, momentum 0, not Nesterov. */
@@ -133,20 +144,14 @@ public final class Optimizer {
     return learningRate;
   }
 
-  private Optimizer with(LearningRate lr, double momentum, boolean nesterov, double beta1, double beta2, double epsilon,
-      boolean amsgrad, double rho, boolean centered, double initialAccumulator, double weightDecay, double clipnorm,
-      double globalClipnorm, double clipvalue) {
-    return new Optimizer(kind, lr, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator,
-        weightDecay, clipnorm, globalClipnorm, clipvalue);
-  }
-
   public Optimizer withLearningRate(double rate) {
     return withLearningRate(LearningRate.constant(rate));
   }
 
   public Optimizer withLearningRate(LearningRate rate) {
-    return with(java.util.Objects.requireNonNull(rate), momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered,
-        initialAccumulator, weightDecay, clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.learningRate = java.util.Objects.requireNonNull(rate);
+    return c;
   }
 
   /** SGD's and RMSprop's momentum. */
@@ -155,44 +160,58 @@ public final class Optimizer {
     if (!(m >= 0 && m <= 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1], got " + m);
     }
-    return with(learningRate, m, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.momentum = m;
+    return c;
   }
 
   public Optimizer withNesterov(boolean n) {
     require(kind == Kind.SGD, "nesterov");
-    return with(learningRate, momentum, n, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.nesterov = n;
+    return c;
   }
 
   public Optimizer withBetas(double b1, double b2) {
     require(kind == Kind.ADAM || kind == Kind.ADAMW, "beta_1/beta_2");
-    return with(learningRate, momentum, nesterov, b1, b2, epsilon, amsgrad, rho, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.beta1 = b1;
+    c.beta2 = b2;
+    return c;
   }
 
   public Optimizer withEpsilon(double e) {
     require(kind != Kind.SGD, "epsilon");
-    return with(learningRate, momentum, nesterov, beta1, beta2, e, amsgrad, rho, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    if (!(e > 0)) {
+      throw new IllegalArgumentException("epsilon must be > 0, got " + e);
+    }
+    Optimizer c = copy();
+    c.epsilon = e;
+    return c;
   }
 
   public Optimizer withAmsgrad(boolean a) {
     require(kind == Kind.ADAM || kind == Kind.ADAMW, "amsgrad");
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, a, rho, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.amsgrad = a;
+    return c;
   }
 
   public Optimizer withRho(double r) {
     require(kind == Kind.RMSPROP, "rho");
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, r, centered, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    if (!(r >= 0 && r <= 1)) {
+      throw new IllegalArgumentException("rho must be in [0, 1], got " + r);
+    }
+    Optimizer c = copy();
+    c.rho = r;
+    return c;
   }
 
-  public Optimizer withCentered(boolean c) {
+  public Optimizer withCentered(boolean centeredVariant) {
     require(kind == Kind.RMSPROP, "centered");
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, c, initialAccumulator, weightDecay,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.centered = centeredVariant;
+    return c;
   }
 
   public Optimizer withInitialAccumulator(double a) {
@@ -200,32 +219,37 @@ public final class Optimizer {
     if (!(a >= 0)) {
       throw new IllegalArgumentException("initial_accumulator_value must be >= 0, got " + a);
     }
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, a, weightDecay, clipnorm,
-        globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.initialAccumulator = a;
+    return c;
   }
 
   /** Keras' {@code weight_decay}: {@code w -= w * decay * lr} before each update; NaN for none. */
   public Optimizer withWeightDecay(double d) {
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator, d,
-        clipnorm, globalClipnorm, clipvalue);
+    Optimizer c = copy();
+    c.weightDecay = d;
+    return c;
   }
 
   /** Clips each weight's gradient to this L2 norm. */
-  public Optimizer withClipnorm(double c) {
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator,
-        weightDecay, positive(c, "clipnorm"), globalClipnorm, clipvalue);
+  public Optimizer withClipnorm(double bound) {
+    Optimizer c = copy();
+    c.clipnorm = positive(bound, "clipnorm");
+    return c.checkedClipping();
   }
 
   /** Clips all gradients together to this global L2 norm. */
-  public Optimizer withGlobalClipnorm(double c) {
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator,
-        weightDecay, clipnorm, positive(c, "global_clipnorm"), clipvalue);
+  public Optimizer withGlobalClipnorm(double bound) {
+    Optimizer c = copy();
+    c.globalClipnorm = positive(bound, "global_clipnorm");
+    return c.checkedClipping();
   }
 
-  /** Clips every gradient element to {@code [-c, c]}. */
-  public Optimizer withClipvalue(double c) {
-    return with(learningRate, momentum, nesterov, beta1, beta2, epsilon, amsgrad, rho, centered, initialAccumulator,
-        weightDecay, clipnorm, globalClipnorm, positive(c, "clipvalue"));
+  /** Clips every gradient element to {@code [-bound, bound]}. */
+  public Optimizer withClipvalue(double bound) {
+    Optimizer c = copy();
+    c.clipvalue = positive(bound, "clipvalue");
+    return c.checkedClipping();
   }
 
   private static double positive(double c, String what) {
