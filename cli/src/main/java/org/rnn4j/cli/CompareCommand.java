@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
 import org.rnn4j.Call;
 import org.rnn4j.FileFormatException;
+import org.rnn4j.InvalidInputException;
 import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.Tensor;
@@ -22,6 +23,7 @@ import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Shapes;
 import org.rnn4j.parity.CrossCheck;
+import org.rnn4j.parity.RecordedOutputs;
 import org.rnn4j.parity.Tolerance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
       "max absolute difference, max ULP difference, pass/fail; for sequences, the first time step out",
       "of tolerance and how the error grows over time. Optionally writes a JSON report with provenance.",
       "With --target and --loss, compares the loss and its gradients instead (the entries",
-      "'rnn4j gradients' writes: loss, grad_0, ..., grad_input, ...)."
+      "'rnn4j gradients' writes: loss, grad_0, ..., grad_input, ...). With --expected, every backend is",
+      "compared with outputs recorded in Python (the baseline 'keras'): np.savez(path, *outputs) of the",
+      "list model.predict returns (arr_0, arr_1, ...), or arrays named as 'rnn4j run' writes them."
     },
     footer = {
       "",
@@ -46,6 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  rnn4j compare --model lstm.json --weights weights.npz --input x.npy --backends reference,tensorflow \\",
       "      --atol 1e-5 --report parity.json",
       "  rnn4j compare --model m.keras --input x.npy --target y.npy --loss mse --backends reference,tensorflow",
+      "  rnn4j compare --model m.keras --input x.npy --expected keras_outputs.npz",
       "",
       ExitCodes.DOCUMENTATION
     })
@@ -62,6 +67,10 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
   Path report;
 
+  @Option(names = "--expected", paramLabel = "FILE.npz",
+      description = "Outputs recorded in Python (np.savez(path, *model.predict(x)) or 'rnn4j run' names): the baseline 'keras'.")
+  Path expected;
+
   @Override
   public Integer call() throws Exception {
     Tolerance tolerance = crossCheck.tolerance();
@@ -71,6 +80,10 @@ final class CompareCommand implements Callable<Integer> {
     List<String> names = crossCheck.backendNames();
     backendChoice.requireKnown(names);
     boolean gradients = lossOptions.given();
+    if (gradients && expected != null) {
+      throw new InvalidInputException("--expected compares outputs; it does not combine with --target and --loss");
+    }
+    RecordedOutputs recorded = expected == null ? null : RecordedOutputs.read(expected);
     Loss loss = gradients ? lossOptions.loss() : null;
     Model m = model.load();
     Call c = callOptions.read(m);
@@ -93,7 +106,7 @@ final class CompareCommand implements Callable<Integer> {
     progress.done();
     CrossCheck check = gradients
         ? CrossCheck.ofTensors(grads, tolerance, java.util.Set.of("grad_input", "grad_input_0"))
-        : CrossCheck.of(results, tolerance);
+        : recorded != null ? CrossCheck.againstRecorded(recorded, results, tolerance) : CrossCheck.of(results, tolerance);
     ObjectNode json = json(names, tolerance, m, c, check);
     if (report != null) {
       try {
@@ -107,13 +120,17 @@ final class CompareCommand implements Callable<Integer> {
       out.println(pretty(json));
     } else {
       out.println("rnn4j compare: " + m.source() + " on " + String.join(", ", names) + ", input "
-          + Shapes.format(c.input().shape()) + (gradients ? ", gradients of " + loss : ""));
-      if (names.size() < 2) {
+          + Shapes.format(c.input().shape()) + (gradients ? ", gradients of " + loss : "")
+          + (recorded != null ? ", against " + expected + " (keras)" : ""));
+      if (names.size() < 2 && recorded == null) {
         out.println("only one backend ran, nothing to compare");
       } else {
         out.println("tolerance: " + tolerance);
         out.print(CrossCheckOutput.table(check, ""));
-        out.println(check.agree() ? "All backends agree within tolerance." : "Backends DISAGREE beyond tolerance (see FAIL above).");
+        out.println(check.agree() ? (recorded != null ? "Every backend matches the recorded outputs within tolerance."
+            : "All backends agree within tolerance.") : (recorded != null
+            ? "A backend DIFFERS from the recorded outputs beyond tolerance (see FAIL above)."
+            : "Backends DISAGREE beyond tolerance (see FAIL above)."));
       }
       if (report != null) {
         out.println("report: " + report);
@@ -149,6 +166,10 @@ final class CompareCommand implements Callable<Integer> {
     }
     if (callOptions.mask != null) {
       files.set("mask", file(callOptions.mask));
+    }
+    if (expected != null) {
+      files.set("expected", file(expected));
+      root.put("baseline", CrossCheck.KERAS);
     }
     root.put("model", m.architecture().name());
     if (lossOptions.given()) {

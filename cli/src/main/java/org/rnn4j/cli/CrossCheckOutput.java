@@ -3,8 +3,6 @@ package org.rnn4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import org.rnn4j.parity.Comparison;
 import org.rnn4j.parity.CrossCheck;
 
@@ -20,28 +18,21 @@ final class CrossCheckOutput {
     }
     StringBuilder sb = new StringBuilder(t.render(indent));
     for (Comparison c : check.comparisons()) {
+      if (!c.pass()) {
+        sb.append(indent).append(c.label()).append(", ").append(c.backend()).append(" vs ").append(c.baseline())
+            .append(": worst at index ").append(java.util.Arrays.toString(c.worstIndex())).append(", ").append(c.baseline())
+            .append(' ').append(c.expectedAtWorst()).append(", ").append(c.backend()).append(' ').append(c.actualAtWorst())
+            .append('\n');
+      }
+    }
+    for (Comparison c : check.comparisons()) {
       if (c.perStep().length > 1) {
         sb.append(indent).append(c.label()).append(", ").append(c.backend()).append(" vs ").append(c.baseline())
             .append(": ").append(c.firstFailingStep() < 0 ? "every time step within tolerance" : "first out of tolerance at time step " + c.firstFailingStep())
-            .append("; error growth ").append(growth(c.perStep())).append('\n');
+            .append("; error growth ").append(c.errorGrowth()).append('\n');
       }
     }
     return sb.toString();
-  }
-
-  /** The largest error up to a few time steps spread over the sequence (1, 10, 100, ..., and the last). */
-  static String growth(double[] perStep) {
-    List<String> parts = new ArrayList<>();
-    double running = 0;
-    int next = 1;
-    for (int s = 0; s < perStep.length; s++) {
-      running = Math.max(running, perStep[s]);
-      if (s + 1 == next || s == perStep.length - 1) {
-        parts.add("t≤" + (s + 1) + ": " + Numbers.sci(running));
-        next *= 10;
-      }
-    }
-    return String.join(", ", parts);
   }
 
   static ArrayNode json(CrossCheck check) {
@@ -59,6 +50,12 @@ final class CrossCheckOutput {
       o.put("max_abs_diff", c.diff().maxAbs());
       o.put("max_ulp_diff", c.diff().maxUlp());
       o.put("pass", c.pass());
+      ArrayNode worst = o.putArray("worst_index");
+      for (int i : c.worstIndex()) {
+        worst.add(i);
+      }
+      o.put("expected_at_worst", c.expectedAtWorst());
+      o.put("actual_at_worst", c.actualAtWorst());
       if (c.perStep().length > 0) {
         o.put("first_failing_step", c.firstFailingStep() < 0 ? null : c.firstFailingStep());
         ArrayNode steps = o.putArray("max_abs_diff_by_step");

@@ -36,7 +36,10 @@ import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.Sequential;
 import org.rnn4j.layers.StackedRNNCells;
 import org.rnn4j.testing.RandomData;
+import org.rnn4j.junit.ParityAssertions;
 import org.rnn4j.keras.KerasSaver;
+import org.rnn4j.parity.RecordedOutputs;
+import org.rnn4j.parity.Tolerance;
 import org.rnn4j.training.Dataset;
 import org.rnn4j.training.EarlyStopping;
 import org.rnn4j.training.FitOptions;
@@ -195,12 +198,26 @@ class ReadmeExampleTest {
     }
   }
 
+  /** The README's parity test of a user's model: Keras' recorded outputs (a Keras 3 fixture) on every backend. */
+  @org.rnn4j.junit.BackendTest
+  void readmeParityTestExampleRunsOnEveryBackend(Backend backend) {
+    Path modelFile = GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn.keras");
+    Tensor x = org.rnn4j.io.Npy.read(GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn_x.npy"));
+    RecordedOutputs keras = RecordedOutputs.of("bidirectional_simple_rnn_y.npy",
+        List.of(org.rnn4j.io.Npy.read(GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn_y.npy"))));
+    // --- README parity example start
+    try (PreparedModel prepared = backend.prepare(KerasModels.load(modelFile))) {
+      ParityAssertions.assertMatchesRecorded(keras, prepared.run(x), Tolerance.FLOAT32, backend.name());
+    }
+    // --- README parity example end
+  }
+
   @Test
   void theReadmeShowsEveryExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
     for (String name : List.of("README example", "README streaming example", "README functional example", "README gradients example",
-        "README training example")) {
+        "README training example", "README parity example")) {
       String block = between(source, "// --- " + name + " start\n", "// --- " + name + " end");
       assertTrue(readme.contains(block), "README.md does not show the " + name + " verbatim:\n" + block);
     }

@@ -1,6 +1,8 @@
 package org.rnn4j.parity;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
 import org.rnn4j.TensorDiff;
@@ -18,6 +20,8 @@ import org.rnn4j.TensorDiff;
  * @param perStep for a sequence {@code (batch, time, features)}, the largest absolute difference at
  *     each time step; empty otherwise
  * @param firstFailingStep the first time step out of tolerance, or -1
+ * @param expectedAtWorst the baseline's element where the difference is largest
+ * @param actualAtWorst the compared backend's element there
  */
 public record Comparison(
     String tensor,
@@ -28,7 +32,9 @@ public record Comparison(
     TensorDiff diff,
     boolean pass,
     double[] perStep,
-    int firstFailingStep) {
+    int firstFailingStep,
+    float expectedAtWorst,
+    float actualAtWorst) {
 
   static Comparison of(String tensor, String label, String backend, String baseline, Tensor expected, Tensor actual,
       Tolerance tol, boolean sequence) {
@@ -56,7 +62,50 @@ public record Comparison(
         }
       }
     }
-    return new Comparison(tensor, label, expected.shape(), backend, baseline, d, d.withinTolerance(), steps, firstBad);
+    float e = expected.size() == 0 ? Float.NaN : expected.getFlat(d.worstIndex());
+    float a = actual.size() == 0 ? Float.NaN : actual.getFlat(d.worstIndex());
+    return new Comparison(tensor, label, expected.shape(), backend, baseline, d, d.withinTolerance(), steps, firstBad, e, a);
+  }
+
+  /** The index, one coordinate per axis, of the element where the difference is largest. */
+  public int[] worstIndex() {
+    int[] index = new int[shape.length];
+    int flat = diff.worstIndex();
+    for (int axis = shape.length - 1; axis >= 0; axis--) {
+      index[axis] = shape[axis] == 0 ? 0 : flat % shape[axis];
+      flat = shape[axis] == 0 ? 0 : flat / shape[axis];
+    }
+    return index;
+  }
+
+  /**
+   * For a sequence, how the error grows over time: the largest error up to a few time steps spread
+   * over the sequence (1, 10, 100, ..., and the last), e.g. {@code t≤1: 1.2e-07, t≤10: 3.4e-07};
+   * empty otherwise.
+   */
+  public String errorGrowth() {
+    List<String> parts = new ArrayList<>();
+    double running = 0;
+    int next = 1;
+    for (int s = 0; s < perStep.length; s++) {
+      running = Math.max(running, perStep[s]);
+      if (s + 1 == next || s == perStep.length - 1) {
+        parts.add("t≤" + (s + 1) + ": " + scientific(running));
+        next *= 10;
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  /** {@code 1.23e-06}, {@code 0}, {@code inf}: how reports print a difference. */
+  public static String scientific(double v) {
+    if (Double.isInfinite(v)) {
+      return "inf";
+    }
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    return v == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2e", v);
   }
 
   public String shapeString() {

@@ -81,6 +81,31 @@ public final class CrossCheck {
     return new CrossCheck(tolerance, out);
   }
 
+  /** The name of the baseline in a check against recorded outputs. */
+  public static final String KERAS = "keras";
+
+  /**
+   * Compares every backend's result with outputs recorded in Python, the baseline named {@value
+   * #KERAS}; a tensor of rank 3 among the outputs is compared step by step.
+   *
+   * @throws org.rnn4j.InvalidInputException if the recording does not hold what the model returns
+   */
+  public static CrossCheck againstRecorded(RecordedOutputs recorded, Map<String, Result> byBackend, Tolerance tolerance) {
+    List<Comparison> out = new ArrayList<>();
+    for (Map.Entry<String, Result> b : byBackend.entrySet()) {
+      Map<String, Tensor> actual = recorded.match(b.getValue());
+      Map<String, String> labels = recorded.labels(b.getValue());
+      int outputs = b.getValue().outputs().size();
+      int i = 0;
+      for (Map.Entry<String, Tensor> e : actual.entrySet()) {
+        Tensor expected = recorded.arrays().get(e.getKey());
+        out.add(Comparison.of(e.getKey(), labels.get(e.getKey()), b.getKey(), KERAS, expected, e.getValue(), tolerance,
+            i++ < outputs));
+      }
+    }
+    return new CrossCheck(tolerance, out);
+  }
+
   /** Keras' names of the flat tensors: output(s), then each state's name with its cell. */
   static List<String> labels(Result r) {
     List<String> labels = new ArrayList<>(r.outputLabels());
