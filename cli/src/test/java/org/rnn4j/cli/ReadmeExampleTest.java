@@ -213,6 +213,23 @@ class ReadmeExampleTest {
   }
 
   @Test
+  void theReadmeShowsTheParityFailureMessageAsItIs() throws IOException {
+    Tensor y = org.rnn4j.io.Npy.read(GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn_y.npy"));
+    float[] v = y.toArray();
+    v[(0 * 3 + 1) * 8 + 4] += 1e-3f;
+    RecordedOutputs moved = RecordedOutputs.of("keras_outputs.npz", List.of(Tensor.of(y.shape(), v)));
+    AssertionError e;
+    try (Backend backend = Backends.open("reference");
+        PreparedModel p = backend.prepare(KerasModels.load(GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn.keras")))) {
+      Result r = p.run(org.rnn4j.io.Npy.read(GoldenFiles.path("fixtures/keras3/bidirectional_simple_rnn_x.npy")));
+      e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+          () -> ParityAssertions.assertMatchesRecorded(moved, r, Tolerance.FLOAT32, "reference"));
+    }
+    String readme = Files.readString(Path.of("..", "README.md"));
+    assertTrue(readme.contains("```\n" + e.getMessage() + "\n```"), "README.md does not show the failure as it reads:\n" + e.getMessage());
+  }
+
+  @Test
   void theReadmeShowsEveryExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     String source = Files.readString(Path.of("src", "test", "java", "org", "rnn4j", "cli", "ReadmeExampleTest.java"));
