@@ -22,6 +22,7 @@ import org.rnn4j.Tensor;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Shapes;
+import org.rnn4j.StatefulModel;
 import org.rnn4j.parity.CrossCheck;
 import org.rnn4j.parity.RecordedOutputs;
 import org.rnn4j.parity.Tolerance;
@@ -67,6 +68,11 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
   Path report;
 
+  @Option(names = "--stateful",
+      description = "Run the inputs of repeated --input as successive calls, carrying the states (as 'run' does for a stateful"
+          + " model), and compare the whole stream call by call.")
+  boolean stateful;
+
   @Option(names = "--expected", paramLabel = "FILE.npz",
       description = "Outputs recorded in Python (np.savez(path, *model.predict(x)) or 'rnn4j run' names): the baseline 'keras'.")
   Path expected;
@@ -82,6 +88,12 @@ final class CompareCommand implements Callable<Integer> {
     boolean gradients = lossOptions.given();
     if (gradients && expected != null) {
       throw new InvalidInputException("--expected compares outputs; it does not combine with --target and --loss");
+    }
+    if (stateful && (gradients || expected != null)) {
+      throw new InvalidInputException("--stateful compares a stream of outputs; it does not combine with --expected or --target");
+    }
+    if (stateful) {
+      return compareStream(tolerance, names);
     }
     RecordedOutputs recorded = expected == null ? null : RecordedOutputs.read(expected);
     Loss loss = gradients ? lossOptions.loss() : null;
@@ -135,6 +147,60 @@ final class CompareCommand implements Callable<Integer> {
       if (report != null) {
         out.println("report: " + report);
       }
+    }
+    out.flush();
+    return check.agree() ? ExitCodes.OK : ExitCodes.DISAGREEMENT;
+  }
+
+  /** {@code --stateful}: every backend runs the calls in order from one carried state; compared call by call. */
+  private int compareStream(Tolerance tolerance, List<String> names) throws IOException {
+    Model m = model.load();
+    List<List<Path>> inputs = callOptions.calls();
+    List<Call> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      // initial states and masks apply to the first call; later calls start from the carried states
+      calls.add(i == 0 ? CallFiles.read(m, inputs.get(i), callOptions.initialState, callOptions.mask)
+          : CallFiles.read(m, inputs.get(i), null, null));
+    }
+    Map<String, List<Result>> results = new LinkedHashMap<>();
+    for (String name : names) {
+      try (Backend b = backendChoice.open(name);
+          PreparedModel p = b.prepare(m)) {
+        StatefulModel stream = StatefulModel.of(p);
+        List<Result> out = new java.util.ArrayList<>();
+        for (Call call : calls) {
+          out.add(stream.run(call));
+        }
+        results.put(name, out);
+      }
+    }
+    CrossCheck check = CrossCheck.ofStream(results, tolerance);
+    ObjectNode json = Provenance.of(names, tolerance);
+    json.put("command", "compare");
+    json.put("stateful", true);
+    json.put("calls", calls.size());
+    ArrayNode ins = json.putObject("files").putArray("inputs");
+    inputs.forEach(files -> files.forEach(f -> ins.add(file(f))));
+    json.put("model", m.architecture().name());
+    json.set("comparisons", CrossCheckOutput.json(check));
+    json.put("agree", check.agree());
+    if (report != null) {
+      try {
+        Files.writeString(report, pretty(json));
+      } catch (IOException e) {
+        throw new FileFormatException("cannot write --report " + report + ": " + e.getMessage(), e);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (crossCheck.format == OutputFormat.JSON) {
+      out.println(pretty(json));
+    } else {
+      out.println("rnn4j compare: " + m.source() + " on " + String.join(", ", names) + ", a stream of " + calls.size()
+          + " calls, states carried");
+      out.println("tolerance: " + tolerance);
+      out.print(CrossCheckOutput.table(check, ""));
+      out.println(check.agree() ? "All backends agree within tolerance over the whole stream."
+          : "Backends DISAGREE beyond tolerance (see FAIL above).");
     }
     out.flush();
     return check.agree() ? ExitCodes.OK : ExitCodes.DISAGREEMENT;

@@ -126,4 +126,37 @@ class CompareCommandTest {
     CliRunner.Outcome top = CliRunner.run();
     assertTrue(top.out().contains("notebook") && top.out().contains("compare"), top.out());
   }
+
+  @Test
+  void comparesAStreamOfCallsWithCarriedStates() throws Exception {
+    Path x1 = dir.resolve("x1.npy");
+    Path x2 = dir.resolve("x2.npy");
+    Npy.write(x1, RandomData.uniform(5, -1, 1, 2, 4, 5));
+    Npy.write(x2, RandomData.uniform(6, -1, 1, 2, 3, 5));
+    Path report = dir.resolve("stream.json");
+    CliRunner.Outcome o = CliRunner.run("compare", "--model", model.toString(), "--weights", weights.toString(), "--input", x1.toString(),
+        "--input", x2.toString(), "--stateful", "--report", report.toString());
+    assertEquals(0, o.exitCode(), o.out() + o.err());
+    assertTrue(o.out().contains("a stream of 2 calls, states carried"), o.out());
+    assertTrue(o.out().contains("call 1: output") && o.out().contains("call 1: c (lstm)"), o.out());
+    assertTrue(o.out().contains("All backends agree within tolerance over the whole stream."), o.out());
+    JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+    assertEquals(2, json.get("calls").asInt());
+    assertEquals("call_1/output", json.get("comparisons").get(3).get("tensor").asText());
+    // the second call started from the first one's states: its output is not that of a fresh call
+    org.rnn4j.Result fresh;
+    org.rnn4j.Result carried;
+    try (var backend = org.rnn4j.Backends.open("reference");
+        org.rnn4j.PreparedModel p = backend.prepare(org.rnn4j.keras.KerasModels.load(model, weights))) {
+      fresh = p.run(Npy.read(x2));
+      org.rnn4j.StatefulModel stream = org.rnn4j.StatefulModel.of(p);
+      stream.run(Npy.read(x1));
+      carried = stream.run(Npy.read(x2));
+    }
+    assertFalse(java.util.Arrays.equals(fresh.output().toArray(), carried.output().toArray()));
+    CliRunner.Outcome bad = CliRunner.run("compare", "--model", model.toString(), "--weights", weights.toString(), "--input", x1.toString(),
+        "--stateful", "--expected", report.toString());
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("--stateful compares a stream of outputs"), bad.err());
+  }
 }

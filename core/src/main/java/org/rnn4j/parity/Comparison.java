@@ -67,6 +67,12 @@ public record Comparison(
     return new Comparison(tensor, label, expected.shape(), backend, baseline, d, d.withinTolerance(), steps, firstBad, e, a);
   }
 
+  /** The same comparison under another name and label. */
+  public Comparison renamed(String newTensor, String newLabel) {
+    return new Comparison(newTensor, newLabel, shape, backend, baseline, diff, pass, perStep, firstFailingStep, expectedAtWorst,
+        actualAtWorst);
+  }
+
   /** The index, one coordinate per axis, of the element where the difference is largest. */
   public int[] worstIndex() {
     int[] index = new int[shape.length];

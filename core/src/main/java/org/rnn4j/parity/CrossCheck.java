@@ -58,6 +58,35 @@ public final class CrossCheck {
   }
 
   /**
+   * Compares a stream of calls (successive calls of a stateful model, say): call by call, every
+   * backend's result with the first backend's; tensors are named {@code call_k/output}, ... and
+   * labelled {@code call k: output}, ...
+   *
+   * @throws IllegalArgumentException if the backends made different numbers of calls or returned
+   *     different tensors
+   */
+  public static CrossCheck ofStream(Map<String, List<Result>> byBackend, Tolerance tolerance) {
+    List<Comparison> out = new ArrayList<>();
+    List<Map.Entry<String, List<Result>>> entries = new ArrayList<>(byBackend.entrySet());
+    int calls = entries.isEmpty() ? 0 : entries.get(0).getValue().size();
+    for (Map.Entry<String, List<Result>> e : entries) {
+      if (e.getValue().size() != calls) {
+        throw new IllegalArgumentException(e.getKey() + " made " + e.getValue().size() + " calls, " + entries.get(0).getKey() + " " + calls);
+      }
+    }
+    for (int k = 0; k < calls; k++) {
+      Map<String, Result> call = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Result>> e : entries) {
+        call.put(e.getKey(), e.getValue().get(k));
+      }
+      for (Comparison c : of(call, tolerance).comparisons()) {
+        out.add(c.renamed("call_" + k + "/" + c.tensor(), "call " + k + ": " + c.label()));
+      }
+    }
+    return new CrossCheck(tolerance, out);
+  }
+
+  /**
    * Compares every backend's named tensors (gradients, say) with the first backend's, in the map's
    * iteration order; tensors named in {@code sequences} are compared step by step along axis 1.
    *
