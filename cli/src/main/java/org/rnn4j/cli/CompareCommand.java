@@ -65,7 +65,8 @@ final class CompareCommand implements Callable<Integer> {
   @Mixin CrossCheckOptions crossCheck;
   @Mixin LossOptions lossOptions;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Also write the comparison and its provenance as JSON.")
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Also write the comparison and its provenance: an HTML page (a name ending .html; tables and per-step plots) or JSON.")
   Path report;
 
   @Option(names = "--stateful",
@@ -120,13 +121,7 @@ final class CompareCommand implements Callable<Integer> {
         ? CrossCheck.ofTensors(grads, tolerance, java.util.Set.of("grad_input", "grad_input_0"))
         : recorded != null ? CrossCheck.againstRecorded(recorded, results, tolerance) : CrossCheck.of(results, tolerance);
     ObjectNode json = json(names, tolerance, m, c, check);
-    if (report != null) {
-      try {
-        Files.writeString(report, pretty(json));
-      } catch (IOException e) {
-        throw new FileFormatException("cannot write --report " + report + ": " + e.getMessage(), e);
-      }
-    }
+    writeReport(json);
     PrintWriter out = spec.commandLine().getOut();
     if (crossCheck.format == OutputFormat.JSON) {
       out.println(pretty(json));
@@ -184,13 +179,7 @@ final class CompareCommand implements Callable<Integer> {
     json.put("model", m.architecture().name());
     json.set("comparisons", CrossCheckOutput.json(check));
     json.put("agree", check.agree());
-    if (report != null) {
-      try {
-        Files.writeString(report, pretty(json));
-      } catch (IOException e) {
-        throw new FileFormatException("cannot write --report " + report + ": " + e.getMessage(), e);
-      }
-    }
+    writeReport(json);
     PrintWriter out = spec.commandLine().getOut();
     if (crossCheck.format == OutputFormat.JSON) {
       out.println(pretty(json));
@@ -204,6 +193,18 @@ final class CompareCommand implements Callable<Integer> {
     }
     out.flush();
     return check.agree() ? ExitCodes.OK : ExitCodes.DISAGREEMENT;
+  }
+
+  /** The report, if asked for: a page for people ({@code .html}) or JSON for programs (any other name). */
+  private void writeReport(ObjectNode json) throws IOException {
+    if (report == null) {
+      return;
+    }
+    try {
+      Files.writeString(report, report.getFileName().toString().endsWith(".html") ? HtmlReport.render(json) : pretty(json));
+    } catch (IOException e) {
+      throw new FileFormatException("cannot write --report " + report + ": " + e.getMessage(), e);
+    }
   }
 
   private ObjectNode json(List<String> names, Tolerance tolerance, Model m, Call c, CrossCheck check) {
