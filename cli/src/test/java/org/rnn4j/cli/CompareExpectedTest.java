@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Backends;
@@ -17,6 +18,7 @@ import org.rnn4j.golden.GoldenFiles;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.Npz;
 import org.rnn4j.keras.KerasModels;
+import org.rnn4j.parity.RecordedOutputs;
 import org.rnn4j.testing.RandomData;
 
 /**
@@ -122,5 +124,48 @@ class CompareExpectedTest {
         "--expected", dir.resolve("absent.npz").toString());
     assertEquals(2, o.exitCode());
     assertTrue(o.err().contains("absent.npz"), o.err());
+  }
+
+  /**
+   * The README's Python lines that record a model's outputs, run word for word with NumPy and a
+   * stand-in for Keras whose {@code predict} returns a list of two arrays: the file they write is
+   * the positional recording rnn4j reads. Skipped, with the reason, without Python and NumPy.
+   */
+  @Test
+  void theReadmePythonLinesWriteWhatRnn4jReads() throws Exception {
+    Assumptions.assumeTrue(pythonWithNumpy(), "python3 with NumPy is not installed: the README's recording lines are not run");
+    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("```python\n") + "```python\n".length();
+    String script = readme.substring(start, readme.indexOf("```", start));
+    Path keras = dir.resolve("keras");
+    java.nio.file.Files.createDirectories(keras.resolve("saving"));
+    java.nio.file.Files.writeString(keras.resolve("__init__.py"), "from . import saving\n");
+    java.nio.file.Files.writeString(keras.resolve("saving").resolve("__init__.py"), String.join("\n",
+        "import numpy as np",
+        "class _Model:",
+        "    def predict(self, x):",
+        "        return [x[:, -1, :2] * 2, x.sum(axis=-1)]",
+        "def load_model(path):",
+        "    assert path == 'model.keras'",
+        "    return _Model()", ""));
+    java.nio.file.Files.writeString(dir.resolve("record.py"), script);
+    Process p = new ProcessBuilder("python3", "record.py").directory(dir.toFile()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), log);
+    Tensor x = Npy.read(dir.resolve("x.npy"));
+    RecordedOutputs recorded = RecordedOutputs.read(dir.resolve("keras_outputs.npz"));
+    assertTrue(recorded.positional());
+    assertEquals(List.of("arr_0", "arr_1"), List.copyOf(recorded.arrays().keySet()));
+    assertEquals(x.dim(0), recorded.arrays().get("arr_1").dim(0));
+  }
+
+  private static boolean pythonWithNumpy() {
+    try {
+      Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
+    } catch (java.io.IOException | InterruptedException e) {
+      return false;
+    }
   }
 }
