@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Rnn4jCommand.VersionInfo.class,
     description = "Keras-exact recurrent networks (LSTM, GRU, SimpleRNN) on interchangeable backends.",
-    subcommands = {NotebookCommand.class, RunCommand.class, GradientsCommand.class, TrainCommand.class, CompareCommand.class, InspectCommand.class, BenchCommand.class, BackendsCommand.class},
+    subcommands = {NotebookCommand.class, RunCommand.class, GradientsCommand.class, TrainCommand.class, CompareCommand.class, InspectCommand.class, BenchCommand.class, BackendsCommand.class,
+        picocli.AutoComplete.GenerateCompletion.class},
     footer = {"", ExitCodes.DOCUMENTATION})
 public final class Rnn4jCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
