@@ -1,9 +1,10 @@
 package org.rnn4j.tensorflow;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.RemovalCause;
+import com.google.common.cache.RemovalNotification;
 import java.util.List;
-import java.util.Map;
 import org.rnn4j.Gradients;
 import org.rnn4j.Loss;
 import org.rnn4j.Model;
@@ -25,8 +26,19 @@ final class TfPreparedModel extends AbstractPreparedModel {
 
   private final LstmPath lstmPath;
   private final ConfigProto config;
-  /** Plans by signature, and gradient plans by {@link GradientKey}. */
-  private final Map<Object, GraphPlan> plans = new LinkedHashMap<>(16, 0.75f, true);
+  /**
+   * Plans by signature, and gradient plans by {@link GradientKey}; the least recently used beyond
+   * {@value #MAX_PLANS} is evicted and closed (once no run holds it). Built under its own lock.
+   */
+  private final Cache<Object, GraphPlan> plans = CacheBuilder.newBuilder()
+      .maximumSize(MAX_PLANS)
+      .concurrencyLevel(1)
+      .removalListener((RemovalNotification<Object, GraphPlan> n) -> {
+        if (n.getCause() != RemovalCause.REPLACED) {
+          n.getValue().close();
+        }
+      })
+      .build();
 
   /** What a gradient graph is built for: a call signature and a loss. */
   private record GradientKey(Signature signature, Loss loss) {}
@@ -61,16 +73,11 @@ final class TfPreparedModel extends AbstractPreparedModel {
   private GraphPlan plan(Signature sig, Loss loss) {
     Object key = loss == null ? sig : new GradientKey(sig, loss);
     synchronized (plans) {
-      GraphPlan plan = plans.get(key);
+      GraphPlan plan = plans.getIfPresent(key);
       if (plan == null || !plan.acquire()) {
         plan = new GraphPlan(model(), sig, lstmPath, config, loss);
-        plans.put(key, plan);
         plan.acquire();
-        if (plans.size() > MAX_PLANS) {
-          Map.Entry<Object, GraphPlan> eldest = plans.entrySet().iterator().next();
-          plans.remove(eldest.getKey());
-          eldest.getValue().close();
-        }
+        plans.put(key, plan);
       }
       return plan;
     }
@@ -79,15 +86,16 @@ final class TfPreparedModel extends AbstractPreparedModel {
   /** The number of graphs built and cached (for tests). */
   int cachedPlans() {
     synchronized (plans) {
-      return plans.size();
+      plans.cleanUp();
+      return (int) plans.size();
     }
   }
 
   @Override
   protected void release() {
     synchronized (plans) {
-      new ArrayList<>(plans.values()).forEach(GraphPlan::close);
-      plans.clear();
+      plans.invalidateAll();
+      plans.cleanUp();
     }
   }
 }
