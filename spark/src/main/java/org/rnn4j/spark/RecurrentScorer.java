@@ -198,7 +198,7 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
     return KerasModels.load(Path.of($(modelPath)), weightsFile());
   }
 
-  /** The model's per-sample output shapes, then the returned states' (from a one-row call's shapes). */
+  /** The input's columns plus one per model output and per named state, checked against the model. */
   @Override
   public StructType transformSchema(StructType schema) {
     Architecture arch = model().architecture();
@@ -220,22 +220,20 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
             : "array<array<float>> (time × features)") + ", got " + t.simpleString());
       }
     }
-    List<int[]> shapes = new ArrayList<>(arch.outputShapes());
+    // what a call returns (outputs, then states), from a one-row call: the result's outputs are the
+    // model's outputs, its states those return_state adds
+    Result probe = probe(arch);
+    List<Integer> ranks = new ArrayList<>();
+    probe.outputs().forEach(t -> ranks.add(t.rank() - 1));
     List<String> out = names($(outputCols));
     List<String> states = names($(stateCols));
-    List<Integer> stateWidths = new ArrayList<>();
-    if (!states.isEmpty()) {
-      Result probe = probe(arch);
-      for (Tensor s : probe.flatStates()) {
-        stateWidths.add(s.dim(1));
-      }
-    }
-    if (out.size() != shapes.size()) {
-      throw new InvalidInputException("RecurrentScorer: the model has " + shapes.size() + " output(s), outputCols names " + out.size()
+    int stateCount = probe.flatStates().size();
+    if (out.size() != ranks.size()) {
+      throw new InvalidInputException("RecurrentScorer: the model has " + ranks.size() + " output(s), outputCols names " + out.size()
           + " (" + $(outputCols) + ")");
     }
-    if (!states.isEmpty() && states.size() != stateWidths.size()) {
-      throw new InvalidInputException("RecurrentScorer: the model returns " + stateWidths.size() + " state(s), stateCols names "
+    if (!states.isEmpty() && states.size() != stateCount) {
+      throw new InvalidInputException("RecurrentScorer: the model returns " + stateCount + " state(s), stateCols names "
           + states.size() + " (" + $(stateCols) + ")");
     }
     List<String> existing = java.util.Arrays.asList(schema.fieldNames());
@@ -246,7 +244,7 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
     }
     StructType result = schema;
     for (int i = 0; i < out.size(); i++) {
-      result = result.add(new StructField(out.get(i), arrayOf(shapes.get(i).length), false, org.apache.spark.sql.types.Metadata.empty()));
+      result = result.add(new StructField(out.get(i), arrayOf(ranks.get(i)), false, org.apache.spark.sql.types.Metadata.empty()));
     }
     for (String s : states) {
       result = result.add(new StructField(s, arrayOf(1), false, org.apache.spark.sql.types.Metadata.empty()));

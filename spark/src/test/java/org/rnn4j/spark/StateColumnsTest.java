@@ -25,8 +25,8 @@ import org.rnn4j.testing.RandomData;
 /** A model that returns its states: the state columns hold each row's final h and c, as one call gives them. */
 class StateColumnsTest {
   static final String LSTM_JSON =
-      "{\\"class_name\\": \\"LSTM\\", \\"config\\": {\\"name\\": \\"lstm\\", \\"units\\": 4, \\"return_state\\": true, "
-          + "\\"batch_input_shape\\": [null, null, 3]}}";
+      "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4, \"return_state\": true, "
+          + "\"batch_input_shape\": [null, null, 3]}}";
 
   @TempDir Path dir;
 
