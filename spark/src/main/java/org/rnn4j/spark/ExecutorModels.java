@@ -1,19 +1,12 @@
 package org.rnn4j.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.rnn4j.Backend;
 import org.rnn4j.BackendOptions;
 import org.rnn4j.Backends;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
-import org.rnn4j.keras.KerasModels;
 
 /**
  * The models prepared in this JVM (an executor), one per {@link ModelSource#key()}: prepared on
@@ -38,26 +31,15 @@ public final class ExecutorModels {
   }
 
   private static Prepared prepare(ModelSource source) {
-    Path dir;
+    Model model = source.load();
+    Backend backend = Backends.open(source.backend(), BackendOptions.of(source.options()));
     try {
-      dir = Files.createTempDirectory("rnn4j-model-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try {
-      Path[] files = source.writeTo(dir);
-      Model model = KerasModels.load(files[0], files[1]);
-      Backend backend = Backends.open(source.backend(), BackendOptions.of(source.options()));
-      try {
-        PreparedModel prepared = backend.prepare(model);
-        PREPARED.incrementAndGet();
-        return new Prepared(backend, prepared);
-      } catch (RuntimeException e) {
-        backend.close();
-        throw e;
-      }
-    } finally {
-      deleteTree(dir);
+      PreparedModel prepared = backend.prepare(model);
+      PREPARED.incrementAndGet();
+      return new Prepared(backend, prepared);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
     }
   }
 
@@ -74,14 +56,6 @@ public final class ExecutorModels {
         p.model().close();
         p.backend().close();
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary folder left behind is harmless
     }
   }
 }

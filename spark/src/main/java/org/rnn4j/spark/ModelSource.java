@@ -80,14 +80,26 @@ public final class ModelSource implements Serializable {
     return java.util.Collections.unmodifiableMap(options);
   }
 
-  /** Writes the files into {@code dir}; returns the model file and the weights file (or null). */
-  Path[] writeTo(Path dir) {
+  /** The model, read from the shipped bytes (through a temporary folder, removed afterwards: the readers take files). */
+  public org.rnn4j.Model load() {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("rnn4j-model-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     try {
       Path m = Files.write(dir.resolve("model"), model);
       Path w = weights == null ? null : Files.write(dir.resolve("weights"), weights);
-      return new Path[] {m, w};
+      return org.rnn4j.keras.KerasModels.load(m, w);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary folder left behind is harmless
+      }
     }
   }
 }

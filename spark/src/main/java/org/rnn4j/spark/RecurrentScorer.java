@@ -286,6 +286,9 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outSchema = transformSchema(dataset.schema());
+    if (!dataset.isStreaming()) {
+      checkFirstRow(dataset);
+    }
     Map<String, String> options = new LinkedHashMap<>();
     for (String pair : names($(backendOptions))) {
       int eq = pair.indexOf('=');
@@ -302,6 +305,34 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
     int states = names($(stateCols)).size();
     MapPartitionsFunction<Row, Row> score = rows -> new Scoring(rows, shipped.value(), inputIndex, batch, states);
     return dataset.toDF().mapPartitions(score, Encoders.row(outSchema));
+  }
+
+  /**
+   * The first row's sequences against the model's inputs (features per step; a fixed number of
+   * steps), so that data of the wrong shape is refused here, once, not in every task.
+   */
+  private void checkFirstRow(Dataset<?> dataset) {
+    List<String> in = names($(inputCols));
+    Row first = dataset.toDF().select(in.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+        .limit(1).collectAsList().stream().findFirst().orElse(null);
+    if (first == null) {
+      return;
+    }
+    Architecture arch = model().architecture();
+    for (int k = 0; k < in.size(); k++) {
+      int[] expected = arch.inputs().get(k).shape();
+      Tensor sample = RowTensors.stack(List.of(first), List.of(0), k);
+      int[] got = java.util.Arrays.copyOfRange(sample.shape(), 1, sample.rank());
+      boolean fits = got.length == expected.length;
+      for (int d = 0; fits && d < got.length; d++) {
+        fits = expected[d] < 0 || expected[d] == got[d];
+      }
+      if (!fits) {
+        throw new InvalidInputException("RecurrentScorer: column '" + in.get(k) + "' holds samples of shape "
+            + org.rnn4j.Shapes.format(got) + ", the model's input " + k + " takes " + org.rnn4j.Shapes.format(expected)
+            + " (None: any length)");
+      }
+    }
   }
 
   /** A partition's rows with their scores, {@code batch} rows read and scored at a time. */

@@ -114,6 +114,8 @@ final class ScoreCommand implements Callable<Integer> {
     if (weights != null) {
       scorer.setWeightsPath(weights.toString());
     }
+    long count = rows.count();
+    long start = System.nanoTime();
     Dataset<Row> scored = scorer.transform(rows).orderBy(ROW);
     if (out.endsWith(".parquet")) {
       scored.drop(ROW).write().mode("overwrite").parquet(output.toString());
@@ -126,7 +128,10 @@ final class ScoreCommand implements Callable<Integer> {
       }
       Npz.write(output, arrays);
     }
-    spec.commandLine().getOut().println(backend + " on Spark " + spark.version() + " (" + master + "): scored " + input + ", wrote " + output);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    spec.commandLine().getOut().println(String.format(java.util.Locale.ROOT, "%s on Spark %s (%s, %d partitions): scored %d rows of %s in %.2f s"
+        + " (%.0f rows/s, the model prepared once per executor), wrote %s", backend, spark.version(), master, rows.rdd().getNumPartitions(),
+        count, input, seconds, count / seconds, output));
     return 0;
   }
 

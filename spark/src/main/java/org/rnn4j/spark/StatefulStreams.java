@@ -131,21 +131,6 @@ public final class StatefulStreams {
   }
 
   private static boolean outputIsSequence(ModelSource source) {
-    java.nio.file.Path dir = null;
-    try {
-      dir = java.nio.file.Files.createTempDirectory("rnn4j-model-");
-      java.nio.file.Path[] files = source.writeTo(dir);
-      int[] shape = org.rnn4j.keras.KerasModels.load(files[0], files[1]).architecture().outputShapes().get(0);
-      return shape.length == 2;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } finally {
-      if (dir != null) {
-        for (java.io.File f : java.util.Objects.requireNonNullElse(dir.toFile().listFiles(), new java.io.File[0])) {
-          f.delete();
-        }
-        dir.toFile().delete();
-      }
-    }
+    return source.load().architecture().outputShapes().get(0).length == 2;
   }
 }

@@ -34,7 +34,8 @@ class ScoreCommandTest {
     try (Backend b = Backends.open("reference"); PreparedModel p = b.prepare(KerasModels.load(model, weights))) {
       expected = p.run(input).output();
     }
-    org.rnn4j.testing.Checks.assertClose("output", expected, written.get("output"), 1e-6, 0);
+    // bit for bit: the reference backend's rows do not depend on how they are batched
+    org.rnn4j.testing.Checks.assertClose("output", expected, written.get("output"), 0, 0);
   }
 
   @Test
