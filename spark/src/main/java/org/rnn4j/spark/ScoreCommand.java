@@ -129,7 +129,7 @@ final class ScoreCommand implements Callable<Integer> {
       Npz.write(output, arrays);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    spec.commandLine().getOut().println(String.format(java.util.Locale.ROOT, "%s on Spark %s (%s, %d partitions): scored %d rows of %s in %.2f s"
+    spec.commandLine().getOut().println(String.format(java.util.Locale.ROOT, "%s on Spark %s (%s, partitions: %d): scored %d rows of %s in %.2f s"
         + " (%.0f rows/s, the model prepared once per executor), wrote %s", backend, spark.version(), master, rows.rdd().getNumPartitions(),
         count, input, seconds, count / seconds, output));
     return 0;
