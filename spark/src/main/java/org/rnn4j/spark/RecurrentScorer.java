@@ -201,7 +201,12 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
   /** The input's columns plus one per model output and per named state, checked against the model. */
   @Override
   public StructType transformSchema(StructType schema) {
-    Architecture arch = model().architecture();
+    return transformSchema(schema, model());
+  }
+
+  /** {@link #transformSchema(StructType)} for a model already read. */
+  private StructType transformSchema(StructType schema, Model model) {
+    Architecture arch = model.architecture();
     List<String> in = names($(inputCols));
     if (in.size() != arch.inputs().size()) {
       throw new InvalidInputException("RecurrentScorer: the model has " + arch.inputs().size() + " input(s), inputCols names "
@@ -222,7 +227,7 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
     }
     // what a call returns (outputs, then states), from a one-row call: the result's outputs are the
     // model's outputs, its states those return_state adds
-    Result probe = probe(arch);
+    Result probe = probe(model);
     List<Integer> ranks = new ArrayList<>();
     probe.outputs().forEach(t -> ranks.add(t.rank() - 1));
     List<String> out = names($(outputCols));
@@ -259,7 +264,8 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
   }
 
   /** A one-row call with zeros, run on the reference backend in this JVM, for the states' widths. */
-  private Result probe(Architecture arch) {
+  private static Result probe(Model model) {
+    Architecture arch = model.architecture();
     List<Tensor> inputs = new ArrayList<>();
     for (InputSpec spec : arch.inputs()) {
       int[] shape = spec.shape();
@@ -270,7 +276,7 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
       }
       inputs.add(Tensor.zeros(full));
     }
-    try (org.rnn4j.Backend b = org.rnn4j.Backends.open("reference"); PreparedModel p = b.prepare(model())) {
+    try (org.rnn4j.Backend b = org.rnn4j.Backends.open("reference"); PreparedModel p = b.prepare(model)) {
       return p.run(Call.of(inputs));
     }
   }
@@ -285,9 +291,10 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType outSchema = transformSchema(dataset.schema());
+    Model model = model(); // read once on the driver for the schema and the first-row check
+    StructType outSchema = transformSchema(dataset.schema(), model);
     if (!dataset.isStreaming()) {
-      checkFirstRow(dataset);
+      checkFirstRow(dataset, model);
     }
     Map<String, String> options = new LinkedHashMap<>();
     for (String pair : names($(backendOptions))) {
@@ -311,14 +318,14 @@ public final class RecurrentScorer extends Transformer implements MLWritable {
    * The first row's sequences against the model's inputs (features per step; a fixed number of
    * steps), so that data of the wrong shape is refused here, once, not in every task.
    */
-  private void checkFirstRow(Dataset<?> dataset) {
+  private void checkFirstRow(Dataset<?> dataset, Model model) {
     List<String> in = names($(inputCols));
     Row first = dataset.toDF().select(in.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
         .limit(1).collectAsList().stream().findFirst().orElse(null);
     if (first == null) {
       return;
     }
-    Architecture arch = model().architecture();
+    Architecture arch = model.architecture();
     for (int k = 0; k < in.size(); k++) {
       int[] expected = arch.inputs().get(k).shape();
       Tensor sample = RowTensors.stack(List.of(first), List.of(0), k);
