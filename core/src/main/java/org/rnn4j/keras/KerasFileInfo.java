@@ -29,7 +29,8 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
     return switch (FileKind.of(file)) {
       case ZIP -> {
         KerasArchive a = KerasArchive.read(file, budget);
-        yield new KerasFileInfo("Keras 3 .keras archive", a.version, a.config, layers(a.config, file + "[config.json]"));
+        String format = a.version != null && a.version.major() < 3 ? "tf.keras " + a.version + " .keras archive" : "Keras 3 .keras archive";
+        yield new KerasFileInfo(format, a.version, a.config, layers(a.config, file + "[config.json]"));
       }
       case HDF5 -> H5.guard(file.toString(), () -> {
         try (HdfFile h5 = H5.open(file, budget)) {

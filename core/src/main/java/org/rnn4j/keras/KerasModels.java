@@ -90,7 +90,7 @@ public final class KerasModels {
     String source = model + "[model.weights.h5]";
     return H5.guard(source, () -> {
       try (HdfFile h5 = H5.open(archive.weights, source)) {
-        return checked(arch, Keras3Weights.read(h5, arch, source, budget), model, source, config);
+        return checked(arch, ObjectPathWeights.read(h5, arch, source, budget), model, source, config);
       }
     });
   }
@@ -133,8 +133,8 @@ public final class KerasModels {
           try (HdfFile h5 = H5.open(weights, budget)) {
             return H5.strings(h5, "layer_names", source) != null
                 ? LegacyWeights.read(h5, a, source, budget)
-                : H5.has(h5, "layers")
-                    ? Keras3Weights.read(h5, a, source, budget)
+                : ObjectPathWeights.holdsWeights(h5)
+                    ? ObjectPathWeights.read(h5, a, source, budget)
                     : H5.has(h5, "model_weights")
                         ? LegacyWeights.read(H5.group(h5, "model_weights", source), a, source, budget)
                         : failNotWeights(weights);
@@ -148,7 +148,7 @@ public final class KerasModels {
 
   private static List<Tensor> failNotWeights(Path weights) {
     throw new FileFormatException(
-        weights + ": an HDF5 file without Keras weights (no 'layer_names' attribute, 'layers' or 'model_weights' group)");
+        weights + ": an HDF5 file without Keras weights (no 'layer_names' attribute, 'layers', '_layer_checkpoint_dependencies' or 'model_weights' group)");
   }
 
   private static Model checked(Architecture arch, List<Tensor> values, Path model, String weightsSource, KerasModelConfig config) {

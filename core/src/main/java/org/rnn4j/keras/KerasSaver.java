@@ -63,8 +63,8 @@ public final class KerasSaver {
 
   /** Writes Keras 3's {@code .weights.h5} layout. */
   public static void writeWeightsH5(Model model, Path out) {
-    List<String> varPaths = Keras3Weights.varPaths(model.architecture());
-    Map<String, String> objects = Keras3Weights.objects(model.architecture());
+    List<String> varPaths = ObjectPathWeights.varPaths(model.architecture());
+    Map<String, String> objects = ObjectPathWeights.objects(model.architecture());
     List<Tensor> values = model.weights().values();
     GroupNode root = new GroupNode();
     for (Map.Entry<String, String> o : objects.entrySet()) {

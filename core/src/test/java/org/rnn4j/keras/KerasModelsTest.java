@@ -99,6 +99,26 @@ class KerasModelsTest {
   }
 
   @Test
+  void readsTfKeras2ArchivesWithNumberingGapsAndWindowsPaths() {
+    Model keras3 = KerasModels.load(resource("fixtures/keras3/rtneural_gru.keras"));
+    for (String name : List.of("rtneural_gru.keras", "rtneural_gru_windows.keras")) {
+      Model m = KerasModels.load(resource("fixtures/tfkeras2/" + name));
+      assertEquals(keras3.weights().values(), m.weights().values(), name + ": dense and dense_2 are the model's two Dense layers");
+      assertEquals(2, KerasFileInfo.read(resource("fixtures/tfkeras2/" + name)).version().major(), name);
+    }
+    Model bi = KerasModels.load(resource("fixtures/tfkeras2/bidirectional_functional.keras"));
+    Model biKeras3 = KerasModels.load(resource("fixtures/keras3/bidirectional_simple_rnn.keras"));
+    assertEquals(biKeras3.weights().values(), bi.weights().values(), "forward then backward, whatever the file's group order");
+  }
+
+  @Test
+  void readsKeras3LegacyH5Files() {
+    Model h5 = KerasModels.load(resource("fixtures/keras3/rtneural_gru.h5"));
+    assertEquals(KerasModels.load(resource("fixtures/keras3/rtneural_gru.keras")).weights().values(), h5.weights().values());
+    assertEquals(3, KerasFileInfo.read(resource("fixtures/keras3/rtneural_gru.h5")).version().major());
+  }
+
+  @Test
   void refusesBrokenFilesWithOneLineNamingTheProblem() throws Exception {
     expect(FileFormatException.class, "fixtures/bad/truncated.keras", null, "not a valid .keras (zip) archive");
     expect(FileFormatException.class, "fixtures/bad/no_weights.keras", null, "has no 'model.weights.h5'");
@@ -107,6 +127,8 @@ class KerasModelsTest {
     expect(InvalidModelException.class, "fixtures/bad/wrong_shape.keras", null,
         "weight 3 'gru/recurrent_kernel' has shape (8, 16), expected (8, 24)");
     expect(FileFormatException.class, "fixtures/bad/missing_var.keras", null, "missing weight 'layers/gru/cell/vars/2' (gru/bias) for layer 'gru'");
+    expect(FileFormatException.class, "fixtures/bad/tfkeras2_missing_layer.keras", null,
+        "missing weights for layer 'dense_2' (no further group '_layer_checkpoint_dependencies/dense[_N]' holding variables)");
     expect(FileFormatException.class, "golden/dl4j/fullconfigs/lstm/lstm_th_keras_2_config.json", "fixtures/bad/missing_group_weights.h5",
         "missing '/lstm_2'");
     expect(FileFormatException.class, "fixtures/keras3/gru_reset_before.json", "fixtures/bad/string_weight.weights.h5", "is not numeric");

@@ -52,7 +52,7 @@ class KerasSaverTest {
     KerasSaver.save(m, h5, null);
     List<Tensor> back = H5.guard(h5.toString(), () -> {
       try (HdfFile f = H5.open(h5, Limits.current().budget("t"))) {
-        return Keras3Weights.read(f, ARCH, h5.toString(), Limits.current().budget("t"));
+        return ObjectPathWeights.read(f, ARCH, h5.toString(), Limits.current().budget("t"));
       }
     });
     assertBitEqual(m.weights().values(), back);

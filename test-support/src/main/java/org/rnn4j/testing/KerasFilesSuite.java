@@ -18,7 +18,8 @@ import org.rnn4j.keras.KerasModels;
 
 /**
  * Real Keras model files (dl4j-test-resources: Keras 1.2.2, 2.0.x and 2.1.3 {@code .h5} files with
- * their recorded predictions) and Keras 3 files built to the published layout from golden cases,
+ * their recorded predictions) and Keras 3 and tf.keras 2.13–2.15 files built to their savers' layouts
+ * from golden cases,
  * loaded with {@link KerasModels} and run on the backend under test.
  */
 final class KerasFilesSuite {
@@ -41,20 +42,29 @@ final class KerasFilesSuite {
         examples(ctx, "simple_rnn/simple_rnn_tf_keras_2"),
         examples(ctx, "simple_flatten_lstm/simple_flatten_lstm_tf_keras_2"),
         examples(ctx, "simple_flatten_rnn/simple_flatten_rnn_tf_keras_2"),
-        dynamicTest("Keras 3 .keras: RTNeural GRU model vs tf.keras outputs", () -> {
-          Model m = KerasModels.load(Golden.fixture("keras3/rtneural_gru.keras"));
-          RtNeuralCase golden = RtNeuralCase.load("gru");
-          record(ctx, "rtneural_gru.keras", golden.expected(), ctx.run(m, golden.input()).output(), Checks.ATOL, 0);
-        }),
+        dynamicTest("Keras 3 .keras: RTNeural GRU model vs tf.keras outputs", () -> rtneuralGru(ctx, "keras3/rtneural_gru.keras")),
         dynamicTest("Keras 3 .keras: Bidirectional(SimpleRNN) vs keras-js", () -> keras3(ctx, "bidirectional_simple_rnn",
             KerasModels.load(Golden.fixture("keras3/bidirectional_simple_rnn.keras")))),
         dynamicTest("Keras 3 config.json + .weights.h5: GRU(reset_after=False) vs keras-js", () -> keras3(ctx, "gru_reset_before",
             KerasModels.load(Golden.fixture("keras3/gru_reset_before.json"), Golden.fixture("keras3/gru_reset_before.weights.h5")))),
+        dynamicTest("Keras 3 legacy .h5: RTNeural GRU model vs tf.keras outputs", () -> rtneuralGru(ctx, "keras3/rtneural_gru.h5")),
+        dynamicTest("tf.keras 2.13 .keras (layers numbered with gaps): RTNeural GRU model vs tf.keras outputs",
+            () -> rtneuralGru(ctx, "tfkeras2/rtneural_gru.keras")),
+        dynamicTest("tf.keras 2.15 .keras saved on Windows ('\\' in paths): RTNeural GRU model vs tf.keras outputs",
+            () -> rtneuralGru(ctx, "tfkeras2/rtneural_gru_windows.keras")),
+        dynamicTest("tf.keras 2.14 .keras: functional Bidirectional(SimpleRNN) vs keras-js", () -> keras3(ctx, "bidirectional_simple_rnn",
+            KerasModels.load(Golden.fixture("tfkeras2/bidirectional_functional.keras")))),
         dynamicTest("Keras 3 .keras: stacked cells and Dense vs float64 oracle", () -> {
           Model m = KerasModels.load(Golden.fixture("keras3/stacked.keras"));
           Call call = Call.of(RandomData.uniform(3, -1, 1, 4, 6, 3));
           record(ctx, "stacked.keras", Float64Oracle.run(m, call).output(), ctx.run(m, call).output(), Checks.ATOL, 0);
         }));
+  }
+
+  private static void rtneuralGru(ContractContext ctx, String fixture) {
+    Model m = KerasModels.load(Golden.fixture(fixture));
+    RtNeuralCase golden = RtNeuralCase.load("gru");
+    record(ctx, fixture, golden.expected(), ctx.run(m, golden.input()).output(), Checks.ATOL, 0);
   }
 
   private static void keras3(ContractContext ctx, String name, Model m) {

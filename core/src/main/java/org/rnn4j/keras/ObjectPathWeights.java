@@ -1,7 +1,6 @@
 package org.rnn4j.keras;
 
 import io.jhdf.api.Group;
-import io.jhdf.api.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,44 +18,67 @@ import org.rnn4j.layers.TimeDistributed;
 import org.rnn4j.layers.WeightSpec;
 
 /**
- * Weights in Keras 3's layout ({@code model.weights.h5} inside a {@code .keras} file, or a {@code
- * .weights.h5} file), matched by object path as Keras 3 does: each object's variables sit in a
- * {@code vars} group as datasets {@code 0, 1, ...} in creation order, under the path of attribute
- * names that leads to the object. Objects in a list are named by their class in snake case,
- * numbered from the second one on ({@code layers/lstm}, {@code layers/lstm_1}, {@code
- * layers/dense}); a recurrent layer's variables belong to its {@code cell} ({@code
+ * Weights matched by object path, as Keras 3 and tf.keras 2.13–2.15's {@code .keras} saver write
+ * them ({@code model.weights.h5} inside a {@code .keras} file, or a {@code .weights.h5} file): each
+ * object's variables sit in a {@code vars} group as datasets {@code 0, 1, ...} in creation order,
+ * under the path of attribute names that leads to the object. Objects in a list are named by their
+ * class in snake case, numbered from the second one on ({@code layers/lstm}, {@code layers/lstm_1},
+ * {@code layers/dense}); a recurrent layer's variables belong to its {@code cell} ({@code
  * layers/lstm/cell/vars/0}), a stack's to each of its {@code cells} ({@code
  * layers/rnn/cell/cells/lstm_cell_1/vars/0}), a Bidirectional layer's to its {@code forward_layer}
  * and {@code backward_layer}, a TimeDistributed layer's to its {@code layer}.
+ *
+ * <p>The two savers differ in the model's container only. Keras 3 lists each layer once under
+ * {@code layers}. tf.keras 2 walks {@code _layer_checkpoint_dependencies}, which lists a layer with
+ * weights twice (the second visit is skipped, its number used), so its layers' numbers have gaps
+ * ({@code dense}, {@code dense_2}); the layers with weights of one class are therefore matched in
+ * order with that class's groups that hold datasets, in the order of their numbers. On Windows it
+ * joined paths with {@code \}, which HDF5 keeps inside one group name: paths are read with
+ * {@code \} taken as {@code /}.
  */
-final class Keras3Weights {
-  private Keras3Weights() {}
+final class ObjectPathWeights {
+  private ObjectPathWeights() {}
+
+  /** The container of a model's layers in each saver's layout. */
+  private static final String KERAS3_LAYERS = "layers";
+  private static final String TF_KERAS2_LAYERS = "_layer_checkpoint_dependencies";
+
+  /** Whether {@code root} holds weights in either object-path layout. */
+  static boolean holdsWeights(Group root) {
+    return H5.has(root, KERAS3_LAYERS)
+        || root.getChildren().keySet().stream().anyMatch(n -> n.equals(TF_KERAS2_LAYERS) || n.startsWith(TF_KERAS2_LAYERS + "\\"));
+  }
 
   static List<Tensor> read(Group root, Architecture arch, String source, Limits.Budget budget) {
     List<Tensor> out = new ArrayList<>();
-    read(root, arch, "layers", source, budget, out);
-    return out;
-  }
-
-  /** The weights of {@code arch}'s layers under {@code prefix} ({@code layers}, or a nested model's {@code .../layers}). */
-  private static void read(Group root, Architecture arch, String prefix, String source, Limits.Budget budget, List<Tensor> out) {
-    walk(arch, prefix, null, (a, i, varPaths) -> {
+    H5Paths index = H5Paths.of(root, source);
+    Naming naming;
+    if (H5.has(root, KERAS3_LAYERS)) {
+      naming = new Keras3Naming();
+    } else if (index.hasChild("", TF_KERAS2_LAYERS)) {
+      naming = new TfKeras2Naming(index, source);
+    } else {
+      throw new FileFormatException(source + ": no '" + KERAS3_LAYERS + "' or '" + TF_KERAS2_LAYERS + "' group (not a Keras weights file)");
+    }
+    walk(arch, naming.container(), null, naming, (a, i, varPaths) -> {
       List<WeightSpec> specs = a.weightSpecs().subList(a.weightOffset(i), a.weightOffset(i + 1));
       for (int k = 0; k < varPaths.size(); k++) {
-        if (!H5.has(root, varPaths.get(k))) {
+        String raw = index.raw(varPaths.get(k));
+        if (raw == null) {
           throw new FileFormatException(
               source + ": missing weight '" + varPaths.get(k) + "' (" + specs.get(k).name() + ") for layer '" + a.layerName(i) + "'");
         }
-        out.add(H5.tensor(root, varPaths.get(k), source, budget, H5.plausibleValues(a.parameterCount(i))));
+        out.add(H5.tensor(root, raw, source, budget, H5.plausibleValues(a.parameterCount(i))));
       }
-      checkNoExtraVars(root, varPaths, source, a.layerName(i));
+      checkNoExtraVars(index, varPaths, source, a.layerName(i));
     });
+    return out;
   }
 
   /** Where Keras 3 keeps each weight of {@code arch}, in get_weights() order. */
   static List<String> varPaths(Architecture arch) {
     List<String> out = new ArrayList<>();
-    walk(arch, "layers", null, (a, i, varPaths) -> out.addAll(varPaths));
+    walk(arch, KERAS3_LAYERS, null, new Keras3Naming(), (a, i, varPaths) -> out.addAll(varPaths));
     return out;
   }
 
@@ -72,11 +94,71 @@ final class Keras3Weights {
       Map<String, Integer> counters = new HashMap<>();
       for (int k = 0; k < arch.inputs().size(); k++) {
         String name = numbered("input_layer", counters);
-        objects.put("layers/" + name, name);
+        objects.put(KERAS3_LAYERS + "/" + name, name);
       }
     }
-    walk(arch, "layers", objects, (a, i, varPaths) -> {});
+    walk(arch, KERAS3_LAYERS, objects, new Keras3Naming(), (a, i, varPaths) -> {});
     return objects;
+  }
+
+  /** How one saver names a model's layers inside their container. */
+  private interface Naming {
+    /** The container of a model's layers (a nested model's too, under its own path). */
+    String container();
+
+    /** A fresh naming scope for one container. */
+    Scope scope(String container);
+
+    interface Scope {
+      String path(Layer layer, String layerName, boolean hasWeights);
+    }
+  }
+
+  /** Keras 3: each layer once, numbered per class. */
+  private static final class Keras3Naming implements Naming {
+    @Override
+    public String container() {
+      return KERAS3_LAYERS;
+    }
+
+    @Override
+    public Scope scope(String container) {
+      Map<String, Integer> counters = new HashMap<>();
+      return (layer, name, hasWeights) -> container + "/" + numbered(snake(layer.kerasClassName()), counters);
+    }
+  }
+
+  /** tf.keras 2: a class's layers with weights matched in order with its groups that hold datasets. */
+  private static final class TfKeras2Naming implements Naming {
+    private final H5Paths index;
+    private final String source;
+
+    TfKeras2Naming(H5Paths index, String source) {
+      this.index = index;
+      this.source = source;
+    }
+
+    @Override
+    public String container() {
+      return TF_KERAS2_LAYERS;
+    }
+
+    @Override
+    public Scope scope(String container) {
+      Map<String, java.util.ArrayDeque<String>> groups = new HashMap<>();
+      return (layer, name, hasWeights) -> {
+        String base = snake(layer.kerasClassName());
+        if (!hasWeights) {
+          return container + "/" + base; // holds nothing to read
+        }
+        java.util.ArrayDeque<String> left = groups.computeIfAbsent(base, b -> index.numberedWithData(container, b));
+        if (left.isEmpty()) {
+          throw new FileFormatException(source + ": missing weights for layer '" + name + "' (no further group '" + container + "/"
+              + base + "[_N]' holding variables)");
+        }
+        return container + "/" + left.poll();
+      };
+    }
   }
 
   /** One layer's variable paths (in get_weights() order), with its architecture and index there. */
@@ -85,22 +167,22 @@ final class Keras3Weights {
   }
 
   /**
-   * Visits every layer with weights of {@code arch} under {@code prefix}, nested models' layers
+   * Visits every layer with weights of {@code arch} under {@code container}, nested models' layers
    * in place; records each object's group and name into {@code objects} if given.
    */
-  private static void walk(Architecture arch, String prefix, Map<String, String> objects, LayerVars visitor) {
-    Map<String, Integer> counters = new HashMap<>();
+  private static void walk(Architecture arch, String container, Map<String, String> objects, Naming naming, LayerVars visitor) {
+    Naming.Scope scope = naming.scope(container);
     for (int i = 0; i < arch.layers().size(); i++) {
       Layer layer = arch.layer(i);
       if (layer instanceof org.rnn4j.layers.Operation) {
-        continue; // keras.ops nodes are not layers in Keras 3: no path, no counter
+        continue; // keras.ops nodes are not layers in Keras 3, weightless TFOpLambda layers in tf.keras 2
       }
-      String path = prefix + "/" + numbered(snake(layer.kerasClassName()), counters);
+      String path = scope.path(layer, arch.layerName(i), arch.weightCount(i) > 0);
       if (objects != null) {
         objects.put(path, arch.layerName(i));
       }
       if (layer instanceof org.rnn4j.layers.NestedModel n) {
-        walk(n.model(), path + "/layers", objects, visitor);
+        walk(n.model(), path + "/" + naming.container(), objects, naming, visitor);
         continue;
       }
       List<String> varPaths = new ArrayList<>();
@@ -168,14 +250,13 @@ final class Keras3Weights {
     }
   }
 
-  private static void checkNoExtraVars(Group root, List<String> varPaths, String source, String layer) {
+  private static void checkNoExtraVars(H5Paths index, List<String> varPaths, String source, String layer) {
     java.util.Set<String> groups = new java.util.LinkedHashSet<>();
     varPaths.forEach(p -> groups.add(p.substring(0, p.lastIndexOf('/'))));
     for (String g : groups) {
-      Group vars = H5.group(root, g, source);
-      for (Node n : vars.getChildren().values()) {
-        if (!varPaths.contains(g + "/" + n.getName())) {
-          throw new FileFormatException(source + ": unexpected weight '" + g + "/" + n.getName() + "' for layer '" + layer + "'");
+      for (String child : index.children(g)) {
+        if (!varPaths.contains(g + "/" + child)) {
+          throw new FileFormatException(source + ": unexpected weight '" + g + "/" + child + "' for layer '" + layer + "'");
         }
       }
     }
