@@ -1,10 +1,13 @@
 package org.rnn4j.reference;
 
 /**
- * A weight matrix {@code (rows, cols)} repacked for the GEMM kernels: columns in panels of {@link
- * #NR}, each panel stored row by row ({@code data[(p·rows + k)·NR + j]}), so that the kernel reads
- * every panel as one sequential stream. Gate blocks are padded: a gate's {@code units} columns
- * start at a multiple of {@link #NR} ({@code gate·paddedUnits}); padding columns are zero.
+ * A weight matrix {@code (rows, cols)} repacked for the GEMM kernels, in one of two layouts (the
+ * other built on first use): {@link #panels()} — columns in panels of {@link #NR}, each panel stored
+ * row by row ({@code data[(p·rows + k)·NR + j]}), so that the Vector API kernel reads every panel as
+ * one sequential stream — or {@link #rowArrays()} — one array per row, which the plain-Java kernel
+ * needs because HotSpot vectorizes a loop only when all its arrays share one index. Gate blocks are
+ * padded in both: a gate's {@code units} columns start at a multiple of {@link #NR} ({@code
+ * gate·paddedUnits}); padding columns are zero.
  */
 final class Packed {
   /** Panel width, in floats. */
@@ -17,16 +20,18 @@ final class Packed {
   final int paddedUnits;
   final int cols;
   final int panels;
-  final float[] data;
+  private volatile float[] panelData;
+  private volatile float[][] rowData;
 
-  private Packed(int rows, int gates, int units, float[] data) {
+  private Packed(int rows, int gates, int units, float[] panelData, float[][] rowData) {
     this.rows = rows;
     this.gates = gates;
     this.units = units;
     this.paddedUnits = roundUp(units, NR);
     this.cols = gates * paddedUnits;
     this.panels = cols / NR;
-    this.data = data;
+    this.panelData = panelData;
+    this.rowData = rowData;
   }
 
   static int roundUp(int n, int m) {
@@ -40,18 +45,71 @@ final class Packed {
   static Packed of(float[] w, int rows, int gates, int units) {
     int padded = roundUp(units, NR);
     int cols = gates * padded;
-    float[] data = new float[rows * cols];
     int width = gates * units;
-    // row by row, each a sequential read (large operands are packed per call in the backward pass)
-    for (int k = 0; k < rows; k++) {
-      for (int gate = 0; gate < gates; gate++) {
-        for (int unit = 0; unit < units; unit++) {
-          int q = gate * padded + unit;
-          data[((q / NR) * rows + k) * NR + q % NR] = w[k * width + gate * units + unit];
+    if (SimdProvider.best().usesPanels()) {
+      // the JVM's best kernels read panels: pack straight into them, row by row (sequential reads)
+      float[] data = new float[rows * cols];
+      for (int k = 0; k < rows; k++) {
+        for (int gate = 0; gate < gates; gate++) {
+          for (int unit = 0; unit < units; unit++) {
+            int q = gate * padded + unit;
+            data[((q / NR) * rows + k) * NR + q % NR] = w[k * width + gate * units + unit];
+          }
         }
       }
+      return new Packed(rows, gates, units, data, null);
     }
-    return new Packed(rows, gates, units, data);
+    float[][] byRow = new float[rows][cols];
+    for (int k = 0; k < rows; k++) {
+      for (int gate = 0; gate < gates; gate++) {
+        System.arraycopy(w, k * width + gate * units, byRow[k], gate * padded, units);
+      }
+    }
+    return new Packed(rows, gates, units, null, byRow);
+  }
+
+  /** The panel layout ({@code data[(p·rows + k)·NR + j]}), built from the rows on first use. */
+  float[] panels() {
+    float[] d = panelData;
+    if (d == null) {
+      synchronized (this) {
+        if (panelData == null) {
+          panelData = toPanels(rowData, rows, cols);
+        }
+        d = panelData;
+      }
+    }
+    return d;
+  }
+
+  /** One array of {@code cols} per row, built from the panels on first use. */
+  float[][] rowArrays() {
+    float[][] r = rowData;
+    if (r == null) {
+      synchronized (this) {
+        if (rowData == null) {
+          float[][] out = new float[rows][cols];
+          for (int p = 0; p < panels; p++) {
+            for (int k = 0; k < rows; k++) {
+              System.arraycopy(panelData, (p * rows + k) * NR, out[k], p * NR, NR);
+            }
+          }
+          rowData = out;
+        }
+        r = rowData;
+      }
+    }
+    return r;
+  }
+
+  private static float[] toPanels(float[][] byRow, int rows, int cols) {
+    float[] data = new float[rows * cols];
+    for (int p = 0; p < cols / NR; p++) {
+      for (int k = 0; k < rows; k++) {
+        System.arraycopy(byRow[k], p * NR, data, (p * rows + k) * NR, NR);
+      }
+    }
+    return data;
   }
 
   /** A bias {@code (gates·units,)} in the packed column order (padding zero). */

@@ -2,10 +2,21 @@ package org.rnn4j.reference;
 
 import org.rnn4j.layers.Activation;
 
-/** The kernels in plain Java: correct everywhere, vectorized only as far as the JIT manages. */
+/**
+ * The kernels in plain Java, written so that HotSpot's auto-vectorizer takes them: the GEMM's
+ * inner loop is a multiply-add of one row of B into the accumulator rows of up to four rows of A,
+ * every array indexed by the loop variable alone (an offset on any of them stops C2 from
+ * vectorizing, as it cannot rule out that two arrays overlap at that distance).
+ */
 final class ScalarSimd implements Simd {
-  /** Per-thread accumulators of one row of a panel, reused so that a product allocates nothing. */
-  private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[Packed.NR]);
+  /** Rows of A per pass: each row of B is loaded once for four multiply-adds. */
+  private static final int ROWS = 4;
+  /** Columns per block: four accumulator rows of this width (8 KiB) stay in the L1 cache. */
+  private static final int NC = 512;
+  /** Rows of B per block: a KC × NC block of B (256 KiB) stays in L2 while every row of A passes. */
+  private static final int KC = 128;
+  /** Per-thread accumulator rows, reused so that a product allocates nothing once warm. */
+  private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[ROWS][0]);
 
   @Override
   public String name() {
@@ -13,37 +24,126 @@ final class ScalarSimd implements Simd {
   }
 
   @Override
+  public boolean usesPanels() {
+    return false;
+  }
+
+  @Override
   public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+    final float[][] w = b.rowArrays();
+    final int k = b.rows;
+    final float[][] acc = accumulators(b.cols);
+    final int uEnd = Math.min(b.paddedUnits, Packed.roundUp(u1, Packed.NR));
     for (int g = 0; g < b.gates; g++) {
-      panels(a, aOff, lda, m, b, b.panel(g, u0), b.panel(g, Packed.roundUp(u1, Packed.NR)), c, cOff, ldc, accumulate);
+      int gEnd = g * b.paddedUnits + uEnd;
+      for (int j0 = g * b.paddedUnits + u0; j0 < gEnd; j0 += NC) {
+        int j1 = Math.min(gEnd, j0 + NC);
+        for (int k0 = 0; k0 < k; k0 += KC) {
+          int k1 = Math.min(k, k0 + KC);
+          boolean add = accumulate || k0 > 0;
+          for (int r = 0; r < m; r += ROWS) {
+            block(a, aOff + r * lda, lda, Math.min(ROWS, m - r), w, k0, k1, j0, j1, acc, c, cOff + r * ldc, ldc, add);
+          }
+        }
+      }
     }
   }
 
-  private static void panels(float[] a, int aOff, int lda, int m, Packed b, int p0, int p1, float[] c, int cOff, int ldc, boolean accumulate) {
-    final int nr = Packed.NR;
-    final int k = b.rows;
-    final float[] w = b.data;
-    float[] acc = ACC.get();
-    for (int p = p0; p < p1; p++) {
-      int base = p * k * nr;
-      int col = p * nr;
-      for (int r = 0; r < m; r++) {
-        int ci = cOff + r * ldc + col;
-        if (accumulate) {
-          System.arraycopy(c, ci, acc, 0, nr);
-        } else {
-          java.util.Arrays.fill(acc, 0f);
-        }
-        int ai = aOff + r * lda;
-        for (int kk = 0; kk < k; kk++) {
-          float av = a[ai + kk];
-          int wi = base + kk * nr;
-          for (int j = 0; j < nr; j++) {
-            acc[j] = Math.fma(av, w[wi + j], acc[j]);
-          }
-        }
-        System.arraycopy(acc, 0, c, ci, nr);
+  /** {@code rows} (≤ 4) rows of C, columns [j0, j1), plus the products over B's rows [k0, k1). */
+  private static void block(float[] a, int ai, int lda, int rows, float[][] w, int k0, int k1, int j0, int j1, float[][] acc, float[] c,
+      int ci, int ldc, boolean add) {
+    for (int i = 0; i < rows; i++) {
+      if (add) {
+        System.arraycopy(c, ci + i * ldc + j0, acc[i], j0, j1 - j0);
+      } else {
+        java.util.Arrays.fill(acc[i], j0, j1, 0f);
       }
+    }
+    if (rows == ROWS) {
+      int a1 = ai + lda;
+      int a2 = ai + 2 * lda;
+      int a3 = ai + 3 * lda;
+      int kk = k0;
+      for (; kk + 1 < k1; kk += 2) {
+        fourRowsTwoK(acc[0], acc[1], acc[2], acc[3], w[kk], w[kk + 1], a[ai + kk], a[a1 + kk], a[a2 + kk], a[a3 + kk],
+            a[ai + kk + 1], a[a1 + kk + 1], a[a2 + kk + 1], a[a3 + kk + 1], j0, j1);
+      }
+      if (kk < k1) {
+        fourRows(acc[0], acc[1], acc[2], acc[3], w[kk], a[ai + kk], a[a1 + kk], a[a2 + kk], a[a3 + kk], j0, j1);
+      }
+    } else {
+      for (int i = 0; i < rows; i++) {
+        int kk = k0;
+        int ar = ai + i * lda;
+        for (; kk + 3 < k1; kk += 4) {
+          oneRowFourK(acc[i], w[kk], w[kk + 1], w[kk + 2], w[kk + 3], a[ar + kk], a[ar + kk + 1], a[ar + kk + 2], a[ar + kk + 3], j0, j1);
+        }
+        for (; kk + 1 < k1; kk += 2) {
+          oneRowTwoK(acc[i], w[kk], w[kk + 1], a[ar + kk], a[ar + kk + 1], j0, j1);
+        }
+        if (kk < k1) {
+          oneRow(acc[i], w[kk], a[ar + kk], j0, j1);
+        }
+      }
+    }
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(acc[i], j0, c, ci + i * ldc + j0, j1 - j0);
+    }
+  }
+
+  private static float[][] accumulators(int cols) {
+    float[][] acc = ACC.get();
+    if (acc[0].length < cols) {
+      acc = new float[ROWS][cols];
+      ACC.set(acc);
+    }
+    return acc;
+  }
+
+  /**
+   * Two rows of B at once: per element four accumulator loads and stores serve eight multiply-adds
+   * (the accumulators' memory traffic, not the arithmetic, bounds this kernel). Each sum still
+   * adds its products in k order.
+   */
+  private static void fourRowsTwoK(float[] c0, float[] c1, float[] c2, float[] c3, float[] w, float[] u, float x0, float x1, float x2,
+      float x3, float y0, float y1, float y2, float y3, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      float v = w[j];
+      float q = u[j];
+      c0[j] = Math.fma(y0, q, Math.fma(x0, v, c0[j]));
+      c1[j] = Math.fma(y1, q, Math.fma(x1, v, c1[j]));
+      c2[j] = Math.fma(y2, q, Math.fma(x2, v, c2[j]));
+      c3[j] = Math.fma(y3, q, Math.fma(x3, v, c3[j]));
+    }
+  }
+
+  /** A single row of A (a matrix-vector product): four rows of B per pass of its accumulator. */
+  private static void oneRowFourK(float[] c0, float[] w0, float[] w1, float[] w2, float[] w3, float x0, float x1, float x2, float x3, int j0,
+      int j1) {
+    for (int j = j0; j < j1; j++) {
+      c0[j] = Math.fma(x3, w3[j], Math.fma(x2, w2[j], Math.fma(x1, w1[j], Math.fma(x0, w0[j], c0[j]))));
+    }
+  }
+
+  private static void oneRowTwoK(float[] c0, float[] w, float[] u, float x0, float y0, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      c0[j] = Math.fma(y0, u[j], Math.fma(x0, w[j], c0[j]));
+    }
+  }
+
+  private static void fourRows(float[] c0, float[] c1, float[] c2, float[] c3, float[] w, float x0, float x1, float x2, float x3, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      float v = w[j];
+      c0[j] = Math.fma(x0, v, c0[j]);
+      c1[j] = Math.fma(x1, v, c1[j]);
+      c2[j] = Math.fma(x2, v, c2[j]);
+      c3[j] = Math.fma(x3, v, c3[j]);
+    }
+  }
+
+  private static void oneRow(float[] c0, float[] w, float x0, int j0, int j1) {
+    for (int j = j0; j < j1; j++) {
+      c0[j] = Math.fma(x0, w[j], c0[j]);
     }
   }
 

@@ -11,6 +11,9 @@ interface Simd {
   /** The implementation's name, for reports. */
   String name();
 
+  /** Whether {@link #gemm} reads {@link Packed#panels()} (else {@link Packed#rowArrays()}). */
+  boolean usesPanels();
+
   /**
    * {@code c[r·ldc + q] (+)= Σ_k a[aOff + r·lda + k] · B[k, q]} for rows {@code r < m} and, in
    * every gate block of {@code b}, the columns of units {@code [u0, u1)} (multiples of {@link

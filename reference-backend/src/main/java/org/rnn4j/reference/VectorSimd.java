@@ -24,6 +24,11 @@ final class VectorSimd implements Simd {
   }
 
   @Override
+  public boolean usesPanels() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "Vector API, " + S.vectorBitSize() + "-bit";
   }
@@ -41,7 +46,7 @@ final class VectorSimd implements Simd {
   @Override
   public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
     final int k = b.rows;
-    final float[] w = b.data;
+    final float[] w = b.panels();
     final int pu0 = u0 / Packed.NR;
     final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
     final int perGate = b.paddedUnits / Packed.NR;

@@ -1,0 +1,99 @@
+package org.rnn4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both GEMM kernels (plain Java and, where the JVM has it, the Vector API) against a float64 product
+ * of the Keras-layout matrices, over the shapes that reach their edges: tail rows (m not a multiple
+ * of the row block), odd and long k (tail k-rows, several k-blocks), gate blocks with padding,
+ * column ranges within a gate, and accumulation into C with strides and offsets.
+ */
+class GemmKernelsTest {
+  @Test
+  void packedLayoutsHoldTheKerasMatrixInBothForms() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int rows = 5;
+    int gates = 3;
+    int units = 20; // padded to 32 per gate
+    float[] w = random(rnd, rows * gates * units);
+    Packed p = Packed.of(w, rows, gates, units);
+    float[][] byRow = p.rowArrays();
+    float[] panels = p.panels();
+    for (int k = 0; k < rows; k++) {
+      for (int g = 0; g < gates; g++) {
+        for (int u = 0; u < p.paddedUnits; u++) {
+          int q = g * p.paddedUnits + u;
+          float expected = u < units ? w[k * gates * units + g * units + u] : 0f;
+          assertEquals(expected, byRow[k][q], "row layout " + k + "," + q);
+          assertEquals(expected, panels[((q / Packed.NR) * rows + k) * Packed.NR + q % Packed.NR], "panel layout " + k + "," + q);
+        }
+      }
+    }
+  }
+
+  @Test
+  void bothKernelsMatchAFloat64Product() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int[][] shapes = { // m, k, gates, units
+        {1, 7, 4, 5}, {3, 1, 1, 16}, {4, 2, 3, 17}, {5, 3, 1, 40}, {13, 129, 4, 33}, {32, 300, 4, 130}, {9, 64, 1, 600}};
+    for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
+      for (int[] s : shapes) {
+        for (boolean accumulate : new boolean[] {false, true}) {
+          check(simd, rnd, s[0], s[1], s[2], s[3], 0, Packed.roundUp(s[3], Packed.NR), accumulate);
+        }
+      }
+      check(simd, rnd, 6, 20, 3, 48, 16, 32, true); // one panel of units inside each gate
+    }
+  }
+
+  private static void check(Simd simd, SplittableRandom rnd, int m, int k, int gates, int units, int u0, int u1, boolean accumulate) {
+    float[] w = random(rnd, k * gates * units);
+    Packed b = Packed.of(w, k, gates, units);
+    int lda = k + 3;
+    int aOff = 2;
+    float[] a = random(rnd, aOff + m * lda);
+    int ldc = b.cols + 5;
+    int cOff = 7;
+    float[] c = random(rnd, cOff + m * ldc);
+    float[] before = c.clone();
+    simd.gemm(a, aOff, lda, m, b, u0, u1, c, cOff, ldc, accumulate);
+    String what = simd.name() + " m=" + m + " k=" + k + " gates=" + gates + " units=" + units + " [" + u0 + "," + u1 + ") acc=" + accumulate;
+    for (int r = 0; r < m; r++) {
+      for (int g = 0; g < gates; g++) {
+        for (int u = 0; u < b.paddedUnits; u++) {
+          int q = g * b.paddedUnits + u;
+          int at = cOff + r * ldc + q;
+          if (u < u0 || u >= u1) {
+            assertEquals(before[at], c[at], what + ": column " + q + " outside the range is untouched");
+            continue;
+          }
+          double exact = accumulate ? before[at] : 0;
+          double magnitude = Math.abs(exact);
+          for (int kk = 0; kk < k; kk++) {
+            double wv = u < units ? w[kk * gates * units + g * units + u] : 0;
+            exact += a[aOff + r * lda + kk] * wv;
+            magnitude += Math.abs(a[aOff + r * lda + kk] * wv);
+          }
+          // float32 summation of k + 1 terms: at most (k + 1) roundings of 2^-24 of the running magnitude
+          double bound = (k + 1) * 0x1p-24 * magnitude + 1e-30;
+          assertTrue(Math.abs(c[at] - exact) <= bound, what + ": (" + r + "," + q + ") " + c[at] + " vs " + exact);
+        }
+      }
+    }
+    for (int i = 0; i < cOff; i++) {
+      assertEquals(before[i], c[i], what + ": C before its offset is untouched");
+    }
+  }
+
+  private static float[] random(SplittableRandom rnd, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) rnd.nextDouble(-1, 1);
+    }
+    return x;
+  }
+}
