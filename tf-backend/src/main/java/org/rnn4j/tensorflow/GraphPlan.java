@@ -24,11 +24,15 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One model's graph for one {@link Signature}: built once with the weights as constants, run in
- * its own session as often as needed. A plan for a {@link Loss} differentiates instead: the
- * weights enter as placeholders, recurrent layers are unrolled composite ops (TensorFlow has no
- * gradient for the fused LSTM op), and TensorFlow adds the gradients of the loss of the first
- * output with respect to the weights, the float inputs and the fed initial states. Inputs cross as TensorFlow tensors made from the caller's
+ * One model's graph for one {@link Signature}: built once, run in its own session as often as
+ * needed. A plan that runs the model holds a small model's weights as constants (TensorFlow folds
+ * their preparation, such as the fused LSTM's joined kernel, into the graph once), and is fed a
+ * large model's from the prepared model's {@link SharedWeights} (one native copy for all its
+ * graphs). A plan for a {@link Loss} is fed the weights of each call (so one plan serves every
+ * training step), its recurrent layers are
+ * unrolled composite ops (TensorFlow has no gradient for the fused LSTM op), and TensorFlow adds
+ * the gradients of the loss of the first output with respect to the weights, the float inputs and
+ * the fed initial states. Inputs cross as TensorFlow tensors made from the caller's
  * arrays and closed after the run, as are all fetched tensors. A plan is closed when no run holds
  * it any more (see {@link #acquire}).
  */
@@ -45,7 +49,7 @@ final class GraphPlan implements AutoCloseable {
   private final int outputCount;
   private final Map<Integer, Integer> stateCounts = new java.util.TreeMap<>();
   private final AtomicInteger holders = new AtomicInteger(1);
-  /** For a loss: the model, its target placeholder, the fed weights (null where unused) and what to differentiate by. */
+  /** The model, the weights' placeholders (null where unused); for a loss, its target placeholder and what to differentiate by. */
   private final Model model;
   private final Placeholder<TFloat32> target;
   private final List<Placeholder<TFloat32>> weights = new ArrayList<>();
@@ -53,17 +57,17 @@ final class GraphPlan implements AutoCloseable {
   /** For a loss: the first output's shape, which the target must fit. */
   private int[] outputShape;
 
-  GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config) {
-    this(model, sig, lstmPath, config, null);
-  }
-
-  /** @param loss the loss to differentiate, or null for a plan that runs the model */
-  GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config, Loss loss) {
+  /**
+   * @param loss the loss to differentiate, or null for a plan that runs the model
+   * @param feedWeights for a plan that runs the model: whether its weights are fed from {@link
+   *     SharedWeights} rather than written into the graph as constants
+   */
+  GraphPlan(Model model, Signature sig, LstmPath lstmPath, ConfigProto config, Loss loss, boolean feedWeights) {
     this.model = model;
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      GraphOps g = new GraphOps(tf, loss != null);
+      GraphOps g = new GraphOps(tf, loss != null || feedWeights);
       int[] shape = sig.shape();
       List<Node> inputNodes = new ArrayList<>();
       for (int k = 0; k < sig.inputShapes().size(); k++) {
@@ -95,6 +99,9 @@ final class GraphPlan implements AutoCloseable {
         returned = returned.subList(0, 1); // the prediction the loss saw
       } else {
         target = null;
+        for (Tensor w : model.weights().values()) {
+          weights.add(feedWeights ? g.fedWeight(w) : null); // null where constant or read by no operation
+        }
       }
       for (Node n : returned) {
         fetch(n);
@@ -200,12 +207,18 @@ final class GraphPlan implements AutoCloseable {
     slots.add(index);
   }
 
-  /** Runs a call whose signature is this plan's. */
-  ModelExecutor.Outcome<Tensor> run(CheckedCall call) {
+  /** Runs a call whose signature is this plan's, with the prepared model's weights where they are fed. */
+  ModelExecutor.Outcome<Tensor> run(CheckedCall call, SharedWeights shared) {
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
       feedCall(runner, call, fed);
+      List<Tensor> values = model.weights().values();
+      for (int i = 0; i < values.size(); i++) {
+        if (weights.get(i) != null) {
+          runner.feed(weights.get(i), shared.of(values.get(i)));
+        }
+      }
       try (Result result = runner.run()) {
         return returned(fetched(result));
       }

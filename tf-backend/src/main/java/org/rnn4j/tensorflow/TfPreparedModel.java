@@ -17,15 +17,23 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * A model prepared on TensorFlow. It builds one graph and session per call {@link Signature}
  * (input shape, mask, initial states) the first time it meets it, and keeps the most recently used
- * {@value #MAX_PLANS}. Concurrent {@link #run} calls are safe: TensorFlow sessions run concurrently,
+ * {@value #MAX_PLANS}; a large model's graphs share one fed copy of its weights. Concurrent {@link #run} calls are safe: TensorFlow sessions run concurrently,
  * graph building is serialized, and a plan evicted from the cache is closed only after the runs
  * holding it finish.
  */
 final class TfPreparedModel extends AbstractPreparedModel {
   static final int MAX_PLANS = 16;
+  /**
+   * Above this many bytes of weights a model's graphs are fed one shared copy instead of each
+   * holding its own constants: up to {@value #MAX_PLANS} copies of a small model cost little,
+   * while constants let TensorFlow prepare the weights once per graph rather than on every run.
+   */
+  static final long SHARED_WEIGHTS_BYTES = 4L << 20;
 
   private final LstmPath lstmPath;
   private final ConfigProto config;
+  private final SharedWeights weights = new SharedWeights();
+  private final boolean feedWeights;
   /**
    * Plans by signature, and gradient plans by {@link GradientKey}; the least recently used beyond
    * {@value #MAX_PLANS} is evicted and closed (once no run holds it). Built under its own lock.
@@ -47,13 +55,19 @@ final class TfPreparedModel extends AbstractPreparedModel {
     super(model, TensorFlowBackendProvider.NAME);
     this.lstmPath = lstmPath;
     this.config = config;
+    this.feedWeights = 4L * model.weights().values().stream().mapToLong(Tensor::size).sum() > SHARED_WEIGHTS_BYTES;
+  }
+
+  /** Whether this model's graphs share one fed copy of its weights (for tests). */
+  boolean sharesWeights() {
+    return feedWeights;
   }
 
   @Override
   protected ModelExecutor.Outcome<Tensor> execute(CheckedCall call) {
     GraphPlan plan = plan(Signature.of(call), null);
     try {
-      return plan.run(call);
+      return plan.run(call, weights);
     } finally {
       plan.release();
     }
@@ -75,7 +89,7 @@ final class TfPreparedModel extends AbstractPreparedModel {
     synchronized (plans) {
       GraphPlan plan = plans.getIfPresent(key);
       if (plan == null || !plan.acquire()) {
-        plan = new GraphPlan(model(), sig, lstmPath, config, loss);
+        plan = new GraphPlan(model(), sig, lstmPath, config, loss, feedWeights);
         plan.acquire();
         plans.put(key, plan);
       }
@@ -97,5 +111,6 @@ final class TfPreparedModel extends AbstractPreparedModel {
       plans.invalidateAll();
       plans.cleanUp();
     }
+    weights.close();
   }
 }

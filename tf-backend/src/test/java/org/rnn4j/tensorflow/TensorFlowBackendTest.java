@@ -93,6 +93,29 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void feedsALargeModelsWeightsToEveryGraphFromOneCopy() {
+    // 8 MiB of weights: above SHARED_WEIGHTS_BYTES, so every graph is fed the one shared copy
+    Model big = Model.initialized(Sequential.of(InputSpec.sequence(512), LSTM.builder(512).returnSequences(true).build()), 4);
+    Model small = notebookStack(4);
+    try (Backend reference = Backends.open("reference")) {
+      for (String path : List.of("fused", "composite")) {
+        try (Backend tf = Backends.open("tensorflow", Map.of("lstm_path", path));
+            TfPreparedModel p = (TfPreparedModel) tf.prepare(big);
+            PreparedModel r = reference.prepare(big);
+            TfPreparedModel q = (TfPreparedModel) tf.prepare(small)) {
+          assertTrue(p.sharesWeights(), "8 MiB of weights are shared");
+          assertTrue(!q.sharesWeights(), "a small model keeps its weights as constants");
+          for (int t = 2; t <= 4; t++) {
+            Tensor x = RandomData.uniform(t, -1, 1, 2, t, 512);
+            Checks.assertResultsClose(path + " T=" + t, r.run(x), p.run(x), Checks.ATOL, 0);
+          }
+          assertEquals(3, p.cachedPlans());
+        }
+      }
+    }
+  }
+
+  @Test
   void streamsOneStepAtATimeWithoutRebuildingTheGraph() {
     try (Backend tf = Backends.open("tensorflow");
         TfPreparedModel p = (TfPreparedModel) tf.prepare(notebookStack(5))) {
