@@ -118,8 +118,8 @@ final class RecurrentLoop {
         record.preActivations.add(cell.recordedArrays() > 0 ? new float[size] : null);
         record.recurrentProducts.add(cell.recordedArrays() > 1 ? new float[size] : null);
       }
-      runCell(cell, batch, steps, in, seq, out, cellOut, h, c, valid, ws, record == null ? null : record.preActivations.get(k),
-          record == null ? null : record.recurrentProducts.get(k));
+      runCell(new CellRun(cell, batch, steps, in, seq, out, cellOut, h, c, valid, record == null ? null : record.preActivations.get(k),
+          record == null ? null : record.recurrentProducts.get(k)), ws);
       finals.add(new Buf(new int[] {batch, cell.units()}, h));
       if (c != null) {
         finals.add(new Buf(new int[] {batch, cell.units()}, c));
@@ -135,16 +135,20 @@ final class RecurrentLoop {
     return outputs(layer, batch, steps, in, seq, valid, wantSequence, finals);
   }
 
-  private void runCell(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
-      float[] c, boolean[] valid, Workspace ws, float[] recordA, float[] recordQ) {
-    parallel.run(threads(cell, batch, steps), (thread, n) -> {
-      int b0 = rowSplit(batch, thread, n);
-      int b1 = rowSplit(batch, thread + 1, n);
+  /**
+   * One cell over a whole sequence: its input {@code (steps, batch, in)} step-major, the outputs h
+   * (and, recorded for a backward pass, c) of every step, the carried states (initial in, final
+   * out), the valid steps (or null), and where to record pre-activations and recurrent products.
+   */
+  private record CellRun(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
+      float[] c, boolean[] valid, float[] recordA, float[] recordQ) {}
+
+  private void runCell(CellRun run, Workspace ws) {
+    parallel.run(threads(run.cell(), run.batch(), run.steps()), (thread, n) -> {
+      int b0 = rowSplit(run.batch(), thread, n);
+      int b1 = rowSplit(run.batch(), thread + 1, n);
       if (b1 > b0) {
-        CellRows rows = new CellRows(cell, batch, b0, b1, steps, in, input, out, cellOut, h, c, valid, ws.forThread(thread));
-        rows.arrays.recordA = recordA;
-        rows.arrays.recordQ = recordQ;
-        rows.run();
+        new CellRows(run, b0, b1, ws.forThread(thread)).run();
       }
     });
   }
@@ -212,23 +216,24 @@ final class RecurrentLoop {
     final float[][] cs = new float[2][];
     final StepArrays arrays = new StepArrays();
 
-    CellRows(CellMath cell, int batch, int b0, int b1, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
-        float[] c, boolean[] valid, Workspace ws) {
-      this.cell = cell;
-      this.batch = batch;
+    CellRows(CellRun run, int b0, int b1, Workspace ws) {
+      this.cell = run.cell();
+      this.batch = run.batch();
       this.b0 = b0;
       this.rows = b1 - b0;
-      this.steps = steps;
-      this.in = in;
-      this.input = input;
-      this.out = out;
-      this.cellOut = cellOut;
-      this.h = h;
-      this.c = c;
-      this.valid = valid;
+      this.steps = run.steps();
+      this.in = run.in();
+      this.input = run.input();
+      this.out = run.out();
+      this.cellOut = run.cellOut();
+      this.h = run.h();
+      this.c = run.c();
+      this.valid = run.valid();
       this.ws = ws;
       this.u = cell.units();
       this.width = cell.projectionWidth();
+      arrays.recordA = run.recordA();
+      arrays.recordQ = run.recordQ();
     }
 
     void run() {
