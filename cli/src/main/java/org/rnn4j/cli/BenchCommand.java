@@ -15,6 +15,7 @@ import org.rnn4j.Backend;
 import org.rnn4j.Backends;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.cli.bench.BenchRunner;
+import org.rnn4j.cli.bench.ResidentMemory;
 import org.rnn4j.cli.bench.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,9 +94,14 @@ final class BenchCommand implements Callable<Integer> {
       for (Workload w : ws) {
         for (String name : names) {
           progress.step("bench " + w.id() + " on " + name);
+          boolean tracked = ResidentMemory.resetPeak();
+          long before = ResidentMemory.currentMib();
+          BenchRunner.Measurement m;
           try (PreparedModel p = open.get(name).prepare(w.model())) {
-            results.add(runner.measure(w, name, effectiveThreads(name), w.operation(p)));
+            m = runner.measure(w, name, effectiveThreads(name), w.operation(p));
           }
+          long peak = tracked ? ResidentMemory.peakMib() : -1;
+          results.add(m.withMemory(peak, peak < 0 || before < 0 ? -1 : Math.max(0, peak - before)));
         }
       }
     } finally {
@@ -107,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
       ArrayNode arr = JsonNodeFactory.instance.arrayNode();
       for (BenchRunner.Measurement m : results) {
         arr.addObject().put("workload", m.workload().id()).put("backend", m.backend()).put("threads", m.threads())
-            .put("unit", m.workload().unit().label()).put("median", m.median()).put("min", m.min()).put("max", m.max());
+            .put("unit", m.workload().unit().label()).put("median", m.median()).put("min", m.min()).put("max", m.max())
+            .put("peak_rss_mib", m.peakMib()).put("rss_growth_mib", m.growthMib());
       }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(arr));
     } else {
@@ -122,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static String table(List<BenchRunner.Measurement> results, List<String> names) {
-    TextTable t = new TextTable("workload", "backend", "threads", "unit", "median", "min", "max", "ratio").right(2, 4, 5, 6, 7);
+    TextTable t = new TextTable("workload", "backend", "threads", "unit", "median", "min", "max", "ratio", "peak RSS MiB").right(2, 4, 5, 6, 7, 8);
     for (BenchRunner.Measurement m : results) {
       String ratio = "";
       if (!m.backend().equals(names.get(0))) {
@@ -133,10 +140,12 @@ final class BenchCommand implements Callable<Integer> {
           ratio = String.format(Locale.ROOT, "%.2fx", r);
         }
       }
+      String memory = m.peakMib() < 0 ? "n/a" : m.peakMib() + " (+" + m.growthMib() + ")";
       t.add(m.workload().id(), m.backend(), Integer.toString(m.threads()), m.workload().unit().label(), fmt(m.median()), fmt(m.min()),
-          fmt(m.max()), ratio);
+          fmt(m.max()), ratio, memory);
     }
-    return t.render("") + "ratio: " + names.get(0) + " vs the backend on that row, from the medians (> 1: " + names.get(0) + " is faster)\n";
+    return t.render("") + "ratio: " + names.get(0) + " vs the backend on that row, from the medians (> 1: " + names.get(0) + " is faster)\n"
+        + "peak RSS: the process's peak resident memory while the row was prepared and measured (+ its growth over the resident size before)\n";
   }
 
   private static String fmt(double v) {

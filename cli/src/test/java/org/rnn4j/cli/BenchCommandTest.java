@@ -22,7 +22,14 @@ class BenchCommandTest {
     for (JsonNode m : arr) {
       List<String> keys = new ArrayList<>();
       m.fieldNames().forEachRemaining(keys::add);
-      assertEquals(List.of("workload", "backend", "threads", "unit", "median", "min", "max"), keys);
+      assertEquals(List.of("workload", "backend", "threads", "unit", "median", "min", "max", "peak_rss_mib", "rss_growth_mib"), keys);
+      if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status"))) {
+        // Linux: the peak is at least the JVM's own resident size, and grows by zero or more
+        assertTrue(m.get("peak_rss_mib").asLong() > 16 && m.get("rss_growth_mib").asLong() >= 0, m.toString());
+        assertTrue(m.get("rss_growth_mib").asLong() <= m.get("peak_rss_mib").asLong(), m.toString());
+      } else {
+        assertEquals(-1, m.get("peak_rss_mib").asLong(), m.toString());
+      }
       assertEquals(1, m.get("threads").asInt());
       assertEquals("µs/call", m.get("unit").asText());
       assertTrue(m.get("min").asDouble() > 0 && m.get("min").asDouble() <= m.get("median").asDouble()
@@ -38,7 +45,8 @@ class BenchCommandTest {
         "--seconds", "0.05", "--samples", "1");
     assertEquals(0, o.exitCode(), o.err());
     assertTrue(o.out().matches("(?s).*W2 +reference +\\d+ +µs/step.*"), o.out());
-    assertTrue(o.out().matches("(?s).*W2 +tensorflow +\\d+ +µs/step .*\\d+\\.\\d\\dx\\n.*"), o.out());
+    assertTrue(o.out().matches("(?s).*W2 +tensorflow +\\d+ +µs/step .*\\d+\\.\\d\\dx +(\\d+ \\(\\+\\d+\\)|n/a)\\n.*"), o.out());
+    assertTrue(o.out().contains("peak RSS: the process's peak resident memory while the row was prepared and measured"), o.out());
     assertTrue(o.out().contains("ratio: reference vs the backend on that row"), o.out());
   }
 

@@ -31,8 +31,16 @@ public final class BenchRunner {
     return threads <= 0 || !declared ? Map.of() : Map.of("threads", Integer.toString(threads));
   }
 
-  /** One measured result. */
-  public record Measurement(Workload workload, String backend, int threads, double median, double min, double max) {}
+  /**
+   * One measured result, with the peak resident memory of the process while it was measured and
+   * that peak's growth over the resident size just before (MiB; -1 where unknown).
+   */
+  public record Measurement(Workload workload, String backend, int threads, double median, double min, double max, long peakMib,
+      long growthMib) {
+    public Measurement withMemory(long peak, long growth) {
+      return new Measurement(workload, backend, threads, median, min, max, peak, growth);
+    }
+  }
 
   /** What the last operation returned, kept so that the JIT cannot drop the work. */
   private volatile Object sink;
@@ -57,6 +65,6 @@ public final class BenchRunner {
     }
     double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    return new Measurement(w, backend, threads, median, Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0));
+    return new Measurement(w, backend, threads, median, Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0), -1, -1);
   }
 }
