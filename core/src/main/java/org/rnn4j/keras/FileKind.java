@@ -17,7 +17,18 @@ enum FileKind {
 
   private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
+  /** What to say of a TensorFlow SavedModel, which holds its weights as a TensorFlow checkpoint. */
+  static final String SAVED_MODEL = ": a TensorFlow SavedModel (tf.keras 2's model.save(directory)), which rnn4j does not read;"
+      + " re-save the model from Python as .keras or .h5 (model.save(\"m.keras\"))";
+
   static FileKind of(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new FileFormatException(file + (Files.exists(file.resolve("saved_model.pb")) ? SAVED_MODEL
+          : ": a directory, not a model file (expected a .keras archive, an .h5 file or a .json config)"));
+    }
+    if (file.getFileName() != null && file.getFileName().toString().equals("saved_model.pb")) {
+      throw new FileFormatException(file + SAVED_MODEL);
+    }
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(8);

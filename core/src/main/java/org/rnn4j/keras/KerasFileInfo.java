@@ -42,7 +42,7 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
           }
           String format = H5.strings(h5, "layer_names", file.toString()) != null
               ? "legacy HDF5 weights (save_weights)"
-              : H5.has(h5, "layers") ? "Keras 3 weights (.weights.h5)" : "HDF5 file without a Keras model";
+              : ObjectPathWeights.holdsWeights(h5) ? "Keras 3 or tf.keras 2.13+ weights (.weights.h5)" : "HDF5 file without a Keras model";
           return new KerasFileInfo(format, version, null, List.of());
         }
       });
@@ -54,6 +54,11 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
           throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
         JsonNode root = KerasConfigReader.parseJson(text, file.toString());
+        if (TfjsLayersModel.is(root)) {
+          String config = TfjsLayersModel.config(root, file.toString()).toString();
+          KerasVersion v = TfjsLayersModel.version(root);
+          yield new KerasFileInfo("TensorFlow.js layers model", v, config, layers(config, file + "[modelTopology]"));
+        }
         KerasVersion version = root.isObject() ? KerasConfigReader.versionOf(root) : null;
         yield new KerasFileInfo("Keras JSON config", version, text, layers(text, file.toString()));
       }

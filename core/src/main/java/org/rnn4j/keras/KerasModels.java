@@ -1,5 +1,7 @@
 package org.rnn4j.keras;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import java.nio.file.Path;
@@ -72,11 +74,31 @@ public final class KerasModels {
   }
 
   private static Model fromJson(Path model, Path weights, Limits.Budget budget) {
+    JsonNode root = KerasConfigReader.parseJson(json(model, budget), model.toString(), budget.limits());
+    if (TfjsLayersModel.is(root)) {
+      String source = model + "[modelTopology]";
+      KerasModelConfig config = KerasConfigReader.parse(TfjsLayersModel.config(root, model.toString()), source, TfjsLayersModel.version(root));
+      if (weights != null) {
+        return withWeights(config, model, weights, budget);
+      }
+      List<Tensor> values = TfjsLayersModel.weights(model, root, budget);
+      return checked(config.architecture(values), values, model, model + "[weightsManifest]", config);
+    }
     if (weights == null) {
       throw new InvalidModelException(model + ": a JSON config holds no weights; give a weights file (.npz, .h5 or .weights.h5)");
     }
-    KerasModelConfig config = KerasConfigReader.read(model, budget.limits());
+    KerasModelConfig config = KerasConfigReader.parse(root, model.toString(), null);
     return withWeights(config, model, weights, budget);
+  }
+
+  private static String json(Path file, Limits.Budget budget) {
+    try {
+      return KerasConfigReader.readJson(file, budget.limits());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new FileFormatException(file + ": no such file");
+    } catch (java.io.IOException e) {
+      throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   private static Model fromKeras3Archive(Path model, Path weights, Limits.Budget budget) {

@@ -119,6 +119,49 @@ class KerasModelsTest {
   }
 
   @Test
+  void readsTensorFlowJsLayersModelsAcrossShards() throws Exception {
+    Model h5 = KerasModels.load(golden("dl4j/examples/simple_flatten_lstm/simple_flatten_lstm_tf_keras_2_model.h5"));
+    Path json = GoldenFiles.path("fixtures/tfjs/simple_flatten_lstm/model.json", "group1-shard1of2.bin", "group1-shard2of2.bin");
+    Model tfjs = KerasModels.load(json);
+    assertEquals(h5.weights().values(), tfjs.weights().values(), "the manifest's weights, read across two shards split mid-weight");
+    KerasFileInfo info = KerasFileInfo.read(json);
+    assertEquals("TensorFlow.js layers model", info.format());
+    assertEquals("2.1.3", info.version().text());
+
+    Path dir = Files.createDirectories(tmp.resolve("tfjs"));
+    for (String shard : List.of("group1-shard1of2.bin", "group1-shard2of2.bin")) {
+      Files.copy(json.resolveSibling(shard), dir.resolve(shard));
+    }
+    String text = Files.readString(json);
+    expectTfjs(dir, text.replace("group1-shard2of2.bin", "group1-shard9of9.bin"), "shard 'group1-shard9of9.bin' not found beside the model.json");
+    expectTfjs(dir, text.replace("group1-shard2of2.bin", "../group1-shard2of2.bin"), "shard '../group1-shard2of2.bin' is not a file name beside the model.json");
+    expectTfjs(dir, text.replace("\"weights\": [{\"name\"", "\"weights\": [{\"quantization\": {\"dtype\": \"uint8\"}, \"name\""),
+        "is quantized (uint8), which rnn4j does not read");
+    expectTfjs(dir, text.replace("\"paths\": [\"group1-shard1of2.bin\", \"group1-shard2of2.bin\"]", "\"paths\": [\"group1-shard1of2.bin\"]"),
+        "weight 'lstm_1/recurrent_kernel' needs 40000 bytes, its shards hold 20104 more");
+  }
+
+  private void expectTfjs(Path dir, String json, String text) throws Exception {
+    Path file = dir.resolve("model.json");
+    Files.writeString(file, json);
+    FileFormatException e = assertThrows(FileFormatException.class, () -> KerasModels.load(file));
+    assertTrue(e.getMessage().contains(text) && e.getMessage().startsWith(file.toString()), e.getMessage());
+  }
+
+  @Test
+  void refusesTensorFlowSavedModelsSayingHowToResave() throws Exception {
+    Path saved = Files.createDirectories(tmp.resolve("exported"));
+    Files.write(saved.resolve("saved_model.pb"), new byte[] {8, 1});
+    for (Path p : List.of(saved, saved.resolve("saved_model.pb"))) {
+      FileFormatException e = assertThrows(FileFormatException.class, () -> KerasModels.load(p));
+      assertEquals(p + ": a TensorFlow SavedModel (tf.keras 2's model.save(directory)), which rnn4j does not read;"
+          + " re-save the model from Python as .keras or .h5 (model.save(\"m.keras\"))", e.getMessage());
+    }
+    FileFormatException e = assertThrows(FileFormatException.class, () -> KerasModels.load(tmp));
+    assertTrue(e.getMessage().endsWith(": a directory, not a model file (expected a .keras archive, an .h5 file or a .json config)"), e.getMessage());
+  }
+
+  @Test
   void refusesBrokenFilesWithOneLineNamingTheProblem() throws Exception {
     expect(FileFormatException.class, "fixtures/bad/truncated.keras", null, "not a valid .keras (zip) archive");
     expect(FileFormatException.class, "fixtures/bad/no_weights.keras", null, "has no 'model.weights.h5'");

@@ -44,19 +44,39 @@ public final class GoldenFiles {
     return EXTRACTED.computeIfAbsent(resource, GoldenFiles::extract);
   }
 
-  private static Path extract(String resource) {
+  /**
+   * A resource as a file path with the named files of its folder beside it (a model.json and its
+   * weight shards), e.g. {@code path("fixtures/tfjs/m/model.json", "group1-shard1of1.bin")}.
+   */
+  public static Path path(String resource, String... siblings) {
+    if ("file".equals(url(resource).getProtocol())) {
+      return path(resource);
+    }
+    return EXTRACTED.computeIfAbsent(resource + "|" + String.join("|", siblings), k -> extract(resource, siblings));
+  }
+
+  private static Path extract(String resource, String... siblings) {
     try {
       Path dir = Files.createTempDirectory("rnn4j-golden");
       dir.toFile().deleteOnExit();
-      Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
-      try (InputStream in = stream(resource)) {
-        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      String folder = resource.substring(0, resource.lastIndexOf('/') + 1);
+      Path file = copy(resource, dir);
+      for (String sibling : siblings) {
+        copy(folder + sibling, dir);
       }
-      file.toFile().deleteOnExit();
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path copy(String resource, Path dir) throws IOException {
+    Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+    try (InputStream in = stream(resource)) {
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    file.toFile().deleteOnExit();
+    return file;
   }
 
   private static InputStream stream(String resource) {

@@ -38,6 +38,11 @@ public final class Golden {
     return GoldenFiles.path("fixtures/" + path);
   }
 
+  /** A fixture with the named files of its folder beside it (a model.json and its weight shards). */
+  public static Path fixture(String path, String... siblings) {
+    return GoldenFiles.path("fixtures/" + path, siblings);
+  }
+
   /** A tensor from keras-js' {@code {"data": [...], "shape": [...]}} form. */
   public static Tensor tensor(JsonNode node) {
     JsonNode data = node.get("data");

@@ -42,6 +42,13 @@ final class KerasFilesSuite {
         examples(ctx, "simple_rnn/simple_rnn_tf_keras_2"),
         examples(ctx, "simple_flatten_lstm/simple_flatten_lstm_tf_keras_2"),
         examples(ctx, "simple_flatten_rnn/simple_flatten_rnn_tf_keras_2"),
+        dynamicTest("TensorFlow.js layers model (dl4j simple_flatten_lstm_tf_keras_2 converted, two shards) vs recorded predictions", () -> {
+          Path io = Golden.file("dl4j/examples/simple_flatten_lstm/simple_flatten_lstm_tf_keras_2_inputs_and_outputs.h5");
+          Tensor x = Hdf5Arrays.read(io, "inputs/" + firstName(io, "inputs"));
+          Tensor expected = Hdf5Arrays.read(io, "predictions/" + firstName(io, "outputs"));
+          Model m = KerasModels.load(Golden.fixture("tfjs/simple_flatten_lstm/model.json", "group1-shard1of2.bin", "group1-shard2of2.bin"));
+          record(ctx, "tfjs simple_flatten_lstm", expected, ctx.run(m, x).output(), Checks.ATOL, EXAMPLES_RTOL);
+        }),
         dynamicTest("Keras 3 .keras: RTNeural GRU model vs tf.keras outputs", () -> rtneuralGru(ctx, "keras3/rtneural_gru.keras")),
         dynamicTest("Keras 3 .keras: Bidirectional(SimpleRNN) vs keras-js", () -> keras3(ctx, "bidirectional_simple_rnn",
             KerasModels.load(Golden.fixture("keras3/bidirectional_simple_rnn.keras")))),
@@ -113,6 +120,13 @@ final class KerasFilesSuite {
       record(ctx, prefix + " model.h5", expected, ctx.run(full, x).output(), Checks.ATOL, EXAMPLES_RTOL);
       record(ctx, prefix + " weights.h5", expected, ctx.run(separate, x).output(), Checks.ATOL, EXAMPLES_RTOL);
     });
+  }
+
+  /** The first name an inputs-and-outputs file lists under {@code key} ("inputs" or "outputs"). */
+  private static String firstName(Path io, String key) throws java.io.IOException {
+    try (HdfFile h5 = Hdf5Arrays.open(io)) {
+      return new ObjectMapper().readTree((String) h5.getAttribute(key).getData()).get(key).get(0).asText();
+    }
   }
 
   private static void record(ContractContext ctx, String what, Tensor expected, Tensor actual, double atol, double rtol) {
