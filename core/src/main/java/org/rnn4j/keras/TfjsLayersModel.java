@@ -70,10 +70,10 @@ final class TfjsLayersModel {
         long n = 1;
         for (int d : shape) {
           n *= d;
-        }
-        if (n * 4 > bytes.remaining()) {
-          throw new FileFormatException(source + ": weight '" + name + "' needs " + n * 4 + " bytes, its shards hold " + bytes.remaining()
-              + " more");
+          if (n * 4 > bytes.remaining()) { // checked per axis: a product of huge sizes never overflows
+            throw new FileFormatException(source + ": weight '" + name + "' of shape " + java.util.Arrays.toString(shape) + " needs more than "
+                + bytes.remaining() + " bytes, what its shards hold after the weights before it");
+          }
         }
         float[] data = new float[(int) n];
         bytes.asFloatBuffer().get(data);

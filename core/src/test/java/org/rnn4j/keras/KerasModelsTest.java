@@ -138,7 +138,9 @@ class KerasModelsTest {
     expectTfjs(dir, text.replace("\"weights\": [{\"name\"", "\"weights\": [{\"quantization\": {\"dtype\": \"uint8\"}, \"name\""),
         "is quantized (uint8), which rnn4j does not read");
     expectTfjs(dir, text.replace("\"paths\": [\"group1-shard1of2.bin\", \"group1-shard2of2.bin\"]", "\"paths\": [\"group1-shard1of2.bin\"]"),
-        "weight 'lstm_1/recurrent_kernel' needs 40000 bytes, its shards hold 20104 more");
+        "weight 'lstm_1/recurrent_kernel' of shape [50, 200] needs more than 20104 bytes, what its shards hold after the weights before it");
+    expectTfjs(dir, text.replace("\"shape\": [1, 200]", "\"shape\": [2147483647, 2147483647, 2147483647, 2147483647]"),
+        "weight 'lstm_1/kernel' of shape [2147483647, 2147483647, 2147483647, 2147483647] needs more than 41804 bytes");
   }
 
   private void expectTfjs(Path dir, String json, String text) throws Exception {
