@@ -51,7 +51,8 @@ final class H5Paths {
     return index;
   }
 
-  private static String normal(String raw) {
+  /** A path as written in the file, with {@code \} read as {@code /}. */
+  static String normal(String raw) {
     return raw.replace('\\', '/');
   }
 

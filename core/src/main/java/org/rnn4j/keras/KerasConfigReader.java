@@ -61,23 +61,23 @@ public final class KerasConfigReader {
    * @throws InvalidModelException if the config names unsupported layers or arguments
    */
   public static KerasModelConfig read(Path file, Limits limits) {
+    return parse(parseJson(readJson(file, limits), file.toString(), limits), file.toString(), null);
+  }
+
+  /** The text of a JSON file, refusing one larger than {@code limits} allow before reading it. */
+  static String readJson(Path file, Limits limits) {
     try {
-      return parse(parseJson(readJson(file, limits), file.toString(), limits), file.toString(), null);
+      long size = Files.size(file);
+      if (size > limits.jsonBytes()) {
+        throw new ResourceLimitException(file + ": JSON document of " + Limits.formatBytes(size) + ", more than the "
+            + Limits.formatBytes(limits.jsonBytes()) + " allowed (limit rnn4j.limits.jsonBytes)");
+      }
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new FileFormatException(file + ": no such file");
     } catch (IOException e) {
       throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
     }
-  }
-
-  /** The text of a JSON file, refusing one larger than {@code limits} allow before reading it. */
-  static String readJson(Path file, Limits limits) throws IOException {
-    long size = Files.size(file);
-    if (size > limits.jsonBytes()) {
-      throw new ResourceLimitException(file + ": JSON document of " + Limits.formatBytes(size) + ", more than the "
-          + Limits.formatBytes(limits.jsonBytes()) + " allowed (limit rnn4j.limits.jsonBytes)");
-    }
-    return Files.readString(file, StandardCharsets.UTF_8);
   }
 
   /** Parses a JSON document (the whole of it) into a tree within the current limits. */

@@ -47,12 +47,7 @@ public record KerasFileInfo(String format, KerasVersion version, String configJs
         }
       });
       case JSON -> {
-        String text;
-        try {
-          text = KerasConfigReader.readJson(file, budget.limits());
-        } catch (java.io.IOException e) {
-          throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        String text = KerasConfigReader.readJson(file, budget.limits());
         JsonNode root = KerasConfigReader.parseJson(text, file.toString());
         if (TfjsLayersModel.is(root)) {
           String config = TfjsLayersModel.config(root, file.toString()).toString();

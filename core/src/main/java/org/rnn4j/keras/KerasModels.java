@@ -74,7 +74,7 @@ public final class KerasModels {
   }
 
   private static Model fromJson(Path model, Path weights, Limits.Budget budget) {
-    JsonNode root = KerasConfigReader.parseJson(json(model, budget), model.toString(), budget.limits());
+    JsonNode root = KerasConfigReader.parseJson(KerasConfigReader.readJson(model, budget.limits()), model.toString(), budget.limits());
     if (TfjsLayersModel.is(root)) {
       String source = model + "[modelTopology]";
       KerasModelConfig config = KerasConfigReader.parse(TfjsLayersModel.config(root, model.toString()), source, TfjsLayersModel.version(root));
@@ -89,16 +89,6 @@ public final class KerasModels {
     }
     KerasModelConfig config = KerasConfigReader.parse(root, model.toString(), null);
     return withWeights(config, model, weights, budget);
-  }
-
-  private static String json(Path file, Limits.Budget budget) {
-    try {
-      return KerasConfigReader.readJson(file, budget.limits());
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new FileFormatException(file + ": no such file");
-    } catch (java.io.IOException e) {
-      throw new FileFormatException(file + ": cannot read: " + e.getMessage(), e);
-    }
   }
 
   private static Model fromKeras3Archive(Path model, Path weights, Limits.Budget budget) {

@@ -46,7 +46,7 @@ final class ObjectPathWeights {
   /** Whether {@code root} holds weights in either object-path layout. */
   static boolean holdsWeights(Group root) {
     return H5.has(root, KERAS3_LAYERS)
-        || root.getChildren().keySet().stream().anyMatch(n -> n.equals(TF_KERAS2_LAYERS) || n.startsWith(TF_KERAS2_LAYERS + "\\"));
+        || root.getChildren().keySet().stream().anyMatch(n -> (H5Paths.normal(n) + "/").startsWith(TF_KERAS2_LAYERS + "/"));
   }
 
   static List<Tensor> read(Group root, Architecture arch, String source, Limits.Budget budget) {

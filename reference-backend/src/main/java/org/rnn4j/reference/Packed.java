@@ -45,27 +45,40 @@ final class Packed {
   static Packed of(float[] w, int rows, int gates, int units) {
     int padded = roundUp(units, NR);
     int cols = gates * padded;
-    int width = gates * units;
     if (SimdProvider.best().usesPanels()) {
-      // the JVM's best kernels read panels: pack straight into them, row by row (sequential reads)
+      // the JVM's best kernels read panels: pack straight into them through one reused row
       float[] data = new float[rows * cols];
+      float[] row = new float[cols];
       for (int k = 0; k < rows; k++) {
-        for (int gate = 0; gate < gates; gate++) {
-          for (int unit = 0; unit < units; unit++) {
-            int q = gate * padded + unit;
-            data[((q / NR) * rows + k) * NR + q % NR] = w[k * width + gate * units + unit];
-          }
-        }
+        paddedRow(w, k, gates, units, row);
+        rowIntoPanels(row, k, rows, data);
       }
       return new Packed(rows, gates, units, data, null);
     }
     float[][] byRow = new float[rows][cols];
     for (int k = 0; k < rows; k++) {
-      for (int gate = 0; gate < gates; gate++) {
-        System.arraycopy(w, k * width + gate * units, byRow[k], gate * padded, units);
-      }
+      paddedRow(w, k, gates, units, byRow[k]);
     }
     return new Packed(rows, gates, units, null, byRow);
+  }
+
+  /** Row {@code k} of a Keras weight with each gate's columns starting at a multiple of NR. */
+  private static void paddedRow(float[] w, int k, int gates, int units, float[] row) {
+    int padded = roundUp(units, NR);
+    for (int gate = 0; gate < gates; gate++) {
+      System.arraycopy(w, (k * gates + gate) * units, row, gate * padded, units);
+    }
+  }
+
+  /** Where row {@code k} of panel {@code p} starts in the panel layout of a {@code rows}-row matrix. */
+  private static int panelOffset(int p, int k, int rows) {
+    return (p * rows + k) * NR;
+  }
+
+  private static void rowIntoPanels(float[] row, int k, int rows, float[] data) {
+    for (int p = 0; p < row.length / NR; p++) {
+      System.arraycopy(row, p * NR, data, panelOffset(p, k, rows), NR);
+    }
   }
 
   /** The panel layout ({@code data[(p·rows + k)·NR + j]}), built from the rows on first use. */
@@ -74,7 +87,11 @@ final class Packed {
     if (d == null) {
       synchronized (this) {
         if (panelData == null) {
-          panelData = toPanels(rowData, rows, cols);
+          float[] data = new float[rows * cols];
+          for (int k = 0; k < rows; k++) {
+            rowIntoPanels(rowData[k], k, rows, data);
+          }
+          panelData = data;
         }
         d = panelData;
       }
@@ -91,7 +108,7 @@ final class Packed {
           float[][] out = new float[rows][cols];
           for (int p = 0; p < panels; p++) {
             for (int k = 0; k < rows; k++) {
-              System.arraycopy(panelData, (p * rows + k) * NR, out[k], p * NR, NR);
+              System.arraycopy(panelData, panelOffset(p, k, rows), out[k], p * NR, NR);
             }
           }
           rowData = out;
@@ -100,16 +117,6 @@ final class Packed {
       }
     }
     return r;
-  }
-
-  private static float[] toPanels(float[][] byRow, int rows, int cols) {
-    float[] data = new float[rows * cols];
-    for (int p = 0; p < cols / NR; p++) {
-      for (int k = 0; k < rows; k++) {
-        System.arraycopy(byRow[k], p * NR, data, (p * rows + k) * NR, NR);
-      }
-    }
-    return data;
   }
 
   /** A bias {@code (gates·units,)} in the packed column order (padding zero). */

@@ -15,14 +15,10 @@ import org.tensorflow.types.TInt64;
 /** Small helpers over {@link Ops} for building rnn4j's graphs. */
 final class GraphOps {
   final Ops tf;
-  /** In a graph that differentiates: each weight's placeholder, fed every run; else null (weights are constants). */
+  /** Where weights are fed (a graph that differentiates, or shares a large model's weights): each weight's placeholder; else null (constants). */
   private final java.util.Map<org.rnn4j.Tensor, org.tensorflow.op.core.Placeholder<TFloat32>> fedWeights;
 
-  GraphOps(Ops tf) {
-    this(tf, false);
-  }
-
-  /** @param feedWeights whether weights enter as placeholders (to differentiate by them) rather than constants */
+  /** @param feedWeights whether weights enter as placeholders fed every run rather than as constants */
   GraphOps(Ops tf, boolean feedWeights) {
     this.tf = tf;
     this.fedWeights = feedWeights ? new java.util.IdentityHashMap<>() : null;
