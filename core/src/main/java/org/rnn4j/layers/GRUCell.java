@@ -42,26 +42,15 @@ public final class GRUCell extends SingleCell {
     return resetAfter;
   }
 
-  /** reset_after=True: row 0 of the (2, 3u) bias; else the whole (3u,) bias. */
+  /** reset_after=True keeps a second bias row for the recurrent projection. */
   @Override
-  public float[] inputBias(float[] bias) {
-    return bias == null || !resetAfter ? bias : java.util.Arrays.copyOfRange(bias, 0, 3 * units());
-  }
-
-  /** reset_after=True: row 1 of the (2, 3u) bias; else none. */
-  @Override
-  public float[] recurrentBias(float[] bias) {
-    return bias == null || !resetAfter ? null : java.util.Arrays.copyOfRange(bias, 3 * units(), 6 * units());
+  public boolean hasRecurrentBias() {
+    return resetAfter;
   }
 
   @Override
   public int gateCount() {
     return 3;
-  }
-
-  @Override
-  public int[] biasShape() {
-    return resetAfter ? new int[] {2, 3 * units()} : new int[] {3 * units()};
   }
 
   @Override

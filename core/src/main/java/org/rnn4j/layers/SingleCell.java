@@ -1,5 +1,6 @@
 package org.rnn4j.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.rnn4j.InvalidModelException;
@@ -43,16 +44,25 @@ public abstract sealed class SingleCell implements RNNCell permits LSTMCell, GRU
   }
 
   /**
-   * The bias added to the input projection, from the cell's bias in Keras layout (null without
-   * bias): the whole bias, except GRU(reset_after=True)'s first row.
+   * Whether the cell's bias has a second row for the recurrent projection (GRU(reset_after=True):
+   * bias shape {@code (2, gates·units)}, row 0 added to {@code x·W}, row 1 to {@code h·U}).
    */
-  public float[] inputBias(float[] bias) {
-    return bias;
+  public boolean hasRecurrentBias() {
+    return false;
   }
 
-  /** The bias added to the recurrent projection: GRU(reset_after=True)'s second row, else null. */
-  public float[] recurrentBias(float[] bias) {
-    return null;
+  /**
+   * The bias added to the input projection, from the cell's bias in Keras layout (null without
+   * bias): the whole bias, or row 0 when {@link #hasRecurrentBias()}.
+   */
+  public final float[] inputBias(float[] bias) {
+    return bias == null || !hasRecurrentBias() ? bias : Arrays.copyOfRange(bias, 0, gateCount() * units);
+  }
+
+  /** The bias added to the recurrent projection: row 1 when {@link #hasRecurrentBias()}, else null. */
+  public final float[] recurrentBias(float[] bias) {
+    int width = gateCount() * units;
+    return bias == null || !hasRecurrentBias() ? null : Arrays.copyOfRange(bias, width, 2 * width);
   }
 
   /** A single cell is its own one cell. */
@@ -115,9 +125,10 @@ public abstract sealed class SingleCell implements RNNCell permits LSTMCell, GRU
     return List.of(kernel, recurrent, new WeightSpec("bias", biasShape(), effectiveBiasInitializer()));
   }
 
-  /** The bias shape (LSTM/SimpleRNN {@code (g*u,)}; GRU with reset_after {@code (2, 3u)}). */
-  public int[] biasShape() {
-    return new int[] {gateCount() * units};
+  /** The bias shape: {@code (gates·units,)}, or {@code (2, gates·units)} when {@link #hasRecurrentBias()}. */
+  public final int[] biasShape() {
+    int width = gateCount() * units;
+    return hasRecurrentBias() ? new int[] {2, width} : new int[] {width};
   }
 
   Initializer effectiveBiasInitializer() {

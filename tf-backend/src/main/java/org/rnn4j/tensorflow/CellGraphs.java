@@ -22,24 +22,39 @@ final class CellGraphs {
 
   record Sequence(Operand<TFloat32> hidden, List<Operand<TFloat32>> finalStates) {}
 
-  /** The cell's weights as graph operands, in Keras layout (bias null without use_bias). */
-  record CellWeights(Operand<TFloat32> kernel, Operand<TFloat32> recurrent, Operand<TFloat32> bias) {}
+  /** A time-major sequence {@code (steps, batch, features)} as a graph operand. */
+  record TimeMajor(Operand<TFloat32> values, int steps, int batch, int features) {}
 
-  static Sequence composite(GraphOps g, SingleCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TBool>> masks,
-      List<Operand<TFloat32>> init, int steps, int batch, int in) {
-    int u = cell.units();
-    int width = cell.gateCount() * u;
-    boolean resetAfter = cell instanceof GRUCell gru && gru.resetAfter();
-    // GRU reset_after keeps two bias rows: the input projection's, then the recurrent one's
-    Operand<TFloat32> inputBias = w.bias() == null ? null : resetAfter ? g.at(w.bias(), 0) : w.bias();
-    Operand<TFloat32> projected = g.matMul(g.reshape(seq, steps * batch, in), w.kernel());
-    if (inputBias != null) {
-      projected = g.tf.nn.biasAdd(projected, inputBias);
+  /**
+   * The cell's weights as graph operands in Keras layout; the biases null without use_bias, the
+   * recurrent bias null unless the cell {@linkplain SingleCell#hasRecurrentBias() has one}.
+   */
+  record CellWeights(
+      Operand<TFloat32> kernel, Operand<TFloat32> recurrent, Operand<TFloat32> inputBias, Operand<TFloat32> recurrentBias) {
+
+    /** Splits a bias with a recurrent row into its two rows, as the cell's Keras layout says. */
+    static CellWeights of(GraphOps g, SingleCell cell, Operand<TFloat32> kernel, Operand<TFloat32> recurrent,
+        Operand<TFloat32> bias) {
+      if (bias == null || !cell.hasRecurrentBias()) {
+        return new CellWeights(kernel, recurrent, bias, null);
+      }
+      return new CellWeights(kernel, recurrent, g.at(bias, 0), g.at(bias, 1));
+    }
+  }
+
+  static Sequence composite(GraphOps g, SingleCell cell, CellWeights w, TimeMajor seq, List<Operand<TBool>> masks,
+      List<Operand<TFloat32>> init) {
+    int steps = seq.steps();
+    int batch = seq.batch();
+    int width = cell.gateCount() * cell.units();
+    Operand<TFloat32> projected = g.matMul(g.reshape(seq.values(), steps * batch, seq.features()), w.kernel());
+    if (w.inputBias() != null) {
+      projected = g.tf.nn.biasAdd(projected, w.inputBias());
     }
     List<Operand<TFloat32>> xw = g.unstack(g.reshape(projected, steps, batch, width), steps);
     List<Operand<TFloat32>> states = new ArrayList<>(init);
     List<Operand<TFloat32>> hidden = new ArrayList<>();
-    Step step = step(g, cell, w, resetAfter);
+    Step step = step(g, cell, w);
     for (int t = 0; t < steps; t++) {
       List<Operand<TFloat32>> next = step.apply(xw.get(t), states);
       if (masks != null) {
@@ -58,7 +73,7 @@ final class CellGraphs {
     List<Operand<TFloat32>> apply(Operand<TFloat32> xw, List<Operand<TFloat32>> states);
   }
 
-  private static Step step(GraphOps g, SingleCell cell, CellWeights w, boolean resetAfter) {
+  private static Step step(GraphOps g, SingleCell cell, CellWeights w) {
     int u = cell.units();
     if (cell instanceof LSTMCell lstm) {
       Operand<TFloat32> recurrent = w.recurrent();
@@ -74,9 +89,9 @@ final class CellGraphs {
       };
     }
     if (cell instanceof GRUCell gru) {
-      if (resetAfter) {
+      if (gru.resetAfter()) {
         Operand<TFloat32> recurrent = w.recurrent();
-        Operand<TFloat32> recurrentBias = w.bias() == null ? null : g.at(w.bias(), 1);
+        Operand<TFloat32> recurrentBias = w.recurrentBias();
         return (xw, s) -> {
           Operand<TFloat32> h = s.get(0);
           Operand<TFloat32> hu = g.matMul(h, recurrent);
@@ -115,15 +130,15 @@ final class CellGraphs {
    * [kernel; recurrent_kernel]} of shape {@code (in + u, 4u)} in Keras' gate order i, f, c, o, no
    * forget bias, no cell clipping, zero peepholes (disabled).
    */
-  static Sequence fusedLstm(GraphOps g, LSTMCell cell, CellWeights w, Operand<TFloat32> seq, List<Operand<TFloat32>> init,
-      int steps, int in) {
+  static Sequence fusedLstm(GraphOps g, LSTMCell cell, CellWeights w, TimeMajor seq, List<Operand<TFloat32>> init) {
     int u = cell.units();
+    int steps = seq.steps();
     Operand<TFloat32> stacked = g.tf.concat(List.of(w.kernel(), w.recurrent()), g.tf.constant(0));
-    Operand<TFloat32> bias = w.bias() == null ? g.zeros(4 * u) : w.bias();
+    Operand<TFloat32> bias = w.inputBias() == null ? g.zeros(4 * u) : w.inputBias();
     Operand<TFloat32> noPeephole = g.zeros(u);
     BlockLSTM<TFloat32> block =
         g.tf.nn.blockLSTM(
-            g.tf.constant((long) steps), seq, init.get(1), init.get(0), stacked,
+            g.tf.constant((long) steps), seq.values(), init.get(1), init.get(0), stacked,
             noPeephole, noPeephole, noPeephole, bias, BlockLSTM.cellClip(0f), BlockLSTM.usePeephole(false));
     return new Sequence(block.h(), List.of(g.at(block.h(), steps - 1), g.at(block.cs(), steps - 1)));
   }

@@ -71,7 +71,7 @@ final class TfKernels implements Kernels<Node> {
     int state = 0;
     for (SingleCell cell : cells) {
       CellGraphs.CellWeights w =
-          new CellGraphs.CellWeights(
+          CellGraphs.CellWeights.of(g, cell,
               g.weight(call.weights().get(weight++)),
               g.weight(call.weights().get(weight++)),
               cell.useBias() ? g.weight(call.weights().get(weight++)) : null);
@@ -80,10 +80,11 @@ final class TfKernels implements Kernels<Node> {
         init.add(call.initialState() == null ? g.zeros(batch, size) : call.initialState().get(state).op());
         state++;
       }
+      CellGraphs.TimeMajor input = new CellGraphs.TimeMajor(seq, steps, batch, in);
       CellGraphs.Sequence r =
           useFused(cell, mask != null)
-              ? CellGraphs.fusedLstm(g, (LSTMCell) cell, w, seq, init, steps, in)
-              : CellGraphs.composite(g, cell, w, seq, stepMasks, init, steps, batch, in);
+              ? CellGraphs.fusedLstm(g, (LSTMCell) cell, w, input, init)
+              : CellGraphs.composite(g, cell, w, input, stepMasks, init);
       seq = r.hidden();
       finals.addAll(r.finalStates());
       in = cell.units();
