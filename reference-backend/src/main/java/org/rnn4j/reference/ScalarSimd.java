@@ -151,16 +151,8 @@ final class ScalarSimd implements Simd {
   public void activate(Activation f, float[] x, int off, int len, int room) {
     switch (f) {
       case LINEAR -> {}
-      case SIGMOID -> {
-        for (int i = off; i < off + len; i++) {
-          x[i] = (float) (1 / (1 + Math.exp(-x[i])));
-        }
-      }
-      case TANH -> {
-        for (int i = off; i < off + len; i++) {
-          x[i] = tanh(x[i]);
-        }
-      }
+      case SIGMOID -> squash(x, off, len, false);
+      case TANH -> squash(x, off, len, true);
       default -> {
         if (!f.elementwise()) {
           f.applyRow(x, off, len, x, off); // softmax and its kind act on the whole row
@@ -173,16 +165,73 @@ final class ScalarSimd implements Simd {
     }
   }
 
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float ROUND = 12582912f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float EXP_MAX = 88.3762626647949f;
+  private static final float EXP_MIN = -87.3365447505531f;
+  private static final float P0 = 1.9875691500e-4f;
+  private static final float P1 = 1.3981999507e-3f;
+  private static final float P2 = 8.3334519073e-3f;
+  private static final float P3 = 4.1665795894e-2f;
+  private static final float P4 = 1.6666665459e-1f;
+  private static final float P5 = 5.0000001201e-1f;
+  /** Per-thread rows for {@link #squash}: the row's values, then each element's 2^n. */
+  private static final ThreadLocal<float[][]> SQUASH = ThreadLocal.withInitial(() -> new float[2][0]);
+
   /**
-   * tanh from the JIT's intrinsic {@code Math.exp} (Math.tanh is not one on every JVM): in double,
-   * sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), and x itself where tanh x = x − x³/3 rounds to x.
+   * The sigmoid ({@code tanh} false) or tanh of {@code x[off .. off + len)} from the exponential
+   * {@link VectorSimd} uses (Cephes' expf, within 2 ulp: t = n·ln 2 + r, a degree-6 polynomial for
+   * e^r − 1, 2^n from the exponent bits), in passes over zero-offset rows so that C2 vectorizes all
+   * but one: the reduction and polynomial, then 2^n (scalar: C2 does not vectorize reading or
+   * building a float's bits), then the quotient. The sigmoid is 1/(1 + e^t) with t = −x; tanh is
+   * sign(x)·(−m)/(2 + m) with m = e^t − 1, t = −2|x|, which keeps tanh's relative precision near
+   * zero (n = 0 there, so m is the polynomial alone).
    */
-  static float tanh(float x) {
-    double ax = Math.abs((double) x);
-    if (ax < 1e-4) {
-      return x;
+  private static void squash(float[] x, int off, int len, boolean tanh) {
+    float[][] rows = SQUASH.get();
+    if (rows[0].length < len) {
+      rows = new float[][] {new float[len], new float[len]};
+      SQUASH.set(rows);
     }
-    double e = Math.exp(-2 * ax);
-    return (float) Math.copySign((1 - e) / (1 + e), x);
+    float[] m = rows[0];
+    float[] scale = rows[1];
+    System.arraycopy(x, off, m, 0, len);
+    if (tanh) {
+      for (int i = 0; i < len; i++) {
+        m[i] = -2f * Math.abs(m[i]);
+      }
+    } else {
+      for (int i = 0; i < len; i++) {
+        m[i] = -m[i];
+      }
+    }
+    for (int i = 0; i < len; i++) {
+      float t = Math.max(Math.min(m[i], EXP_MAX), EXP_MIN);
+      // adding 1.5·2^23 rounds to an integer: n = round(t / ln 2)
+      float n = Math.fma(t, LOG2E, ROUND) - ROUND;
+      float r = Math.fma(n, -LN2_LO, Math.fma(n, -LN2_HI, t));
+      float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P0, r, P1), r, P2), r, P3), r, P4), r, P5);
+      m[i] = Math.fma(p, r * r, r);
+      scale[i] = n;
+    }
+    for (int i = 0; i < len; i++) {
+      scale[i] = Float.intBitsToFloat(((int) scale[i] + 127) << 23);
+    }
+    if (tanh) {
+      for (int i = 0; i < len; i++) {
+        float em1 = Math.fma(scale[i], m[i], scale[i] - 1f);
+        m[i] = -em1 / (2f + em1);
+      }
+      for (int i = 0; i < len; i++) {
+        x[off + i] = Math.copySign(m[i], x[off + i]);
+      }
+    } else {
+      for (int i = 0; i < len; i++) {
+        m[i] = 1f / (1f + Math.fma(scale[i], m[i], scale[i]));
+      }
+      System.arraycopy(m, 0, x, off, len);
+    }
   }
 }

@@ -228,12 +228,7 @@ final class VectorSimd implements Simd {
   }
 
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-  private static final FloatVector SMALL = FloatVector.broadcast(S, 0.125f);
-  private static final FloatVector C9 = FloatVector.broadcast(S, 62f / 2835f);
-  private static final FloatVector C7 = FloatVector.broadcast(S, -17f / 315f);
-  private static final FloatVector C5 = FloatVector.broadcast(S, 2f / 15f);
-  private static final FloatVector C3 = FloatVector.broadcast(S, -1f / 3f);
-
+  private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
   private static final FloatVector LOG2E = FloatVector.broadcast(S, 1.44269504088896341f);
   private static final FloatVector ROUND = FloatVector.broadcast(S, 12582912f);
   private static final int ROUND_BITS = Float.floatToIntBits(12582912f);
@@ -250,19 +245,19 @@ final class VectorSimd implements Simd {
 
   /**
    * The sigmoid ({@code tanh} false) or tanh of {@code x[i .. end)}, a vector at a time, from one
-   * exponential e = exp(t) each: the sigmoid is 1/(1 + e) with t = −x, tanh is sign(x)·(1 − e)/(1 +
-   * e) with t = −2|x| (below |x| = 0.125, where 1 − e would lose digits, its Taylor series to x⁹,
-   * error under 1e-10). exp within 2 ulp as in Cephes' expf: t = n·ln 2 + r with |r| ≤ ln 2 / 2
-   * (ln 2 in two parts), exp(r) by a degree-6 polynomial, 2^n from the float's exponent bits, t
-   * clamped to float's exponent range. NaN propagates through every step. Everything is written
-   * out in this one loop: a vector passed to a method the JIT declines to inline is boxed on the
-   * heap, which costs more than the arithmetic.
+   * exponential each, as in Cephes' expf (within 2 ulp): t = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2
+   * in two parts), m = e^r − 1 by a degree-6 polynomial, 2^n from the float's exponent bits, t
+   * clamped to float's exponent range. The sigmoid is 1/(1 + 2^n(1 + m)) with t = −x; tanh is
+   * sign(x)·(−M)/(2 + M) with M = e^t − 1 = 2^n·m + (2^n − 1), t = −2|x|: near zero n = 0 and M is
+   * the polynomial alone, so tanh keeps its relative precision there without a second formula.
+   * NaN propagates through every step. Everything is written out in this one loop: a vector passed
+   * to a method the JIT declines to inline is boxed on the heap, which costs more than the
+   * arithmetic.
    */
   private static int squash(float[] x, int i, int end, boolean tanh) {
     for (; i < end; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
-      FloatVector ax = v.abs();
-      FloatVector t = tanh ? ax.mul(-2f) : v.neg();
+      FloatVector t = tanh ? v.abs().mul(-2f) : v.neg();
       FloatVector tc = t.min(EXP_MAX).max(EXP_MIN);
       // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
       // bits then hold n itself, from which 2^n's exponent field is built without a conversion
@@ -270,22 +265,20 @@ final class VectorSimd implements Simd {
       FloatVector n = shifted.sub(ROUND);
       FloatVector r = n.fma(LN2_HI.neg(), tc);
       r = n.fma(LN2_LO.neg(), r);
-      FloatVector r2 = r.mul(r);
-      FloatVector y = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
-      y = y.fma(r2, r.add(ONE));
+      FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+      FloatVector m = p.fma(r.mul(r), r);
       var bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-      FloatVector e = y.mul(bits.reinterpretAsFloats());
+      FloatVector scale = bits.reinterpretAsFloats();
       FloatVector out;
       if (tanh) {
-        FloatVector big = ONE.sub(e).div(ONE.add(e));
-        FloatVector x2 = v.mul(v);
-        // |x| (1 − x²/3 + 2x⁴/15 − 17x⁶/315 + 62x⁸/2835)
-        FloatVector p = x2.fma(C9, C7).fma(x2, C5).fma(x2, C3);
-        FloatVector poly = p.fma(x2, ONE).mul(ax);
-        out = big.blend(poly, ax.compare(VectorOperators.LT, SMALL));
-        out = out.blend(out.neg(), v.compare(VectorOperators.LT, 0f));
+        FloatVector em1 = scale.fma(m, scale.sub(ONE));
+        // abs: at x = ±0 the quotient is −0
+        FloatVector magnitude = em1.neg().div(TWO.add(em1)).abs();
+        // x's sign bit onto the magnitude
+        var sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
+        out = magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
       } else {
-        out = ONE.div(ONE.add(e));
+        out = ONE.div(ONE.add(scale.fma(m, scale)));
       }
       out.intoArray(x, i);
     }
