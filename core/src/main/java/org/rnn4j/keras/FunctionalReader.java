@@ -280,6 +280,7 @@ final class FunctionalReader {
             }
           }
           case "mask" -> mask = kw.getValue().isNull() ? null : single(kw.getValue(), where, layer, "mask");
+          case "attention_mask" -> mask = kw.getValue().isNull() ? null : single(attentionMaskOf(kw, parsed, where, layer), where, layer, "attention_mask");
           case "initial_state" -> collectTensors(kw.getValue(), initial, where, layer, false);
           case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
           default -> {
@@ -305,17 +306,36 @@ final class FunctionalReader {
         inputs.add(new TensorId(entry.get(0).textValue(), entry.get(1).asInt(), entry.get(2).asInt()));
         JsonNode kwargs = entry.size() > 3 ? entry.get(3) : null;
         if (kwargs != null && kwargs.isObject()) {
+          // MultiHeadAttention's value and key come as [layer, node, tensor] arguments after the query
+          TensorId[] named = new TensorId[2];
           for (Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> kw = it.next();
             switch (kw.getKey()) {
               case "training" -> {}
               case "mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(kw.getValue(), where, layer);
+              case "attention_mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(attentionMaskOf(kw, parsed, where, layer), where, layer);
+              case "value", "key" -> {
+                if (!(parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
+                  throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
+                }
+                if (!kw.getValue().isNull()) {
+                  named[kw.getKey().equals("value") ? 0 : 1] = legacyTensor(kw.getValue(), where, layer);
+                }
+              }
               case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
               default -> {
                 if (!kw.getValue().isNull()) {
                   throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
                 }
               }
+            }
+          }
+          if (named[1] != null && named[0] == null) {
+            throw new InvalidModelException(where + " ('" + layer + "'): is given a key without a value");
+          }
+          for (TensorId t : named) {
+            if (t != null) {
+              inputs.add(t);
             }
           }
         }
@@ -332,6 +352,14 @@ final class FunctionalReader {
       throw new InvalidModelException(where + " ('" + layer + "'): a call takes no tensor");
     }
     return new RawCall(layer, index, inputs, mask, initial, flags);
+  }
+
+  /** MultiHeadAttention's {@code attention_mask} argument; refused, naming it, for any other layer. */
+  private static JsonNode attentionMaskOf(Map.Entry<String, JsonNode> kw, Layer parsed, String where, String layer) {
+    if (!(parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
+      throw new InvalidModelException(where + " ('" + layer + "'): is called with argument 'attention_mask', which only MultiHeadAttention takes");
+    }
+    return kw.getValue();
   }
 
   /** A boolean call option of an attention layer: kept when true. */

@@ -305,6 +305,9 @@ final class LayerParser {
     if (cls.equals("InputLayer") && dtype.matches("u?int(8|16|32|64)")) {
       return false;
     }
+    if (cls.equals("InputLayer") && dtype.equals("bool")) {
+      return true; // a mask input, such as MultiHeadAttention's attention_mask: 0 and 1 as float32
+    }
     throw c.error("dtype '" + dtype + "' is not supported (rnn4j computes in float32)");
   }
 

@@ -26,7 +26,8 @@ public final class Functional implements Architecture {
   /**
    * A call of layer {@code layer} on {@code inputs}.
    *
-   * @param mask an explicit {@code mask} argument, or null
+   * @param mask an explicit {@code mask} argument, or null; for {@code MultiHeadAttention} its
+   *     {@code attention_mask} argument, {@code (query time, value time)} per sample
    * @param initialState the {@code initial_state} tensors (empty: none)
    * @param implicitMask whether, without an explicit mask, the first input's mask reaches the
    *     layer (Keras 3 does not pass it to a recurrent layer called with initial states)
@@ -200,6 +201,14 @@ public final class Functional implements Architecture {
       return call(layer, inputs, null, List.of(), flags);
     }
 
+    /**
+     * Calls {@code MultiHeadAttention} with an {@code attention_mask} ({@code (query time, value
+     * time)} per sample; nonzero: attend) and options.
+     */
+    public List<Ref> call(Layer layer, List<Ref> inputs, Ref attentionMask, Set<String> flags) {
+      return call(layer, inputs, attentionMask, List.of(), flags);
+    }
+
     private List<Ref> call(Layer layer, List<Ref> inputs, Ref mask, List<Ref> initialState, Set<String> flags) {
       int index = -1;
       for (int i = 0; i < layers.size(); i++) {
@@ -273,7 +282,17 @@ public final class Functional implements Architecture {
         }
       }
     }
-    if (node.mask() != null) {
+    if (node.mask() != null && layer instanceof MultiHeadAttention) {
+      int[] shape = shapeOf(node.mask(), self, "attention_mask");
+      int[] q = ins.get(0);
+      int[] v = ins.get(1);
+      if (shape.length != 2 || !sameOrUnknown(shape[0], q[0]) || !sameOrUnknown(shape[1], v[0])) {
+        throw new InvalidModelException("is given an attention_mask of shape " + Shapes.format(shape) + " for a query of shape "
+            + Shapes.format(q) + " and a value of shape " + Shapes.format(v) + "; expected (query time, value time)");
+      }
+    } else if (node.mask() != null && layer instanceof Attention) {
+      throw new InvalidModelException("is given a mask argument; rnn4j's Attention takes its query's and value's masks from its inputs");
+    } else if (node.mask() != null) {
       int[] shape = shapeOf(node.mask(), self, "mask");
       int[] in = ins.get(0);
       if (shape.length != 1 || in.length < 2 || !(shape[0] < 0 || in[0] < 0 || shape[0] == in[0])) {
@@ -281,6 +300,10 @@ public final class Functional implements Architecture {
             + "; a mask is (time,) for a (time, features) input");
       }
     }
+  }
+
+  private static boolean sameOrUnknown(int a, int b) {
+    return a < 0 || b < 0 || a == b;
   }
 
   /** Every output of a call of {@code layer} on inputs of these shapes: outputs, then returned states. */

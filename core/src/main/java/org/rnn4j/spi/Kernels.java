@@ -100,25 +100,16 @@ public interface Kernels<V> {
 
   /**
    * An attention layer on {@code [query, value]} or {@code [query, value, key]}: the result, then
-   * the attention weights (after masking and softmax).
-   *
-   * @param queryMask the query's mask (result rows there are zeroed), or null
-   * @param valueMask the value's mask (those steps get no weight), or null
-   * @param causal whether query step i may attend to value steps up to i only
+   * the attention weights (after masking and softmax). Result rows at masked query steps are
+   * zeroed; {@code masks} has no key or pair mask.
    */
-  List<V> attention(Attention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, boolean causal);
+  List<V> attention(Attention layer, LayerWeights weights, List<V> inputs, AttentionMasks<V> masks);
 
   /**
    * {@code MultiHeadAttention} on {@code [query, value]} or {@code [query, value, key]}: the
    * output, then the attention weights {@code (batch, heads, query time, value time)}.
-   *
-   * @param queryMask the query's mask, or null
-   * @param valueMask the value's mask, or null
-   * @param keyMask a separate key's mask, or null
-   * @param causal whether query step i may attend to value steps up to i only
    */
-  List<V> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<V> inputs, V queryMask, V valueMask, V keyMask,
-      boolean causal);
+  List<V> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<V> inputs, AttentionMasks<V> masks);
 
   /** {@code (batch, time, ...)} to {@code (batch · time, ...)}: a time-distributed layer's steps as one batch. */
   V foldTime(V x);

@@ -133,8 +133,11 @@ public final class ModelExecutor {
         // each input's mask reaches the layer (query_mask, value_mask, key_mask); the output keeps the query's
         List<V> inMasks = new ArrayList<>();
         node.inputs().forEach(r -> inMasks.add(masks.get(r.node()).get(r.tensor())));
-        List<V> out = k.multiHeadAttention(mha, layerWeights.get(node.layer()), ins, inMasks.get(0), inMasks.get(1),
-            inMasks.size() > 2 ? inMasks.get(2) : null, node.flags().contains(Functional.CAUSAL));
+        // and an attention_mask argument, if any, for (query step, value step) pairs
+        V pairs = node.mask() == null ? null : values.get(node.mask().node()).get(node.mask().tensor());
+        AttentionMasks<V> attentionMasks = new AttentionMasks<>(inMasks.get(0), inMasks.get(1),
+            inMasks.size() > 2 ? inMasks.get(2) : null, pairs, node.flags().contains(Functional.CAUSAL));
+        List<V> out = k.multiHeadAttention(mha, layerWeights.get(node.layer()), ins, attentionMasks);
         boolean scores = node.flags().contains(Functional.RETURN_SCORES);
         values.add(scores ? out : out.subList(0, 1));
         masks.add(scores ? java.util.Arrays.asList(inMasks.get(0), null) : java.util.Collections.singletonList(inMasks.get(0)));
@@ -146,8 +149,8 @@ public final class ModelExecutor {
         Functional.Ref v = node.inputs().get(1);
         V queryMask = masks.get(q.node()).get(q.tensor());
         V valueMask = masks.get(v.node()).get(v.tensor());
-        List<V> out = k.attention(att, layerWeights.get(node.layer()), ins, queryMask, valueMask,
-            att.causal() || node.flags().contains(Functional.CAUSAL));
+        List<V> out = k.attention(att, layerWeights.get(node.layer()), ins,
+            new AttentionMasks<>(queryMask, valueMask, null, null, att.causal() || node.flags().contains(Functional.CAUSAL)));
         boolean scores = node.flags().contains(Functional.RETURN_SCORES);
         values.add(scores ? out : out.subList(0, 1));
         masks.add(scores ? java.util.Arrays.asList(queryMask, null) : java.util.Collections.singletonList(queryMask));

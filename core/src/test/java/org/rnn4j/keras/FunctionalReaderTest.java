@@ -158,6 +158,40 @@ class FunctionalReaderTest {
   }
 
   @Test
+  void readsMultiHeadAttentionsAttentionMaskInBothFormsAndChecksItsShape() {
+    String mhaConfig = "\"num_heads\": 2, \"key_dim\": 4, \"dropout\": 0.0, \"use_bias\": true";
+    String boolInput = layer("InputLayer", "m", "\"batch_input_shape\": [null, 4, 6], \"dtype\": \"bool\"", "[]");
+    // tf.keras 2: the query inbound, value and attention_mask as [layer, node, tensor] keyword arguments
+    String keras2 = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 5]"), boolInput,
+        layer("MultiHeadAttention", "mha", mhaConfig,
+            "[[[\"q\", 0, 0, {\"value\": [\"v\", 0, 0], \"attention_mask\": [\"m\", 0, 0]}]]]")),
+        "[[\"q\", 0, 0], [\"v\", 0, 0], [\"m\", 0, 0]]", "[[\"mha\", 0, 0]]");
+    Functional f2 = (Functional) KerasConfigReader.parse(keras2, "mha2.json", null).architecture();
+    Functional.Node node = f2.nodes().get(0);
+    assertEquals(List.of(new Functional.Ref(0, 0), new Functional.Ref(1, 0)), node.inputs());
+    assertEquals(new Functional.Ref(2, 0), node.mask());
+    // Keras 3: keyword tensors
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String mha3 = "{\"module\": \"keras.layers\", \"class_name\": \"MultiHeadAttention\", \"name\": \"mha\", \"config\": {\"name\": \"mha\", "
+        + mhaConfig + "}, \"inbound_nodes\": [{\"args\": [" + String.format(tensor, "q") + "], \"kwargs\": {\"value\": "
+        + String.format(tensor, "v") + ", \"attention_mask\": " + String.format(tensor, "m") + "}}]}";
+    String keras3 = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 5]"), boolInput, mha3),
+        "[[\"q\", 0, 0], [\"v\", 0, 0], [\"m\", 0, 0]]", "[[\"mha\", 0, 0]]");
+    Functional f3 = (Functional) KerasConfigReader.parse(keras3, "mha3.json", null).architecture();
+    assertEquals(node.inputs(), f3.nodes().get(0).inputs());
+    assertEquals(new Functional.Ref(2, 0), f3.nodes().get(0).mask());
+    // a mask that is not (query time, value time), and attention_mask on another layer
+    String misshaped = keras3.replace("[null, 4, 6], \"dtype\"", "[null, 6, 4], \"dtype\"");
+    assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(misshaped, "g.json", null)),
+        "'mha'", "attention_mask of shape (6, 4)", "expected (query time, value time)");
+    String onLstm = model(List.of(input("q", "[null, 4, 3]"), boolInput,
+        layer("LSTM", "lstm", "\"units\": 2", "[[[\"q\", 0, 0, {\"attention_mask\": [\"m\", 0, 0]}]]]")),
+        "[[\"q\", 0, 0], [\"m\", 0, 0]]", "[[\"lstm\", 0, 0]]");
+    assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(onLstm, "g.json", null)),
+        "'lstm'", "'attention_mask', which only MultiHeadAttention takes");
+  }
+
+  @Test
   void readsAModelUsedAsALayer() {
     String inner = "{\"class_name\": \"Sequential\", \"name\": \"enc\", \"config\": {\"name\": \"enc\", \"layers\": ["
         + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4, \"batch_input_shape\": [null, 5, 3]}}]},"

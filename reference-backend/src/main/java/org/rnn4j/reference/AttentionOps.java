@@ -2,6 +2,7 @@ package org.rnn4j.reference;
 
 import java.util.List;
 import org.rnn4j.layers.Attention;
+import org.rnn4j.spi.AttentionMasks;
 import org.rnn4j.spi.LayerWeights;
 
 /**
@@ -15,7 +16,10 @@ final class AttentionOps {
   /** Keras' bias against excluded positions (float32 models). */
   private static final double EXCLUDED = 1.0e9;
 
-  static List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
+  static List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    Buf queryMask = masks.query();
+    Buf valueMask = masks.value();
+    boolean causal = masks.causal();
     Buf q = inputs.get(0);
     Buf v = inputs.get(1);
     Buf k = inputs.size() > 2 ? inputs.get(2) : v;
@@ -173,11 +177,15 @@ final class AttentionOps {
 
   /**
    * MultiHeadAttention: projections per head (double accumulation), scaled scores, −1e9 where the
-   * attention mask (query rows, value and key columns, causality) is 0, a softmax per query step,
+   * attention mask (query rows, value and key columns, the attention_mask's pairs, causality) is 0, a softmax per query step,
    * the weighted values, the heads combined by the output projection. Returns [output, weights].
    */
-  static List<Buf> multiHead(org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask,
-      Buf valueMask, Buf keyMask, boolean causal) {
+  static List<Buf> multiHead(org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    Buf queryMask = masks.query();
+    Buf valueMask = masks.value();
+    Buf keyMask = masks.key();
+    Buf pairs = masks.pairs();
+    boolean causal = masks.causal();
     Buf query = inputs.get(0);
     Buf value = inputs.get(1);
     Buf key = inputs.size() > 2 ? inputs.get(2) : value;
@@ -205,7 +213,8 @@ final class AttentionOps {
               s += (double) (q[(b * tq + i) * heads * kd + n * kd + d] * scale) * k[(b * tv + j) * heads * kd + n * kd + d];
             }
             boolean keep = (queryMask == null || queryMask.data[b * tq + i] != 0f) && (valueMask == null || valueMask.data[b * tv + j] != 0f)
-                && (keyMask == null || keyMask.data[b * tv + j] != 0f) && (!causal || j <= i);
+                && (keyMask == null || keyMask.data[b * tv + j] != 0f) && (pairs == null || pairs.data[(b * tq + i) * tv + j] != 0f)
+                && (!causal || j <= i);
             scores[j] = (float) s + (keep ? 0f : (float) -EXCLUDED);
           }
           org.rnn4j.layers.Activation.SOFTMAX.applyRow(scores, 0, tv, probabilities, ((b * heads + n) * tq + i) * tv);

@@ -20,6 +20,7 @@ import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Rearrange;
 import org.rnn4j.layers.Rectifier;
 import org.rnn4j.layers.SingleCell;
+import org.rnn4j.spi.AttentionMasks;
 import org.rnn4j.spi.Kernels;
 import org.rnn4j.spi.LayerWeights;
 import org.rnn4j.spi.RecurrentCall;
@@ -582,15 +583,15 @@ final class BackpropKernels implements Kernels<Buf> {
   }
 
   @Override
-  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
-    List<Buf> out = forward.attention(layer, weights, inputs, queryMask, valueMask, causal);
+  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    List<Buf> out = forward.attention(layer, weights, inputs, masks);
     records.add(() -> {
       float[] dResult = reached(out.get(0));
       float[] dProbabilities = reached(out.get(1));
       if (dResult == null && dProbabilities == null) {
         return;
       }
-      AttentionOps.Gradients g = AttentionOps.attentionBackward(layer, weights, inputs, queryMask, out.get(1), dResult, dProbabilities);
+      AttentionOps.Gradients g = AttentionOps.attentionBackward(layer, weights, inputs, masks.query(), out.get(1), dResult, dProbabilities);
       add(inputs.get(0), g.query());
       add(inputs.get(1), g.value());
       if (inputs.size() > 2) {
@@ -606,9 +607,8 @@ final class BackpropKernels implements Kernels<Buf> {
   }
 
   @Override
-  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask,
-      Buf keyMask, boolean causal) {
-    List<Buf> out = forward.multiHeadAttention(layer, weights, inputs, queryMask, valueMask, keyMask, causal);
+  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    List<Buf> out = forward.multiHeadAttention(layer, weights, inputs, masks);
     records.add(() -> {
       float[] dOutput = reached(out.get(0));
       float[] dProbabilities = reached(out.get(1));

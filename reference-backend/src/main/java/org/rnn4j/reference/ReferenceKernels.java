@@ -15,6 +15,7 @@ import org.rnn4j.layers.Pooling;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.MergeMode;
+import org.rnn4j.spi.AttentionMasks;
 import org.rnn4j.spi.Kernels;
 import org.rnn4j.spi.LayerWeights;
 import org.rnn4j.spi.RecurrentCall;
@@ -260,14 +261,13 @@ final class ReferenceKernels implements Kernels<Buf> {
   }
 
   @Override
-  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask, boolean causal) {
-    return AttentionOps.attention(layer, weights, inputs, queryMask, valueMask, causal);
+  public List<Buf> attention(Attention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    return AttentionOps.attention(layer, weights, inputs, masks);
   }
 
   @Override
-  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, Buf queryMask, Buf valueMask,
-      Buf keyMask, boolean causal) {
-    return AttentionOps.multiHead(layer, weights, inputs, queryMask, valueMask, keyMask, causal);
+  public List<Buf> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Buf> inputs, AttentionMasks<Buf> masks) {
+    return AttentionOps.multiHead(layer, weights, inputs, masks);
   }
 
   @Override

@@ -141,8 +141,9 @@ public final class Float64Oracle {
       List<Object> ins = node.inputs().stream().map(r -> values.get(r.node()).get(r.tensor())).toList();
       if (layer instanceof MultiHeadAttention mha) {
         List<boolean[][]> in = node.inputs().stream().map(r -> r.tensor() < masked.get(r.node()) ? masks.get(r.node()) : null).toList();
+        double[][][] pairs = node.mask() == null ? null : (double[][][]) values.get(node.mask().node()).get(node.mask().tensor());
         List<Object> out = OracleGraph.multiHead(mha, model.weights().forLayer(f, node.layer()), ins, in.get(0), in.get(1),
-            in.size() > 2 ? in.get(2) : null, node.flags().contains(Functional.CAUSAL));
+            in.size() > 2 ? in.get(2) : null, pairs, node.flags().contains(Functional.CAUSAL));
         values.add(node.flags().contains(Functional.RETURN_SCORES) ? out : one(out.get(0)));
         masks.add(in.get(0));
         masked.add(1);

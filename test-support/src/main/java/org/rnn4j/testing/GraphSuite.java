@@ -161,6 +161,20 @@ final class GraphSuite {
           Functional.Ref crossed = b.call(cross, List.of(attended.get(0), memory, keys), java.util.Set.of()).get(0);
           return b.build("multi-head", attended.get(0), attended.get(1), crossed, b.call(LSTM.of(2), crossed).get(0));
         }, 10, 4, 5));
+    c.add(new Case("MultiHeadAttention with an attention_mask from Greater(input, 0), on a masked query, causal; cross-attention with one",
+        () -> {
+          Functional.Builder b = Functional.builder();
+          Functional.Ref tgt = b.input("target", InputSpec.sequence(3));
+          Functional.Ref pairs = b.input("pairs", InputSpec.sequence(5)); // (query time, value time) at 5 steps
+          Functional.Ref keep = b.call(Operation.of(Operation.Kind.GREATER, "Greater", Arrays.asList(null, 0f), "keep"), pairs).get(0);
+          Functional.Ref queries = b.call(GRU.builder(4).returnSequences(true).build(), b.call(Masking.of(0f), tgt).get(0)).get(0);
+          org.rnn4j.layers.MultiHeadAttention self = org.rnn4j.layers.MultiHeadAttention.of(2, 3);
+          List<Functional.Ref> attended = b.call(self, List.of(queries, queries), keep, java.util.Set.of(Functional.CAUSAL, Functional.RETURN_SCORES));
+          Functional.Ref memory = b.call(Dense.of(6), tgt).get(0);
+          org.rnn4j.layers.MultiHeadAttention cross = org.rnn4j.layers.MultiHeadAttention.of(3, 2);
+          Functional.Ref crossed = b.call(cross, List.of(attended.get(0), memory), keep, java.util.Set.of()).get(0);
+          return b.build("attention-mask", attended.get(0), attended.get(1), crossed);
+        }, 11, 3, 5));
     c.add(new Case("nested models: a Sequential encoder shared by two inputs, a functional head used as a layer", () -> {
       org.rnn4j.layers.NestedModel encoder = org.rnn4j.layers.NestedModel.of(org.rnn4j.layers.Sequential.of("encoder", InputSpec.sequence(3),
           List.of(LSTM.builder(4).returnSequences(true).build(), GRU.of(5))), null);

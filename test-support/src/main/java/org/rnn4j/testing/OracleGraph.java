@@ -247,9 +247,12 @@ final class OracleGraph {
     return (float) ((float) score - 1.0e9f);
   }
 
-  /** MultiHeadAttention from Keras' definition, in float64: returns [output, weights (batch, heads, tq, tv)]. */
+  /**
+   * MultiHeadAttention from Keras' definition, in float64: returns [output, weights (batch, heads,
+   * tq, tv)]. {@code pairs} is the attention_mask (nonzero: attend), or null.
+   */
   static List<Object> multiHead(org.rnn4j.layers.MultiHeadAttention m, List<org.rnn4j.Tensor> w, List<Object> ins, boolean[][] qMask,
-      boolean[][] vMask, boolean[][] kMask, boolean causal) {
+      boolean[][] vMask, boolean[][] kMask, double[][][] pairs, boolean causal) {
     double[][][] query = (double[][][]) ins.get(0);
     double[][][] value = (double[][][]) ins.get(1);
     double[][][] key = ins.size() > 2 ? (double[][][]) ins.get(2) : value;
@@ -282,7 +285,7 @@ final class OracleGraph {
               s[j] += q[t][d] / Math.sqrt(m.keyDim()) * k[j][d];
             }
             boolean keep = (qMask == null || qMask[b][t]) && (vMask == null || vMask[b][j]) && (kMask == null || kMask[b][j])
-                && (!causal || j <= t);
+                && (pairs == null || pairs[b][t][j] != 0) && (!causal || j <= t);
             if (!keep) {
               s[j] = excluded(s[j]);
             }

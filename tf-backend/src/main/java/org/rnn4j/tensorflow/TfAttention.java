@@ -2,6 +2,7 @@ package org.rnn4j.tensorflow;
 
 import java.util.List;
 import org.rnn4j.layers.Attention;
+import org.rnn4j.spi.AttentionMasks;
 import org.rnn4j.spi.LayerWeights;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.ReduceSum;
@@ -12,9 +13,11 @@ import org.tensorflow.types.TFloat32;
 final class TfAttention {
   private TfAttention() {}
 
-  static List<Node> attention(GraphOps g, Attention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask,
-      boolean causal) {
+  static List<Node> attention(GraphOps g, Attention layer, LayerWeights weights, List<Node> inputs, AttentionMasks<Node> masks) {
     var tf = g.tf;
+    Node queryMask = masks.query();
+    Node valueMask = masks.value();
+    boolean causal = masks.causal();
     Node q = inputs.get(0);
     Node v = inputs.get(1);
     Node k = inputs.size() > 2 ? inputs.get(2) : v;
@@ -64,8 +67,10 @@ final class TfAttention {
 
   /** MultiHeadAttention: the projections as MatMuls, heads as a batch axis, Keras' masking and scaling. */
   static List<Node> multiHead(GraphOps g, org.rnn4j.layers.MultiHeadAttention layer, LayerWeights weights, List<Node> inputs,
-      Node queryMask, Node valueMask, Node keyMask, boolean causal) {
+      AttentionMasks<Node> masks) {
     var tf = g.tf;
+    Node queryMask = masks.query();
+    boolean causal = masks.causal();
     Node query = inputs.get(0);
     Node value = inputs.get(1);
     Node key = inputs.size() > 2 ? inputs.get(2) : value;
@@ -87,11 +92,16 @@ final class TfAttention {
     if (queryMask != null) {
       keep = tf.expandDims(queryMask.op(), tf.constant(-1));
     }
-    for (Node m : java.util.Arrays.asList(valueMask, keyMask)) {
+    for (Node m : java.util.Arrays.asList(masks.value(), masks.key())) {
       if (m != null) {
         Operand<TFloat32> column = tf.expandDims(m.op(), tf.constant(1));
         keep = keep == null ? column : g.mul(keep, column);
       }
+    }
+    if (masks.pairs() != null) {
+      // Keras casts attention_mask to bool: any nonzero value attends
+      Operand<TFloat32> pairs = tf.dtypes.cast(tf.math.notEqual(masks.pairs().op(), g.scalar(0f)), TFloat32.class);
+      keep = keep == null ? pairs : g.mul(keep, pairs);
     }
     if (causal) {
       Operand<TFloat32> c = causalKeep(g, tq, tv);

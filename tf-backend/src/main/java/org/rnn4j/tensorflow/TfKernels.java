@@ -22,6 +22,7 @@ import org.rnn4j.layers.MergeMode;
 import org.rnn4j.layers.RNN;
 import org.rnn4j.layers.SingleCell;
 import org.rnn4j.layers.StackedRNNCells;
+import org.rnn4j.spi.AttentionMasks;
 import org.rnn4j.spi.Kernels;
 import org.rnn4j.spi.LayerWeights;
 import org.rnn4j.spi.RecurrentCall;
@@ -252,14 +253,13 @@ final class TfKernels implements Kernels<Node> {
   }
 
   @Override
-  public List<Node> attention(Attention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask, boolean causal) {
-    return TfAttention.attention(g, layer, weights, inputs, queryMask, valueMask, causal);
+  public List<Node> attention(Attention layer, LayerWeights weights, List<Node> inputs, AttentionMasks<Node> masks) {
+    return TfAttention.attention(g, layer, weights, inputs, masks);
   }
 
   @Override
-  public List<Node> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Node> inputs, Node queryMask, Node valueMask,
-      Node keyMask, boolean causal) {
-    return TfAttention.multiHead(g, layer, weights, inputs, queryMask, valueMask, keyMask, causal);
+  public List<Node> multiHeadAttention(MultiHeadAttention layer, LayerWeights weights, List<Node> inputs, AttentionMasks<Node> masks) {
+    return TfAttention.multiHead(g, layer, weights, inputs, masks);
   }
 
   @Override
