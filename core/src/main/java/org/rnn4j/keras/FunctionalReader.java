@@ -279,7 +279,7 @@ final class FunctionalReader {
               named[List.of("query", "value", "key").indexOf(kw.getKey())] = single(kw.getValue(), where, layer, kw.getKey());
             }
           }
-          case "mask" -> mask = kw.getValue().isNull() ? null : single(kw.getValue(), where, layer, "mask");
+          case "mask" -> mask = kw.getValue().isNull() ? null : single(plainMaskOf(kw, parsed, where, layer), where, layer, "mask");
           case "attention_mask" -> mask = kw.getValue().isNull() ? null : single(attentionMaskOf(kw, parsed, where, layer), where, layer, "attention_mask");
           case "initial_state" -> collectTensors(kw.getValue(), initial, where, layer, false);
           case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
@@ -312,7 +312,7 @@ final class FunctionalReader {
             Map.Entry<String, JsonNode> kw = it.next();
             switch (kw.getKey()) {
               case "training" -> {}
-              case "mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(kw.getValue(), where, layer);
+              case "mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(plainMaskOf(kw, parsed, where, layer), where, layer);
               case "attention_mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(attentionMaskOf(kw, parsed, where, layer), where, layer);
               case "value", "key" -> {
                 if (!(parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
@@ -352,6 +352,14 @@ final class FunctionalReader {
       throw new InvalidModelException(where + " ('" + layer + "'): a call takes no tensor");
     }
     return new RawCall(layer, index, inputs, mask, initial, flags);
+  }
+
+  /** A {@code mask} argument; MultiHeadAttention takes none (its masks come from its inputs and attention_mask). */
+  private static JsonNode plainMaskOf(Map.Entry<String, JsonNode> kw, Layer parsed, String where, String layer) {
+    if (parsed instanceof org.rnn4j.layers.MultiHeadAttention) {
+      throw new InvalidModelException(where + " ('" + layer + "'): is called with argument 'mask', which MultiHeadAttention does not take");
+    }
+    return kw.getValue();
   }
 
   /** MultiHeadAttention's {@code attention_mask} argument; refused, naming it, for any other layer. */

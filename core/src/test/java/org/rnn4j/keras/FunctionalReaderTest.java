@@ -189,6 +189,9 @@ class FunctionalReaderTest {
         "[[\"q\", 0, 0], [\"m\", 0, 0]]", "[[\"lstm\", 0, 0]]");
     assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(onLstm, "g.json", null)),
         "'lstm'", "'attention_mask', which only MultiHeadAttention takes");
+    String plainMask = keras2.replace("\"attention_mask\": [\"m\", 0, 0]", "\"mask\": [\"m\", 0, 0]");
+    assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(plainMask, "g.json", null)),
+        "'mha'", "argument 'mask', which MultiHeadAttention does not take");
   }
 
   @Test
