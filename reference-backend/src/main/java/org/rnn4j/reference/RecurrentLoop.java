@@ -65,7 +65,11 @@ final class RecurrentLoop {
     return run(layer, cells, input, mask, initial, wantSequence, ws, null);
   }
 
-  /** A run that also fills {@code record} (when not null) for a backward pass; its arrays are then its own, not the workspace's. */
+  /**
+   * A run that also fills {@code record} (when not null) for a backward pass, in arrays the
+   * workspace hands out for recording ({@link Workspace#recorded}), which stay untouched until the
+   * workspace's next recording starts.
+   */
   RecurrentOutput<Buf> run(RNN layer, List<? extends CellMath> cells, Buf input, Buf mask, List<Buf> initial, boolean wantSequence,
       Workspace ws, Recording record) {
     int batch = input.dim(0);
@@ -73,7 +77,7 @@ final class RecurrentLoop {
     int features = input.dim(2);
     boolean back = layer.goBackwards();
     // Time-major input in processing order, and the mask in the same order.
-    float[] seq = record != null ? new float[steps * batch * features] : ws.get(Slot.INPUT, steps * batch * features);
+    float[] seq = record != null ? ws.recorded(steps * batch * features) : ws.get(Slot.INPUT, steps * batch * features);
     for (int t = 0; t < steps; t++) {
       int ti = back ? steps - 1 - t : t;
       for (int b = 0; b < batch; b++) {
@@ -96,7 +100,7 @@ final class RecurrentLoop {
     Slot[] hidden = {Slot.HIDDEN_A, Slot.HIDDEN_B};
     for (int k = 0; k < cells.size(); k++) {
       CellMath cell = cells.get(k);
-      float[] out = record != null ? new float[steps * batch * cell.units()] : ws.get(hidden[k % 2], steps * batch * cell.units());
+      float[] out = record != null ? ws.recorded(steps * batch * cell.units()) : ws.get(hidden[k % 2], steps * batch * cell.units());
       float[] h = new float[batch * cell.units()];
       float[] c = cell.stateCount() == 2 ? new float[batch * cell.units()] : null;
       if (initial != null) {
@@ -108,15 +112,15 @@ final class RecurrentLoop {
       state += cell.stateCount();
       float[] cellOut = null;
       if (record != null) {
-        cellOut = c != null ? new float[out.length] : null;
+        cellOut = c != null ? ws.recorded(steps * batch * cell.units()) : null;
         record.inputs.add(seq);
         record.hidden.add(out);
         record.cells.add(cellOut);
         record.initialH.add(h.clone());
         record.initialC.add(c == null ? null : c.clone());
         int size = steps * batch * cell.projectionWidth();
-        record.preActivations.add(cell.recordedArrays() > 0 ? new float[size] : null);
-        record.recurrentProducts.add(cell.recordedArrays() > 1 ? new float[size] : null);
+        record.preActivations.add(cell.recordedArrays() > 0 ? ws.recorded(size) : null);
+        record.recurrentProducts.add(cell.recordedArrays() > 1 ? ws.recorded(size) : null);
       }
       runCell(new CellRun(cell, batch, steps, in, seq, out, cellOut, h, c, valid, record == null ? null : record.preActivations.get(k),
           record == null ? null : record.recurrentProducts.get(k)), ws);

@@ -36,6 +36,11 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
    */
   private final AtomicReferenceArray<ReferenceKernels> idle = new AtomicReferenceArray<>(IDLE_SLOTS);
   private static final int IDLE_SLOTS = 16;
+  /**
+   * An idle workspace for gradient calls, whose recorded arrays (as large as the forward pass's
+   * activations) are reused from call to call; a concurrent gradient call makes its own.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Workspace> idleGradientWorkspace = new java.util.concurrent.atomic.AtomicReference<>();
 
   ReferencePreparedModel(Model model, ReferenceEngine engine) {
     super(model, ReferenceBackendProvider.NAME);
@@ -100,7 +105,21 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     // other weights (a training step's) are converted for this call only, never into the shared cache
     ReferenceEngine callEngine = own ? engine : engine.withFreshWeights();
     List<LayerWeights> callWeights = own ? layerWeights : ModelExecutor.layerWeights(architecture, Weights.of(architecture, weights));
-    BackpropKernels tape = new BackpropKernels(callEngine, new Workspace(), weights);
+    Workspace ws = idleGradientWorkspace.getAndSet(null);
+    if (ws == null) {
+      ws = new Workspace();
+    }
+    ws.startRecording();
+    try {
+      return computeGradients(call, target, loss, weights, architecture, callEngine, callWeights, ws);
+    } finally {
+      idleGradientWorkspace.set(ws);
+    }
+  }
+
+  private Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights, Architecture architecture,
+      ReferenceEngine callEngine, List<LayerWeights> callWeights, Workspace ws) {
+    BackpropKernels tape = new BackpropKernels(callEngine, ws, weights);
     List<Buf> inputs = tensorsToBufs(call.inputs());
     Map<Integer, List<Buf>> initial = initialStates(call);
     ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, callWeights, tape, inputs, mask(call), initial);

@@ -9,6 +9,9 @@ import java.util.Arrays;
 final class Workspace {
   private final float[][] slots = new float[Slot.values().length][];
   private Workspace[] threads = new Workspace[0];
+  /** Arrays a forward pass records for its backward pass, handed out in order from {@link #startRecording}. */
+  private final java.util.List<float[]> recorded = new java.util.ArrayList<>();
+  private int recordedCursor;
 
   enum Slot {
     INPUT, HIDDEN_A, HIDDEN_B, ROWS, PROJECTION, RECURRENT, H0, H1, C0, C1, RESET_H, SCRATCH, OUTPUT
@@ -34,6 +37,28 @@ final class Workspace {
     if (a == null || a.length < size) {
       a = new float[Math.max(size, a == null ? 0 : a.length + a.length / 2)];
       slots[slot.ordinal()] = a;
+    }
+    return a;
+  }
+
+  /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
+  void startRecording() {
+    recordedCursor = 0;
+  }
+
+  /**
+   * The next array of at least {@code size} floats for a forward pass to record into, distinct from
+   * every other handed out since {@link #startRecording}; its content is undefined.
+   */
+  float[] recorded(int size) {
+    int i = recordedCursor++;
+    if (i == recorded.size()) {
+      recorded.add(null);
+    }
+    float[] a = recorded.get(i);
+    if (a == null || a.length < size) {
+      a = new float[size];
+      recorded.set(i, a);
     }
     return a;
   }
