@@ -38,12 +38,15 @@ final class BackpropKernels implements Kernels<Buf> {
   private final ReferenceEngine engine;
   private final ReferenceKernels forward;
   private final List<Runnable> records = new ArrayList<>();
+  /** The call's workspace: the forward pass's recordings and the backward pass's large arrays come from it. */
+  private final Workspace ws;
   private final Map<Buf, float[]> grads = new IdentityHashMap<>();
   private final Map<Tensor, double[]> weightGrads = new IdentityHashMap<>();
 
   /** @param weights every weight of the model, whose gradients are collected */
   BackpropKernels(ReferenceEngine engine, Workspace ws, List<Tensor> weights) {
     this.engine = engine;
+    this.ws = ws;
     this.forward = new ReferenceKernels(engine, ws);
     for (Tensor w : weights) {
       weightGrads.put(w, new double[w.size()]);
@@ -137,7 +140,7 @@ final class BackpropKernels implements Kernels<Buf> {
       for (SingleCell cell : call.layer().cell().cells()) {
         FastCell f = packed.get(cells.size());
         cells.add(new CellBackprop(f, call.weights().get(w).toArray(), call.weights().get(w + 1).toArray(), cell.useBias(), engine.simd(),
-            engine.loop().parallel()));
+            engine.loop().parallel(), ws));
         units.add(cell.units());
         w += cell.useBias() ? 3 : 2;
       }

@@ -30,14 +30,17 @@ final class CellBackprop {
   private final float[] recurrent;
   private final Activation act;
   private final Activation rec;
+  /** Hands out this pass's large arrays ({@link Workspace#recorded}), reused from call to call. */
+  private final Workspace ws;
 
   /** Weight gradients in Keras layout; the bias's as Keras stores it (GRU reset_after: input row, then recurrent row). */
   final double[] dKernel;
   final double[] dRecurrent;
   final double[] dBias;
 
-  CellBackprop(FastCell cell, float[] kernel, float[] recurrent, boolean useBias, Simd simd, Parallel parallel) {
+  CellBackprop(FastCell cell, float[] kernel, float[] recurrent, boolean useBias, Simd simd, Parallel parallel, Workspace ws) {
     this.cell = cell;
+    this.ws = ws;
     this.simd = simd;
     this.parallel = parallel;
     this.in = cell.in;
@@ -70,8 +73,8 @@ final class CellBackprop {
   double[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, double[] dHidden,
       double[] dh, double[] dc, float[] recordedA, float[] recordedQ) {
     int n = steps * batch;
-    float[] hPrev = shifted(hs, h0, batch, n);
-    float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n);
+    float[] hPrev = shifted(hs, h0, batch, n, ws);
+    float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n, ws);
     float[] a = recordedA;
     float[] q = recordedQ;
     float[] resetH = null;
@@ -83,14 +86,14 @@ final class CellBackprop {
     }
     // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
     // float32, as the GEMMs that read them take it
-    float[] dA = new float[n * width];
-    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : new float[n * width];
+    float[] dA = zeroed(n * width);
+    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : zeroed(n * width);
     StepScratch s = new StepScratch(batch);
     int recurrentWidth = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width;
     Packed recurrentT = transposedColumns(recurrent, u, width, 0, recurrentWidth);
     Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
     float[] stepA = new float[batch * u];
-    float[] stepC = new float[batch * recurrentT.cols];
+    float[] stepC = ws.recorded(batch * recurrentT.cols);
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int row = t * batch + b;
@@ -122,7 +125,7 @@ final class CellBackprop {
     weightGradients(x, hPrev, resetH, n, dA, dQ);
     double[] dx = new double[n * in];
     Packed kernelT = transposedColumns(kernel, in, width, 0, width);
-    times(dA, 0, width, n, kernelT, in, dx, new float[n * kernelT.cols]);
+    times(dA, 0, width, n, kernelT, in, dx, ws.recorded(n * kernelT.cols));
     return dx;
   }
 
@@ -187,10 +190,17 @@ final class CellBackprop {
     return new float[][] {a, q, resetH};
   }
 
+  /** Zeros over {@code size} (masked rows' gradients stay zero) in an array from the workspace. */
+  private float[] zeroed(int size) {
+    float[] a = ws.recorded(size);
+    java.util.Arrays.fill(a, 0, size, 0f);
+    return a;
+  }
+
   /** The previous step's states for every step: {@code init} before step 0, else the step before's. */
-  private static float[] shifted(float[] states, float[] init, int batch, int n) {
+  private static float[] shifted(float[] states, float[] init, int batch, int n, Workspace ws) {
     int size = init.length / batch;
-    float[] prev = new float[n * size];
+    float[] prev = ws.recorded(n * size);
     System.arraycopy(init, 0, prev, 0, init.length);
     System.arraycopy(states, 0, prev, init.length, (n - batch) * size);
     return prev;
@@ -426,7 +436,7 @@ final class CellBackprop {
       int c1) {
     int k = c1 - c0;
     int m = vCols + v2Cols;
-    float[] vt = new float[m * n];
+    float[] vt = ws.recorded(m * n);
     for (int r = 0; r < n; r++) {
       for (int i = 0; i < vCols; i++) {
         vt[i * n + r] = v[r * vCols + i];
@@ -443,7 +453,7 @@ final class CellBackprop {
       }
     }
     Packed b = Packed.of(dCols, n, 1, k);
-    float[] c = new float[m * b.cols];
+    float[] c = ws.recorded(m * b.cols);
     split(m, (r0, r1) -> simd.gemm(vt, r0 * n, n, r1 - r0, b, 0, b.paddedUnits, c, r0 * b.cols, b.cols, false));
     for (int i = 0; i < m; i++) {
       double[] to = i < vCols ? out : out2;
