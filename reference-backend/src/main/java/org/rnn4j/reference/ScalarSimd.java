@@ -165,27 +165,14 @@ final class ScalarSimd implements Simd {
     }
   }
 
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float ROUND = 12582912f;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-  private static final float EXP_MAX = 88.3762626647949f;
-  private static final float EXP_MIN = -87.3365447505531f;
-  private static final float P0 = 1.9875691500e-4f;
-  private static final float P1 = 1.3981999507e-3f;
-  private static final float P2 = 8.3334519073e-3f;
-  private static final float P3 = 4.1665795894e-2f;
-  private static final float P4 = 1.6666665459e-1f;
-  private static final float P5 = 5.0000001201e-1f;
   /** Per-thread rows for {@link #squash}: the row's values, then each element's 2^n. */
   private static final ThreadLocal<float[][]> SQUASH = ThreadLocal.withInitial(() -> new float[2][0]);
 
   /**
    * The sigmoid ({@code tanh} false) or tanh of {@code x[off .. off + len)} from the exponential
-   * {@link VectorSimd} uses (Cephes' expf, within 2 ulp: t = n·ln 2 + r, a degree-6 polynomial for
-   * e^r − 1, 2^n from the exponent bits), in passes over zero-offset rows so that C2 vectorizes all
-   * but one: the reduction and polynomial, then 2^n (scalar: C2 does not vectorize reading or
-   * building a float's bits), then the quotient. The sigmoid is 1/(1 + e^t) with t = −x; tanh is
+   * {@link VectorSimd} uses ({@link ExpParts}), in passes over zero-offset rows so that C2
+   * vectorizes all but one: the reduction and polynomial, then 2^n (scalar: C2 does not vectorize
+   * reading or building a float's bits), then the quotient. The sigmoid is 1/(1 + e^t) with t = −x; tanh is
    * sign(x)·(−m)/(2 + m) with m = e^t − 1, t = −2|x|, which keeps tanh's relative precision near
    * zero (n = 0 there, so m is the polynomial alone).
    */
@@ -208,11 +195,11 @@ final class ScalarSimd implements Simd {
       }
     }
     for (int i = 0; i < len; i++) {
-      float t = Math.max(Math.min(m[i], EXP_MAX), EXP_MIN);
-      // adding 1.5·2^23 rounds to an integer: n = round(t / ln 2)
-      float n = Math.fma(t, LOG2E, ROUND) - ROUND;
-      float r = Math.fma(n, -LN2_LO, Math.fma(n, -LN2_HI, t));
-      float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P0, r, P1), r, P2), r, P3), r, P4), r, P5);
+      float t = Math.max(Math.min(m[i], ExpParts.MAX), ExpParts.MIN);
+      float n = Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND) - ExpParts.ROUND;
+      float r = Math.fma(n, -ExpParts.LN2_LO, Math.fma(n, -ExpParts.LN2_HI, t));
+      float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(ExpParts.P0, r, ExpParts.P1), r, ExpParts.P2), r, ExpParts.P3), r,
+          ExpParts.P4), r, ExpParts.P5);
       m[i] = Math.fma(p, r * r, r);
       scale[i] = n;
     }

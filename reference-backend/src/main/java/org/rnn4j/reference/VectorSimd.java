@@ -229,25 +229,22 @@ final class VectorSimd implements Simd {
 
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
-  private static final FloatVector LOG2E = FloatVector.broadcast(S, 1.44269504088896341f);
-  private static final FloatVector ROUND = FloatVector.broadcast(S, 12582912f);
-  private static final int ROUND_BITS = Float.floatToIntBits(12582912f);
-  private static final FloatVector LN2_HI = FloatVector.broadcast(S, 0.693359375f);
-  private static final FloatVector LN2_LO = FloatVector.broadcast(S, -2.12194440e-4f);
-  private static final FloatVector EXP_MAX = FloatVector.broadcast(S, 88.3762626647949f);
-  private static final FloatVector EXP_MIN = FloatVector.broadcast(S, -87.3365447505531f);
-  private static final FloatVector P0 = FloatVector.broadcast(S, 1.9875691500e-4f);
-  private static final FloatVector P1 = FloatVector.broadcast(S, 1.3981999507e-3f);
-  private static final FloatVector P2 = FloatVector.broadcast(S, 8.3334519073e-3f);
-  private static final FloatVector P3 = FloatVector.broadcast(S, 4.1665795894e-2f);
-  private static final FloatVector P4 = FloatVector.broadcast(S, 1.6666665459e-1f);
-  private static final FloatVector P5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+  private static final FloatVector LOG2E = FloatVector.broadcast(S, ExpParts.LOG2E);
+  private static final FloatVector ROUND = FloatVector.broadcast(S, ExpParts.ROUND);
+  private static final FloatVector LN2_HI = FloatVector.broadcast(S, ExpParts.LN2_HI);
+  private static final FloatVector LN2_LO = FloatVector.broadcast(S, ExpParts.LN2_LO);
+  private static final FloatVector EXP_MAX = FloatVector.broadcast(S, ExpParts.MAX);
+  private static final FloatVector EXP_MIN = FloatVector.broadcast(S, ExpParts.MIN);
+  private static final FloatVector P0 = FloatVector.broadcast(S, ExpParts.P0);
+  private static final FloatVector P1 = FloatVector.broadcast(S, ExpParts.P1);
+  private static final FloatVector P2 = FloatVector.broadcast(S, ExpParts.P2);
+  private static final FloatVector P3 = FloatVector.broadcast(S, ExpParts.P3);
+  private static final FloatVector P4 = FloatVector.broadcast(S, ExpParts.P4);
+  private static final FloatVector P5 = FloatVector.broadcast(S, ExpParts.P5);
 
   /**
    * The sigmoid ({@code tanh} false) or tanh of {@code x[i .. end)}, a vector at a time, from one
-   * exponential each, as in Cephes' expf (within 2 ulp): t = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2
-   * in two parts), m = e^r − 1 by a degree-6 polynomial, 2^n from the float's exponent bits, t
-   * clamped to float's exponent range. The sigmoid is 1/(1 + 2^n(1 + m)) with t = −x; tanh is
+   * exponential each ({@link ExpParts}: t = n·ln 2 + r, m = e^r − 1, 2^n). The sigmoid is 1/(1 + 2^n(1 + m)) with t = −x; tanh is
    * sign(x)·(−M)/(2 + M) with M = e^t − 1 = 2^n·m + (2^n − 1), t = −2|x|: near zero n = 0 and M is
    * the polynomial alone, so tanh keeps its relative precision there without a second formula.
    * NaN propagates through every step. Everything is written out in this one loop: a vector passed
@@ -267,7 +264,7 @@ final class VectorSimd implements Simd {
       r = n.fma(LN2_LO.neg(), r);
       FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
       FloatVector m = p.fma(r.mul(r), r);
-      var bits = shifted.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+      var bits = shifted.reinterpretAsInts().sub(ExpParts.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
       FloatVector scale = bits.reinterpretAsFloats();
       FloatVector out;
       if (tanh) {
