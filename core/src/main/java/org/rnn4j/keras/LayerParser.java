@@ -12,6 +12,7 @@ import org.rnn4j.layers.Activation;
 import org.rnn4j.layers.ActivationLayer;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.SeparableConv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Pooling;
@@ -81,7 +82,7 @@ final class LayerParser {
     return switch (className) {
       case "InputLayer", "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "Dense",
           "TimeDistributed", "Embedding", "Masking", "Activation", "Flatten", "RepeatVector",
-          "Conv1D", "Convolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
+          "Conv1D", "Convolution1D", "SeparableConv1D", "SeparableConvolution1D", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
           "GlobalMaxPooling1D", "GlobalMaxPool1D", "GlobalAveragePooling1D", "GlobalAvgPool1D",
           "BatchNormalization", "LayerNormalization", "Normalization", "Softmax", "ReLU", "ELU",
           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
@@ -190,6 +191,7 @@ final class LayerParser {
           }
           case "RepeatVector" -> RepeatVector.of(c.positiveInt("n"), name);
           case "Conv1D", "Convolution1D" -> conv1d(c, name);
+          case "SeparableConv1D", "SeparableConvolution1D" -> separableConv1d(c, name);
           case "MaxPooling1D", "MaxPool1D" -> pooling(Pooling.Kind.MAX, c, name);
           case "AveragePooling1D", "AvgPool1D" -> pooling(Pooling.Kind.AVERAGE, c, name);
           case "GlobalMaxPooling1D", "GlobalMaxPool1D" -> globalPooling(Pooling.Kind.MAX, c, name);
@@ -597,6 +599,30 @@ final class LayerParser {
       return b.build();
     } catch (InvalidModelException e) {
       throw c.error(e.getMessage());
+    }
+  }
+
+  private SeparableConv1D separableConv1d(ConfigNode c, String name) {
+    channelsLast(c);
+    c.ignore("depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint",
+        "bias_constraint", "kernel_regularizer", "kernel_constraint");
+    String padding = c.string("padding", "valid");
+    Conv1D.Padding mode = switch (lower(padding)) {
+      case "valid" -> Conv1D.Padding.VALID;
+      case "same" -> Conv1D.Padding.SAME;
+      case "causal" -> Conv1D.Padding.CAUSAL;
+      default -> throw c.error("padding '" + padding + "' is not one of valid, same, causal");
+    };
+    try {
+      Conv1D spatial = Conv1D.builder(1, oneInt(c, "kernel_size", -1)).strides(oneInt(c, "strides", 1)).padding(mode)
+          .dilation(oneInt(c, "dilation_rate", 1)).build();
+      return SeparableConv1D.of(c.positiveInt("filters"), c.has("depth_multiplier") ? c.positiveInt("depth_multiplier") : 1, spatial,
+          activation(c, "activation", Activation.LINEAR), c.bool("use_bias", true),
+          Initializers.parse(c, "depthwise_initializer", Initializer.glorotUniform()),
+          Initializers.parse(c, "pointwise_initializer", Initializer.glorotUniform()),
+          Initializers.parse(c, "bias_initializer", Initializer.zeros()), name);
+    } catch (InvalidModelException e) {
+      throw c.error(e.getMessage().replace("Conv1D:", "SeparableConv1D:"));
     }
   }
 

@@ -17,6 +17,7 @@ public sealed interface Layer
         Flatten,
         RepeatVector,
         Conv1D,
+        SeparableConv1D,
         Pooling,
         GlobalPooling,
         Normalization,

@@ -53,6 +53,9 @@ public final class Differentiation {
     if (layer instanceof Conv1D c) {
       return activation(c.activation());
     }
+    if (layer instanceof org.rnn4j.layers.SeparableConv1D s) {
+      return activation(s.activation());
+    }
     if (layer instanceof ActivationLayer a) {
       return activation(a.activation());
     }

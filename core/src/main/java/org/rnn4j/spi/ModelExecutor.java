@@ -10,6 +10,7 @@ import org.rnn4j.layers.Architecture;
 import org.rnn4j.layers.Attention;
 import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.Conv1D;
+import org.rnn4j.layers.SeparableConv1D;
 import org.rnn4j.layers.Dense;
 import org.rnn4j.layers.Embedding;
 import org.rnn4j.layers.Flatten;
@@ -271,6 +272,12 @@ public final class ModelExecutor {
       return new Applied<>(List.of(k.repeat(x, rv.n())), null, null);
     } else if (layer instanceof Conv1D c) {
       return new Applied<>(List.of(k.conv1d(c, w, x)), null, null); // convolutions do not support masking
+    } else if (layer instanceof SeparableConv1D s) {
+      // the depthwise kernel (k, in, dm) is, element for element, the grouped convolution's (k, 1, in·dm)
+      Conv1D depthwise = s.depthwise(inputShape[inputShape.length - 1]);
+      V spread = k.conv1d(depthwise, new LayerWeights(w.key() + "/depthwise", List.of(w.get(0))), x);
+      LayerWeights pointwise = new LayerWeights(w.key() + "/pointwise", w.values().subList(1, w.values().size()));
+      return new Applied<>(List.of(k.conv1d(s.pointwise(), pointwise, spread)), null, null);
     } else if (layer instanceof Pooling p) {
       return new Applied<>(List.of(k.pool(p, x)), null, null);
     } else if (layer instanceof GlobalPooling gp) {

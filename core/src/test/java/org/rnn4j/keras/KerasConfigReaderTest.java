@@ -287,6 +287,32 @@ class KerasConfigReaderTest {
   }
 
   @Test
+  void readsSeparableConv1DWithItsWeightLayout() {
+    String json =
+        """
+        {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 12, 3], "dtype": "float32", "name": "in"}},
+          {"module": "keras.layers", "class_name": "SeparableConv1D", "config": {"name": "sep", "trainable": true, "dtype": "float32",
+            "filters": 5, "kernel_size": [3], "strides": [2], "padding": "same", "data_format": "channels_last", "dilation_rate": [1],
+            "depth_multiplier": 2, "activation": "relu", "use_bias": true,
+            "depthwise_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}},
+            "pointwise_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}},
+            "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}},
+            "depthwise_regularizer": null, "pointwise_regularizer": null, "bias_regularizer": null, "activity_regularizer": null,
+            "depthwise_constraint": null, "pointwise_constraint": null, "bias_constraint": null}},
+          {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": 3}}]}}
+        """;
+    Architecture arch = KerasConfigReader.parse(json, "sep.json", null).architecture();
+    assertEquals("SeparableConv1D(5, 3, strides=2, padding=same, dilation_rate=1, depth_multiplier=2, activation=relu)", arch.layer(0).toString());
+    assertArrayEquals(new int[] {6, 5}, arch.outputShape(0));
+    assertEquals(List.of("sep/depthwise_kernel(3, 3, 2)", "sep/pointwise_kernel(1, 6, 5)", "sep/bias(5,)"),
+        arch.weightSpecs().subList(0, 3).stream().map(Object::toString).toList());
+    String badPadding = json.replace("\"padding\": \"same\"", "\"padding\": \"full\"");
+    InvalidModelException e = assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(badPadding, "sep.json", null));
+    assertTrue(e.getMessage().contains("'sep'") && e.getMessage().contains("padding 'full'"), e.getMessage());
+  }
+
+  @Test
   void readsTheCnnLstmPatternOfTimeDistributedLayers() {
     String layers =
         """

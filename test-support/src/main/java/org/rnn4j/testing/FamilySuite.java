@@ -128,6 +128,15 @@ final class FamilySuite {
     c.add(new Case("Conv1D(8, 2, causal, dilation 2, groups 2, tanh) -> LayerNormalization -> SimpleRNN(4)", Sequential.of(seq(4),
         Conv1D.builder(8, 2).padding(Conv1D.Padding.CAUSAL).dilation(2).groups(2).activation(Activation.TANH).build(),
         Normalization.of(Normalization.Kind.LAYER, 1e-3, true, true, null), SimpleRNN.of(4)), 3, 9, MaskKind.NONE, false, s++));
+    c.add(new Case("SeparableConv1D(5, 3, same, depth_multiplier 2, relu) -> SeparableConv1D(4, 2, causal, dilation 2, no bias) -> GRU(3, seq)"
+        + " -> SeparableConv1D(2, 3, strides 2, depth_multiplier 3, tanh)", Sequential.of(seq(3),
+        org.rnn4j.layers.SeparableConv1D.of(5, 2, Conv1D.builder(1, 3).padding(Conv1D.Padding.SAME).build(), Activation.RELU, true,
+            org.rnn4j.initializers.Initializer.glorotUniform(), org.rnn4j.initializers.Initializer.glorotUniform(), BIAS, null),
+        org.rnn4j.layers.SeparableConv1D.of(4, 1, Conv1D.builder(1, 2).padding(Conv1D.Padding.CAUSAL).dilation(2).build(), Activation.LINEAR,
+            false, null),
+        GRU.builder(3).returnSequences(true).build(),
+        org.rnn4j.layers.SeparableConv1D.of(2, 3, Conv1D.builder(1, 3).strides(2).build(), Activation.TANH, true, null)),
+        3, 11, MaskKind.NONE, false, s++));
     c.add(new Case("Conv1D(4, 5, same, strides 3) -> MaxPooling1D(2, 1, same) -> GlobalMaxPooling1D(keepdims) -> LSTM(3)",
         Sequential.of(seq(3), Conv1D.builder(4, 5).padding(Conv1D.Padding.SAME).strides(3).build(),
             Pooling.of(Pooling.Kind.MAX, 2, 1, true, null), GlobalPooling.of(Pooling.Kind.MAX, true, null), LSTM.of(3)),

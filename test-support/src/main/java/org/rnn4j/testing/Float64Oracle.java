@@ -345,6 +345,8 @@ public final class Float64Oracle {
       return new Out(one(out), null, null);
     } else if (layer instanceof Conv1D c) {
       return new Out(one(OracleWindows.conv1d(c, w, (double[][][]) x)), null, null);
+    } else if (layer instanceof org.rnn4j.layers.SeparableConv1D sc) {
+      return new Out(one(OracleWindows.separableConv1d(sc, w, (double[][][]) x)), null, null);
     } else if (layer instanceof Pooling p) {
       return new Out(one(OracleWindows.pool(p, (double[][][]) x)), null, null);
     } else if (layer instanceof GlobalPooling gp) {

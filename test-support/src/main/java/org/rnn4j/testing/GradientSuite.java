@@ -178,6 +178,12 @@ final class GradientSuite {
           2, 4, MaskKind.NONE, false, s++), Loss.of("mse", false)));
     }
     c.add(new Case(m("LSTM(3) over 40 steps", Sequential.of(seq(2), LSTM.of(3)), 2, 40, MaskKind.MIDDLE, true, s++), Loss.of("mse", false)));
+    // new cases go last: each case's seed follows the ones before it
+    c.add(new Case(m("SeparableConv1D(4, 3, same, depth_multiplier 2, tanh) -> LSTM(3, seq) -> SeparableConv1D(2, 2, causal, strides 1)",
+        Sequential.of(seq(3), org.rnn4j.layers.SeparableConv1D.of(4, 2, Conv1D.builder(1, 3).padding(Conv1D.Padding.SAME).build(), Activation.TANH,
+            true, null), LSTM.builder(3).returnSequences(true).build(),
+            org.rnn4j.layers.SeparableConv1D.of(2, 1, Conv1D.builder(1, 2).padding(Conv1D.Padding.CAUSAL).build(), Activation.LINEAR, true, null)),
+        2, 6, MaskKind.NONE, false, s++), Loss.of("mse", false)));
     return c;
   }
 

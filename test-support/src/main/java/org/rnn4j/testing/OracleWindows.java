@@ -6,6 +6,7 @@ import org.rnn4j.layers.Conv1D;
 import org.rnn4j.layers.GlobalPooling;
 import org.rnn4j.layers.Normalization;
 import org.rnn4j.layers.Pooling;
+import org.rnn4j.layers.SeparableConv1D;
 
 /**
  * The oracle's convolution, pooling and normalization in float64, from Keras' definitions: the
@@ -15,30 +16,31 @@ import org.rnn4j.layers.Pooling;
 final class OracleWindows {
   private OracleWindows() {}
 
+  /** A convolution's zero padding before the first step and its output length: {before, out}. */
+  private static int[] window(Conv1D c, int steps) {
+    int k = c.kernelSize();
+    int d = c.dilation();
+    int s = c.strides();
+    int span = d * (k - 1) + 1;
+    return switch (c.padding()) {
+      case VALID -> new int[] {0, (steps - span) / s + 1};
+      case CAUSAL -> new int[] {span - 1, (steps - 1) / s + 1};
+      default -> {
+        int out = (steps + s - 1) / s;
+        yield new int[] {Math.max((out - 1) * s + span - steps, 0) / 2, out};
+      }
+    };
+  }
+
   static double[][][] conv1d(Conv1D c, List<Tensor> w, double[][][] x) {
     int steps = x[0].length;
     int channels = x[0][0].length;
     int k = c.kernelSize();
     int d = c.dilation();
     int s = c.strides();
-    int span = d * (k - 1) + 1;
-    int before;
-    int out;
-    switch (c.padding()) {
-      case VALID -> {
-        before = 0;
-        out = (steps - span) / s + 1;
-      }
-      case CAUSAL -> {
-        before = span - 1;
-        out = (steps - 1) / s + 1;
-      }
-      default -> {
-        out = (steps + s - 1) / s;
-        int total = Math.max((out - 1) * s + span - steps, 0);
-        before = total / 2;
-      }
-    }
+    int[] window = window(c, steps);
+    int before = window[0];
+    int out = window[1];
     float[] kernel = w.get(0).toArray();
     float[] bias = c.useBias() ? w.get(1).toArray() : null;
     int filters = c.filters();
@@ -65,6 +67,53 @@ final class OracleWindows {
       }
     }
     return y;
+  }
+
+  /**
+   * SeparableConv1D from its definition: each input channel c convolved with its own depth_multiplier
+   * filters m into channel c·dm + m, then every position's channels mixed by the pointwise kernel,
+   * the bias, the activation.
+   */
+  static double[][][] separableConv1d(SeparableConv1D sep, List<Tensor> w, double[][][] x) {
+    int steps = x[0].length;
+    int in = x[0][0].length;
+    int dm = sep.depthMultiplier();
+    Conv1D geometry = sep.depthwise(in);
+    int k = geometry.kernelSize();
+    int d = geometry.dilation();
+    int s = geometry.strides();
+    int[] window = window(geometry, steps);
+    int filters = sep.filters();
+    float[] depthwise = w.get(0).toArray(); // (k, in, dm)
+    float[] pointwise = w.get(1).toArray(); // (1, in·dm, filters)
+    float[] bias = sep.useBias() ? w.get(2).toArray() : null;
+    double[][][] z = new double[x.length][window[1]][filters];
+    for (int b = 0; b < x.length; b++) {
+      for (int t = 0; t < window[1]; t++) {
+        double[] spread = new double[in * dm];
+        for (int c = 0; c < in; c++) {
+          for (int m = 0; m < dm; m++) {
+            double acc = 0;
+            for (int j = 0; j < k; j++) {
+              int src = t * s + j * d - window[0];
+              if (src >= 0 && src < steps) {
+                acc += x[b][src][c] * depthwise[(j * in + c) * dm + m];
+              }
+            }
+            spread[c * dm + m] = acc;
+          }
+        }
+        for (int f = 0; f < filters; f++) {
+          double acc = bias == null ? 0 : bias[f];
+          for (int q = 0; q < in * dm; q++) {
+            acc += spread[q] * pointwise[q * filters + f];
+          }
+          z[b][t][f] = acc;
+        }
+        z[b][t] = OracleActivations.apply(sep.activation(), z[b][t]);
+      }
+    }
+    return z;
   }
 
   static double[][][] pool(Pooling p, double[][][] x) {

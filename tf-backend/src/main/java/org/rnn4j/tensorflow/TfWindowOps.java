@@ -36,7 +36,9 @@ final class TfWindowOps {
     int needed = (out - 1) * layer.strides() + layer.span();
     int right = Math.max(needed - left - steps, 0);
     Operand<TFloat32> padded = tf.pad(x.op(), tf.constant(new int[][] {{0, 0}, {left, right}, {0, 0}}), g.scalar(0f));
-    Operand<TFloat32> kernel = g.weight(weights.get(0)); // (kernel_size, groupIn, filters)
+    // (kernel_size, groupIn, filters); a separable convolution's depthwise kernel (kernel_size, in,
+    // depth_multiplier) holds the same elements in that order
+    Operand<TFloat32> kernel = g.reshape(g.weight(weights.get(0)), layer.kernelSize(), groupIn, filters);
     List<Operand<TFloat32>> perGroup = new ArrayList<>();
     for (int gr = 0; gr < groups; gr++) {
       Operand<TFloat32> sum = null;
