@@ -6,7 +6,8 @@ import org.rnn4j.InvalidModelException;
 /**
  * A layer that only acts during training and passes its input through unchanged at inference:
  * {@code Dropout}, {@code SpatialDropout1D}, {@code GaussianNoise}, {@code GaussianDropout}, {@code
- * AlphaDropout}, {@code ActivityRegularization}. Masks pass through it too.
+ * AlphaDropout}, {@code ActivityRegularization}, and Keras 3's {@code Identity}, which is one always.
+ * Masks pass through it too.
  */
 public final class InferenceIdentity implements Layer {
   /** The Keras classes that are the identity at inference. */
@@ -17,7 +18,8 @@ public final class InferenceIdentity implements Layer {
           "GaussianNoise",
           "GaussianDropout",
           "AlphaDropout",
-          "ActivityRegularization");
+          "ActivityRegularization",
+          "Identity");
 
   private final String kerasClassName;
   private final String name;

@@ -300,11 +300,13 @@ class KerasConfigReaderTest {
             "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}},
             "depthwise_regularizer": null, "pointwise_regularizer": null, "bias_regularizer": null, "activity_regularizer": null,
             "depthwise_constraint": null, "pointwise_constraint": null, "bias_constraint": null}},
+          {"module": "keras.layers", "class_name": "Identity", "config": {"name": "id", "trainable": true, "dtype": "float32"}},
           {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": 3}}]}}
         """;
     Architecture arch = KerasConfigReader.parse(json, "sep.json", null).architecture();
     assertEquals("SeparableConv1D(5, 3, strides=2, padding=same, dilation_rate=1, depth_multiplier=2, activation=relu)", arch.layer(0).toString());
     assertArrayEquals(new int[] {6, 5}, arch.outputShape(0));
+    assertArrayEquals(new int[] {6, 5}, arch.outputShape(1)); // keras.layers.Identity
     assertEquals(List.of("sep/depthwise_kernel(3, 3, 2)", "sep/pointwise_kernel(1, 6, 5)", "sep/bias(5,)"),
         arch.weightSpecs().subList(0, 3).stream().map(Object::toString).toList());
     String badPadding = json.replace("\"padding\": \"same\"", "\"padding\": \"full\"");
