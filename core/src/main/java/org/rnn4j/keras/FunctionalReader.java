@@ -35,7 +35,8 @@ final class FunctionalReader {
   private final LayerParser parser;
 
   /** One call as the config writes it, before ordering. */
-  record RawCall(String layer, int index, List<TensorId> inputs, TensorId mask, List<TensorId> initialState, java.util.Set<String> flags) {}
+  /** One call as written; {@code masks} is its explicit mask argument (empty: none; entries may be null, see {@link Functional.Node}). */
+  record RawCall(String layer, int index, List<TensorId> inputs, List<TensorId> masks, List<TensorId> initialState, java.util.Set<String> flags) {}
 
   /** A tensor as the config names it: the producing layer, its call, the output. */
   record TensorId(String layer, int node, int tensor) {}
@@ -197,14 +198,17 @@ final class FunctionalReader {
       for (TensorId t : c.inputs()) {
         ins.add(ref(t, nodeOf, inputIndex, callCounts, "layer '" + c.layer() + "'"));
       }
-      Functional.Ref mask = c.mask() == null ? null : ref(c.mask(), nodeOf, inputIndex, callCounts, "layer '" + c.layer() + "'");
+      List<Functional.Ref> masks = new ArrayList<>();
+      for (TensorId t : c.masks()) {
+        masks.add(t == null ? null : ref(t, nodeOf, inputIndex, callCounts, "layer '" + c.layer() + "'"));
+      }
       List<Functional.Ref> init = new ArrayList<>();
       for (TensorId t : c.initialState()) {
         init.add(ref(t, nodeOf, inputIndex, callCounts, "layer '" + c.layer() + "'"));
       }
       // Keras 3 passes the incoming mask to a call only with no initial_state; Keras 2 always does
       boolean implicitMask = version.major() < 3 || init.isEmpty();
-      nodes.add(new Functional.Node(layerIndex.get(c.layer()), ins, mask, init, implicitMask, c.flags()));
+      nodes.add(new Functional.Node(layerIndex.get(c.layer()), ins, masks, init, implicitMask, c.flags()));
       for (String user : users.getOrDefault(key, List.of())) {
         if (waiting.merge(user, -1, Integer::sum) == 0) {
           ready.add(user);
@@ -220,9 +224,7 @@ final class FunctionalReader {
 
   private static List<TensorId> dependencies(RawCall c) {
     List<TensorId> all = new ArrayList<>(c.inputs());
-    if (c.mask() != null) {
-      all.add(c.mask());
-    }
+    c.masks().stream().filter(java.util.Objects::nonNull).forEach(all::add);
     all.addAll(c.initialState());
     return all;
   }
@@ -258,7 +260,7 @@ final class FunctionalReader {
   /** One call of a layer, in the Keras 3 ({@code {"args", "kwargs"}}) or Keras 2 (list) form. */
   private RawCall call(JsonNode call, String layer, int index, String where, Layer parsed) {
     List<TensorId> inputs = new ArrayList<>();
-    TensorId mask = null;
+    List<TensorId> masks = new ArrayList<>();
     List<TensorId> initial = new ArrayList<>();
     java.util.Set<String> flags = new java.util.HashSet<>();
     if (call.isObject()) {
@@ -279,8 +281,21 @@ final class FunctionalReader {
               named[List.of("query", "value", "key").indexOf(kw.getKey())] = single(kw.getValue(), where, layer, kw.getKey());
             }
           }
-          case "mask" -> mask = kw.getValue().isNull() ? null : single(plainMaskOf(kw, parsed, where, layer), where, layer, "mask");
-          case "attention_mask" -> mask = kw.getValue().isNull() ? null : single(attentionMaskOf(kw, parsed, where, layer), where, layer, "attention_mask");
+          case "mask" -> {
+            if (parsed instanceof org.rnn4j.layers.Attention && kw.getValue().isArray()) {
+              // [query_mask, value_mask], either None
+              for (JsonNode m : kw.getValue()) {
+                masks.add(m.isNull() ? null : single(m, where, layer, "mask"));
+              }
+            } else if (!kw.getValue().isNull()) {
+              masks.add(single(plainMaskOf(kw, parsed, where, layer), where, layer, "mask"));
+            }
+          }
+          case "attention_mask" -> {
+            if (!kw.getValue().isNull()) {
+              masks.add(single(attentionMaskOf(kw, parsed, where, layer), where, layer, "attention_mask"));
+            }
+          }
           case "initial_state" -> collectTensors(kw.getValue(), initial, where, layer, false);
           case Functional.CAUSAL, Functional.RETURN_SCORES -> flag(kw, flags, parsed, where, layer);
           default -> {
@@ -312,8 +327,22 @@ final class FunctionalReader {
             Map.Entry<String, JsonNode> kw = it.next();
             switch (kw.getKey()) {
               case "training" -> {}
-              case "mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(plainMaskOf(kw, parsed, where, layer), where, layer);
-              case "attention_mask" -> mask = kw.getValue().isNull() ? null : legacyTensor(attentionMaskOf(kw, parsed, where, layer), where, layer);
+              case "mask" -> {
+                JsonNode v = kw.getValue();
+                if (parsed instanceof org.rnn4j.layers.Attention && v.isArray() && (v.isEmpty() || !v.get(0).isTextual())) {
+                  // [query_mask, value_mask], either None
+                  for (JsonNode m : v) {
+                    masks.add(m.isNull() ? null : legacyTensor(m, where, layer));
+                  }
+                } else if (!v.isNull()) {
+                  masks.add(legacyTensor(plainMaskOf(kw, parsed, where, layer), where, layer));
+                }
+              }
+              case "attention_mask" -> {
+                if (!kw.getValue().isNull()) {
+                  masks.add(legacyTensor(attentionMaskOf(kw, parsed, where, layer), where, layer));
+                }
+              }
               case "value", "key" -> {
                 if (!(parsed instanceof org.rnn4j.layers.MultiHeadAttention)) {
                   throw new InvalidModelException(where + " ('" + layer + "'): is called with argument '" + kw.getKey() + "', which is not supported");
@@ -351,7 +380,7 @@ final class FunctionalReader {
     if (inputs.isEmpty()) {
       throw new InvalidModelException(where + " ('" + layer + "'): a call takes no tensor");
     }
-    return new RawCall(layer, index, inputs, mask, initial, flags);
+    return new RawCall(layer, index, inputs, masks, initial, flags);
   }
 
   /** A {@code mask} argument; MultiHeadAttention takes none (its masks come from its inputs and attention_mask). */
@@ -468,6 +497,6 @@ final class FunctionalReader {
   }
 
   static RawCall rawCall(String layer, int index, List<TensorId> inputs) {
-    return new RawCall(layer, index, inputs, null, List.of(), java.util.Set.of());
+    return new RawCall(layer, index, inputs, List.of(), List.of(), java.util.Set.of());
   }
 }

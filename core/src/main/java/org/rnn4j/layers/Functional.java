@@ -26,24 +26,32 @@ public final class Functional implements Architecture {
   /**
    * A call of layer {@code layer} on {@code inputs}.
    *
-   * @param mask an explicit {@code mask} argument, or null; for {@code MultiHeadAttention} its
-   *     {@code attention_mask} argument, {@code (query time, value time)} per sample
+   * @param masks the call's explicit mask argument (empty: none): {@code mask} of a layer on one
+   *     input; for {@code MultiHeadAttention} its {@code attention_mask}, {@code (query time, value
+   *     time)} per sample; for {@code Attention} its {@code mask=[query_mask, value_mask]}, either
+   *     entry null
    * @param initialState the {@code initial_state} tensors (empty: none)
    * @param implicitMask whether, without an explicit mask, the first input's mask reaches the
    *     layer (Keras 3 does not pass it to a recurrent layer called with initial states)
    * @param flags the call's boolean options that are set ({@value #CAUSAL}, {@value
    *     #RETURN_SCORES} for attention layers)
    */
-  public record Node(int layer, List<Ref> inputs, Ref mask, List<Ref> initialState, boolean implicitMask, Set<String> flags) {
+  public record Node(int layer, List<Ref> inputs, List<Ref> masks, List<Ref> initialState, boolean implicitMask, Set<String> flags) {
     public Node {
       inputs = List.copyOf(inputs);
+      masks = java.util.Collections.unmodifiableList(new ArrayList<>(masks));
       initialState = List.copyOf(initialState);
       flags = Set.copyOf(flags);
     }
 
-    /** A call with no options. */
+    /** A call with no options and at most one explicit mask. */
     public Node(int layer, List<Ref> inputs, Ref mask, List<Ref> initialState, boolean implicitMask) {
-      this(layer, inputs, mask, initialState, implicitMask, Set.of());
+      this(layer, inputs, mask == null ? List.of() : List.of(mask), initialState, implicitMask, Set.of());
+    }
+
+    /** The explicit mask of a one-mask call ({@code mask}, {@code attention_mask}), or null. */
+    public Ref mask() {
+      return masks.size() == 1 ? masks.get(0) : null;
     }
   }
 
@@ -188,7 +196,7 @@ public final class Functional implements Architecture {
 
     /** Calls {@code layer} on {@code inputs}; returns its outputs (then its states, with return_state). */
     public List<Ref> call(Layer layer, Ref... inputs) {
-      return call(layer, List.of(inputs), null, List.of());
+      return call(layer, List.of(inputs), (Ref) null, List.of());
     }
 
     /** Calls {@code layer} with an explicit mask (or null) and initial states (or none). */
@@ -198,7 +206,7 @@ public final class Functional implements Architecture {
 
     /** Calls an attention layer ({@code Attention}, {@code MultiHeadAttention}) with options ({@link #CAUSAL}, {@link #RETURN_SCORES}). */
     public List<Ref> call(Layer layer, List<Ref> inputs, Set<String> flags) {
-      return call(layer, inputs, null, List.of(), flags);
+      return call(layer, inputs, List.<Ref>of(), List.of(), flags);
     }
 
     /**
@@ -206,10 +214,19 @@ public final class Functional implements Architecture {
      * time)} per sample; nonzero: attend) and options.
      */
     public List<Ref> call(Layer layer, List<Ref> inputs, Ref attentionMask, Set<String> flags) {
-      return call(layer, inputs, attentionMask, List.of(), flags);
+      return call(layer, inputs, attentionMask == null ? List.of() : List.of(attentionMask), List.of(), flags);
+    }
+
+    /** Calls {@code Attention} with explicit {@code [query_mask, value_mask]} (either null) and options. */
+    public List<Ref> callWithMasks(Layer layer, List<Ref> inputs, List<Ref> masks, Set<String> flags) {
+      return call(layer, inputs, masks, List.of(), flags);
     }
 
     private List<Ref> call(Layer layer, List<Ref> inputs, Ref mask, List<Ref> initialState, Set<String> flags) {
+      return call(layer, inputs, mask == null ? List.<Ref>of() : List.of(mask), initialState, flags);
+    }
+
+    private List<Ref> call(Layer layer, List<Ref> inputs, List<Ref> masks, List<Ref> initialState, Set<String> flags) {
       int index = -1;
       for (int i = 0; i < layers.size(); i++) {
         if (layers.get(i) == layer) {
@@ -221,7 +238,7 @@ public final class Functional implements Architecture {
         index = layers.size() - 1;
       }
       int node = this.inputs.size() + nodes.size();
-      nodes.add(new Node(index, inputs, mask, initialState, initialState.isEmpty(), flags));
+      nodes.add(new Node(index, inputs, masks, initialState, initialState.isEmpty(), flags));
       List<Ref> out = new ArrayList<>();
       int count = layer instanceof Attention || layer instanceof MultiHeadAttention ? (flags.contains(RETURN_SCORES) ? 2 : 1) : outputCount(layer);
       for (int t = 0; t < count; t++) {
@@ -290,8 +307,24 @@ public final class Functional implements Architecture {
         throw new InvalidModelException("is given an attention_mask of shape " + Shapes.format(shape) + " for a query of shape "
             + Shapes.format(q) + " and a value of shape " + Shapes.format(v) + "; expected (query time, value time)");
       }
-    } else if (node.mask() != null && layer instanceof Attention) {
-      throw new InvalidModelException("is given a mask argument; rnn4j's Attention takes its query's and value's masks from its inputs");
+    } else if (!node.masks().isEmpty() && layer instanceof Attention) {
+      if (node.masks().size() != 2) {
+        throw new InvalidModelException("is given " + node.masks().size() + " masks; Attention takes [query_mask, value_mask]");
+      }
+      for (int i = 0; i < 2; i++) {
+        Ref m = node.masks().get(i);
+        if (m != null) {
+          String what = i == 0 ? "query_mask" : "value_mask";
+          int[] shape = shapeOf(m, self, what);
+          int[] in = ins.get(i);
+          if (shape.length != 1 || !sameOrUnknown(shape[0], in[0])) {
+            throw new InvalidModelException("is given a " + what + " of shape " + Shapes.format(shape) + " for an input of shape "
+                + Shapes.format(in) + "; expected (time,)");
+          }
+        }
+      }
+    } else if (node.masks().size() > 1) {
+      throw new InvalidModelException("is given " + node.masks().size() + " masks, but takes one");
     } else if (node.mask() != null) {
       int[] shape = shapeOf(node.mask(), self, "mask");
       int[] in = ins.get(0);

@@ -115,6 +115,11 @@ public final class ModelExecutor {
     return new Outcome<>(outputs, finals, java.util.Collections.nCopies(outputs.size(), mask));
   }
 
+  /** The tensor {@code r} refers to, or null for none. */
+  private static <V> V valueOf(List<List<V>> values, Functional.Ref r) {
+    return r == null ? null : values.get(r.node()).get(r.tensor());
+  }
+
   private static <V> Outcome<V> graph(
       Functional f, List<LayerWeights> layerWeights, Kernels<V> k, List<V> inputs, V mask, Map<Integer, List<V>> initialStates) {
     List<List<V>> values = new ArrayList<>();
@@ -135,7 +140,7 @@ public final class ModelExecutor {
         List<V> inMasks = new ArrayList<>();
         node.inputs().forEach(r -> inMasks.add(masks.get(r.node()).get(r.tensor())));
         // and an attention_mask argument, if any, for (query step, value step) pairs
-        V pairs = node.mask() == null ? null : values.get(node.mask().node()).get(node.mask().tensor());
+        V pairs = valueOf(values, node.mask());
         AttentionMasks<V> attentionMasks = new AttentionMasks<>(inMasks.get(0), inMasks.get(1),
             inMasks.size() > 2 ? inMasks.get(2) : null, pairs, node.flags().contains(Functional.CAUSAL));
         List<V> out = k.multiHeadAttention(mha, layerWeights.get(node.layer()), ins, attentionMasks);
@@ -145,11 +150,13 @@ public final class ModelExecutor {
         continue;
       }
       if (layer instanceof Attention att) {
-        // the masks of [query, value] reach the layer as a list; the result keeps the query's
+        // the masks of [query, value] reach the layer as a list, unless the call gives its own
+        // [query_mask, value_mask]; the result keeps the query's
         Functional.Ref q = node.inputs().get(0);
         Functional.Ref v = node.inputs().get(1);
-        V queryMask = masks.get(q.node()).get(q.tensor());
-        V valueMask = masks.get(v.node()).get(v.tensor());
+        boolean explicit = !node.masks().isEmpty();
+        V queryMask = explicit ? valueOf(values, node.masks().get(0)) : masks.get(q.node()).get(q.tensor());
+        V valueMask = explicit ? valueOf(values, node.masks().get(1)) : masks.get(v.node()).get(v.tensor());
         List<V> out = k.attention(att, layerWeights.get(node.layer()), ins,
             new AttentionMasks<>(queryMask, valueMask, null, null, att.causal() || node.flags().contains(Functional.CAUSAL)));
         boolean scores = node.flags().contains(Functional.RETURN_SCORES);

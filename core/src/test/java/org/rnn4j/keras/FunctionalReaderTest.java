@@ -195,6 +195,30 @@ class FunctionalReaderTest {
   }
 
   @Test
+  void readsAttentionsOwnQueryAndValueMasksInBothForms() {
+    String att = "\"use_scale\": false, \"score_mode\": \"dot\", \"dropout\": 0.0";
+    // tf.keras 2: mask=[query_mask, None] as a keyword argument of the query's inbound entry
+    String keras2 = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 3]"), input("qm", "[null, 4]"),
+        layer("Attention", "att", att, "[[[\"q\", 0, 0, {\"mask\": [[\"qm\", 0, 0], null]}], [\"v\", 0, 0, {}]]]")),
+        "[[\"q\", 0, 0], [\"v\", 0, 0], [\"qm\", 0, 0]]", "[[\"att\", 0, 0]]");
+    Functional.Node n2 = ((Functional) KerasConfigReader.parse(keras2, "a2.json", null).architecture()).nodes().get(0);
+    assertEquals(java.util.Arrays.asList(new Functional.Ref(2, 0), null), n2.masks());
+    // Keras 3: mask=[None, value_mask]
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String att3 = "{\"module\": \"keras.layers\", \"class_name\": \"Attention\", \"name\": \"att\", \"config\": {\"name\": \"att\", " + att
+        + "}, \"inbound_nodes\": [{\"args\": [[" + String.format(tensor, "q") + ", " + String.format(tensor, "v") + "]], \"kwargs\": {\"mask\": [null, "
+        + String.format(tensor, "vm") + "]}}]}";
+    String keras3 = model(List.of(input("q", "[null, 4, 3]"), input("v", "[null, 6, 3]"), input("vm", "[null, 6]"), att3),
+        "[[\"q\", 0, 0], [\"v\", 0, 0], [\"vm\", 0, 0]]", "[[\"att\", 0, 0]]");
+    Functional.Node n3 = ((Functional) KerasConfigReader.parse(keras3, "a3.json", null).architecture()).nodes().get(0);
+    assertEquals(java.util.Arrays.asList(null, new Functional.Ref(2, 0)), n3.masks());
+    // a value mask whose length is not the value's
+    String wrong = keras3.replace("\"batch_input_shape\": [null, 6], \"dtype\"", "\"batch_input_shape\": [null, 5], \"dtype\"");
+    assertOneLine(assertThrows(InvalidModelException.class, () -> KerasConfigReader.parse(wrong, "g.json", null)),
+        "'att'", "value_mask of shape (5,)", "expected (time,)");
+  }
+
+  @Test
   void readsAModelUsedAsALayer() {
     String inner = "{\"class_name\": \"Sequential\", \"name\": \"enc\", \"config\": {\"name\": \"enc\", \"layers\": ["
         + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 4, \"batch_input_shape\": [null, 5, 3]}}]},"

@@ -154,6 +154,12 @@ public final class Float64Oracle {
         Functional.Ref v = node.inputs().get(1);
         boolean[][] qm = q.tensor() < masked.get(q.node()) ? masks.get(q.node()) : null;
         boolean[][] vm = v.tensor() < masked.get(v.node()) ? masks.get(v.node()) : null;
+        if (!node.masks().isEmpty()) { // the call's own [query_mask, value_mask] replace the inputs' masks
+          Functional.Ref qr = node.masks().get(0);
+          Functional.Ref vr = node.masks().get(1);
+          qm = qr == null ? null : booleans((double[][]) values.get(qr.node()).get(qr.tensor()));
+          vm = vr == null ? null : booleans((double[][]) values.get(vr.node()).get(vr.tensor()));
+        }
         List<Object> out = OracleGraph.attention(att, model.weights().forLayer(f, node.layer()), ins, qm, vm,
             att.causal() || node.flags().contains(Functional.CAUSAL));
         values.add(node.flags().contains(Functional.RETURN_SCORES) ? out : one(out.get(0)));

@@ -217,6 +217,23 @@ final class GraphSuite {
         return b.build("merged-masks", sum, joined, long_, mixed);
       }, 6 + (keras2 ? 1 : 0), 4, 6));
     }
+    c.add(new Case("Attention with its own [query_mask, value_mask] from operations (replacing the inputs' masks), and [None, value_mask]",
+        () -> {
+          Functional.Builder b = Functional.builder();
+          Functional.Ref ids = b.input("ids", InputSpec.ids(-1));
+          Functional.Ref tgt = b.input("target", InputSpec.sequence(3));
+          // the values carry Embedding's mask_zero mask, which the explicit masks replace
+          Functional.Ref values = b.call(GRU.builder(4).returnSequences(true).build(), b.call(Embedding.of(9, 3, true), ids).get(0)).get(0);
+          Functional.Ref queries = b.call(LSTM.builder(4).returnSequences(true).build(), tgt).get(0);
+          Functional.Ref valueMask = b.call(Operation.of(Operation.Kind.GREATER, "Greater", Arrays.asList(null, 2f), "vm"), ids).get(0);
+          Functional.Ref queryMask = b.call(Operation.of(Operation.Kind.NOT_EQUAL, "NotEqual", Arrays.asList(null, 4f), "qm"), ids).get(0);
+          List<Functional.Ref> both = b.callWithMasks(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.DOT, true, false, null),
+              List.of(queries, values), Arrays.asList(queryMask, valueMask), java.util.Set.of(Functional.RETURN_SCORES));
+          Functional.Ref valueOnly = b.callWithMasks(org.rnn4j.layers.Attention.of(org.rnn4j.layers.Attention.Kind.ADDITIVE, true, false, null),
+              List.of(queries, values), Arrays.asList(null, valueMask), java.util.Set.of()).get(0);
+          // the result keeps the explicit query mask, which the LSTM after it applies
+          return b.build("explicit-masks", both.get(0), both.get(1), valueOnly, b.call(LSTM.of(2), both.get(0)).get(0));
+        }, 12, 3, 6));
     return c;
   }
 
