@@ -578,13 +578,7 @@ final class LayerParser {
       throw c.error("argument lora_rank=" + lora + " is not supported");
     }
     c.ignore("kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "lora_alpha");
-    String padding = c.string("padding", "valid");
-    Conv1D.Padding mode = switch (lower(padding)) {
-      case "valid" -> Conv1D.Padding.VALID;
-      case "same" -> Conv1D.Padding.SAME;
-      case "causal" -> Conv1D.Padding.CAUSAL;
-      default -> throw c.error("padding '" + padding + "' is not one of valid, same, causal");
-    };
+    Conv1D.Padding mode = convPadding(c);
     Conv1D.Builder b = Conv1D.builder(c.positiveInt("filters"), oneInt(c, "kernel_size", -1))
         .strides(oneInt(c, "strides", 1))
         .padding(mode)
@@ -602,17 +596,22 @@ final class LayerParser {
     }
   }
 
-  private SeparableConv1D separableConv1d(ConfigNode c, String name) {
-    channelsLast(c);
-    c.ignore("depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint",
-        "bias_constraint", "kernel_regularizer", "kernel_constraint");
+  /** A 1-D convolution's {@code padding}: valid, same or causal. */
+  private static Conv1D.Padding convPadding(ConfigNode c) {
     String padding = c.string("padding", "valid");
-    Conv1D.Padding mode = switch (lower(padding)) {
+    return switch (lower(padding)) {
       case "valid" -> Conv1D.Padding.VALID;
       case "same" -> Conv1D.Padding.SAME;
       case "causal" -> Conv1D.Padding.CAUSAL;
       default -> throw c.error("padding '" + padding + "' is not one of valid, same, causal");
     };
+  }
+
+  private SeparableConv1D separableConv1d(ConfigNode c, String name) {
+    channelsLast(c);
+    c.ignore("depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint",
+        "bias_constraint", "kernel_regularizer", "kernel_constraint");
+    Conv1D.Padding mode = convPadding(c);
     try {
       Conv1D spatial = Conv1D.builder(1, oneInt(c, "kernel_size", -1)).strides(oneInt(c, "strides", 1)).padding(mode)
           .dilation(oneInt(c, "dilation_rate", 1)).build();
