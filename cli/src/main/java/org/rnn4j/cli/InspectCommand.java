@@ -116,8 +116,13 @@ final class InspectCommand implements Callable<Integer> {
       List<String> shapes = f.nodeShapes(f.inputs().size() + n).stream().map(s -> Shapes.format(withBatch(s))).toList();
       List<String> from = new java.util.ArrayList<>();
       node.inputs().forEach(r -> from.add(ref(f, r)));
-      if (node.mask() != null) {
-        from.add("mask=" + ref(f, node.mask()));
+      List<Functional.Ref> masks = node.masks();
+      for (int m = 0; m < masks.size(); m++) {
+        if (masks.get(m) != null) {
+          String what = masks.size() > 1 ? (m == 0 ? "query_mask=" : "value_mask=")
+              : f.layer(node.layer()) instanceof org.rnn4j.layers.MultiHeadAttention ? "attention_mask=" : "mask=";
+          from.add(what + ref(f, masks.get(m)));
+        }
       }
       if (!node.initialState().isEmpty()) {
         from.add("initial_state=" + node.initialState().stream().map(r -> ref(f, r)).toList());

@@ -66,4 +66,22 @@ class KerasFilesCommandTest {
     assertEquals(2, truncated.exitCode());
     assertTrue(truncated.errorLine().contains("not a valid .keras (zip) archive"), truncated.err());
   }
+  @Test
+  void inspectNamesAnAttentionCallsOwnMasks() throws java.io.IOException {
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String input = "{\"module\": \"keras.layers\", \"class_name\": \"InputLayer\", \"name\": \"%s\", \"config\": {\"name\": \"%s\","
+        + " \"batch_shape\": %s, \"dtype\": \"float32\"}, \"inbound_nodes\": []}";
+    String attention = "{\"module\": \"keras.layers\", \"class_name\": \"Attention\", \"name\": \"att\", \"config\": {\"name\": \"att\","
+        + " \"use_scale\": false, \"score_mode\": \"dot\", \"dropout\": 0.0}, \"inbound_nodes\": [{\"args\": [[" + String.format(tensor, "q")
+        + ", " + String.format(tensor, "v") + "]], \"kwargs\": {\"mask\": [null, " + String.format(tensor, "vm") + "]}}]}";
+    String json = "{\"module\": \"keras\", \"class_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
+        + String.format(input, "q", "q", "[null, 4, 3]") + ", " + String.format(input, "v", "v", "[null, 6, 3]") + ", "
+        + String.format(input, "vm", "vm", "[null, 6]") + ", " + attention + "], \"input_layers\": [[\"q\", 0, 0], [\"v\", 0, 0], [\"vm\", 0, 0]],"
+        + " \"output_layers\": [[\"att\", 0, 0]]}}";
+    Path file = dir.resolve("attention.json");
+    java.nio.file.Files.writeString(file, json);
+    CliRunner.Outcome o = CliRunner.run("inspect", file.toString());
+    assertEquals(0, o.exitCode(), o.err());
+    assertTrue(o.out().contains("value_mask=vm") && !o.out().contains("query_mask="), o.out());
+  }
 }
