@@ -16,7 +16,7 @@ import org.rnn4j.initializers.Initializer;
 public final class SeparableConv1D implements Layer {
   private final int filters;
   private final int depthMultiplier;
-  private final Conv1D depthwiseShape;
+  private final Conv1D spatial;
   private final Activation activation;
   private final boolean useBias;
   private final Initializer depthwiseInitializer;
@@ -35,7 +35,7 @@ public final class SeparableConv1D implements Layer {
     }
     this.filters = filters;
     this.depthMultiplier = depthMultiplier;
-    this.depthwiseShape = spatial;
+    this.spatial = spatial;
     this.activation = activation;
     this.useBias = useBias;
     this.depthwiseInitializer = depthwiseInitializer;
@@ -62,8 +62,8 @@ public final class SeparableConv1D implements Layer {
 
   /** The depthwise part for {@code in} input channels: one group per channel, no bias, linear. */
   public Conv1D depthwise(int in) {
-    return Conv1D.builder(in * depthMultiplier, depthwiseShape.kernelSize()).strides(depthwiseShape.strides())
-        .padding(depthwiseShape.padding()).dilation(depthwiseShape.dilation()).groups(in).useBias(false).name(name).build();
+    return Conv1D.builder(in * depthMultiplier, spatial.kernelSize()).strides(spatial.strides())
+        .padding(spatial.padding()).dilation(spatial.dilation()).groups(in).useBias(false).name(name).build();
   }
 
   /** The pointwise part: a kernel_size-1 convolution to {@code filters}, with the bias and the activation. */
@@ -101,10 +101,10 @@ public final class SeparableConv1D implements Layer {
   public int[] outputShape(int[] inputShape) {
     LayerShapes.requireRank(this, inputShape, 2, "(steps, channels)");
     LayerShapes.lastDim(this, inputShape);
-    int out = depthwiseShape.outputLength(inputShape[0]);
+    int out = spatial.outputLength(inputShape[0]);
     if (inputShape[0] >= 0 && out <= 0) {
       throw new InvalidModelException(
-          LayerShapes.describe(this) + ": " + inputShape[0] + " steps are fewer than the kernel's reach of " + depthwiseShape.span());
+          LayerShapes.describe(this) + ": " + inputShape[0] + " steps are fewer than the kernel's reach of " + spatial.span());
     }
     return new int[] {out, filters};
   }
@@ -112,15 +112,15 @@ public final class SeparableConv1D implements Layer {
   @Override
   public List<WeightSpec> weightSpecs(int[] inputShape) {
     int in = LayerShapes.lastDim(this, inputShape);
-    WeightSpec depthwise = new WeightSpec("depthwise_kernel", new int[] {depthwiseShape.kernelSize(), in, depthMultiplier}, depthwiseInitializer);
+    WeightSpec depthwise = new WeightSpec("depthwise_kernel", new int[] {spatial.kernelSize(), in, depthMultiplier}, depthwiseInitializer);
     WeightSpec pointwise = new WeightSpec("pointwise_kernel", new int[] {1, in * depthMultiplier, filters}, pointwiseInitializer);
     return useBias ? List.of(depthwise, pointwise, new WeightSpec("bias", new int[] {filters}, biasInitializer)) : List.of(depthwise, pointwise);
   }
 
   @Override
   public String toString() {
-    return "SeparableConv1D(" + filters + ", " + depthwiseShape.kernelSize() + ", strides=" + depthwiseShape.strides() + ", padding="
-        + depthwiseShape.padding().name().toLowerCase(java.util.Locale.ROOT) + ", dilation_rate=" + depthwiseShape.dilation()
+    return "SeparableConv1D(" + filters + ", " + spatial.kernelSize() + ", strides=" + spatial.strides() + ", padding="
+        + spatial.padding().name().toLowerCase(java.util.Locale.ROOT) + ", dilation_rate=" + spatial.dilation()
         + ", depth_multiplier=" + depthMultiplier + ", activation=" + activation.kerasName() + ")";
   }
 }

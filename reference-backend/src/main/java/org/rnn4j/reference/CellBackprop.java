@@ -86,8 +86,9 @@ final class CellBackprop {
     }
     // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
     // float32, as the GEMMs that read them take it
-    float[] dA = zeroed(n * width);
-    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : zeroed(n * width);
+    // zeroed: masked rows' gradients stay zero
+    float[] dA = ws.recordedZeroed(n * width);
+    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : ws.recordedZeroed(n * width);
     StepScratch s = new StepScratch(batch);
     int recurrentWidth = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width;
     Packed recurrentT = transposedColumns(recurrent, u, width, 0, recurrentWidth);
@@ -188,13 +189,6 @@ final class CellBackprop {
       }
     }
     return new float[][] {a, q, resetH};
-  }
-
-  /** Zeros over {@code size} (masked rows' gradients stay zero) in an array from the workspace. */
-  private float[] zeroed(int size) {
-    float[] a = ws.recorded(size);
-    java.util.Arrays.fill(a, 0, size, 0f);
-    return a;
   }
 
   /** The previous step's states for every step: {@code init} before step 0, else the step before's. */

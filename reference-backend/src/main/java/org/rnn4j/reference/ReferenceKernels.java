@@ -32,6 +32,11 @@ final class ReferenceKernels implements Kernels<Buf> {
   private final ReferenceEngine engine;
   private final Workspace ws;
 
+  /** The call's workspace (a gradient call borrows an idle kernels' workspace for its own kernels). */
+  Workspace workspace() {
+    return ws;
+  }
+
   ReferenceKernels(ReferenceEngine engine, Workspace ws) {
     this.engine = engine;
     this.ws = ws;

@@ -36,11 +36,6 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
    */
   private final AtomicReferenceArray<ReferenceKernels> idle = new AtomicReferenceArray<>(IDLE_SLOTS);
   private static final int IDLE_SLOTS = 16;
-  /**
-   * An idle workspace for gradient calls, whose recorded arrays (as large as the forward pass's
-   * activations) are reused from call to call; a concurrent gradient call makes its own.
-   */
-  private final java.util.concurrent.atomic.AtomicReference<Workspace> idleGradientWorkspace = new java.util.concurrent.atomic.AtomicReference<>();
 
   ReferencePreparedModel(Model model, ReferenceEngine engine) {
     super(model, ReferenceBackendProvider.NAME);
@@ -105,15 +100,15 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     // other weights (a training step's) are converted for this call only, never into the shared cache
     ReferenceEngine callEngine = own ? engine : engine.withFreshWeights();
     List<LayerWeights> callWeights = own ? layerWeights : ModelExecutor.layerWeights(architecture, Weights.of(architecture, weights));
-    Workspace ws = idleGradientWorkspace.getAndSet(null);
-    if (ws == null) {
-      ws = new Workspace();
-    }
+    // an idle call's workspace: its recorded arrays, as large as the forward pass's activations,
+    // are reused from call to call
+    ReferenceKernels idleKernels = takeIdle();
+    Workspace ws = idleKernels.workspace();
     ws.startRecording();
     try {
       return computeGradients(call, target, loss, weights, architecture, callEngine, callWeights, ws);
     } finally {
-      idleGradientWorkspace.set(ws);
+      putIdle(idleKernels);
     }
   }
 

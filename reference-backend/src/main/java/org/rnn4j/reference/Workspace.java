@@ -63,6 +63,13 @@ final class Workspace {
     return a;
   }
 
+  /** As {@link #recorded}, zeroed over {@code size}. */
+  float[] recordedZeroed(int size) {
+    float[] a = recorded(size);
+    Arrays.fill(a, 0, size, 0f);
+    return a;
+  }
+
   /** As {@link #get}, zeroed over {@code size}. */
   float[] zeroed(Slot slot, int size) {
     float[] a = get(slot, size);
