@@ -140,7 +140,7 @@ final class BackpropKernels implements Kernels<Buf> {
       for (SingleCell cell : call.layer().cell().cells()) {
         FastCell f = packed.get(cells.size());
         cells.add(new CellBackprop(f, call.weights().get(w).toArray(), call.weights().get(w + 1).toArray(), cell.useBias(), engine.simd(),
-            engine.loop().parallel(), ws));
+            engine.loop(), ws));
         units.add(cell.units());
         w += cell.useBias() ? 3 : 2;
       }

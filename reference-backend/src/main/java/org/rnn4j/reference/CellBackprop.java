@@ -1,5 +1,6 @@
 package org.rnn4j.reference;
 
+import java.util.Arrays;
 import org.rnn4j.layers.Activation;
 
 /**
@@ -17,7 +18,7 @@ import org.rnn4j.layers.Activation;
 final class CellBackprop {
   private final FastCell cell;
   private final Simd simd;
-  private final Parallel parallel;
+  private final RecurrentLoop loop;
   private final int in;
   private final int u;
   private final int pu;
@@ -38,11 +39,11 @@ final class CellBackprop {
   final double[] dRecurrent;
   final double[] dBias;
 
-  CellBackprop(FastCell cell, float[] kernel, float[] recurrent, boolean useBias, Simd simd, Parallel parallel, Workspace ws) {
+  CellBackprop(FastCell cell, float[] kernel, float[] recurrent, boolean useBias, Simd simd, RecurrentLoop loop, Workspace ws) {
     this.cell = cell;
     this.ws = ws;
     this.simd = simd;
-    this.parallel = parallel;
+    this.loop = loop;
     this.in = cell.in;
     this.u = cell.units;
     this.pu = cell.paddedUnits;
@@ -70,8 +71,8 @@ final class CellBackprop {
    * @param dc likewise for c (LSTM), else null
    * @return the input sequence's gradient, time-major
    */
-  double[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, double[] dHidden,
-      double[] dh, double[] dc, float[] recordedA, float[] recordedQ) {
+  float[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, float[] dHidden,
+      float[] dh, float[] dc, float[] recordedA, float[] recordedQ) {
     int n = steps * batch;
     float[] hPrev = shifted(hs, h0, batch, n, ws);
     float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n, ws);
@@ -89,51 +90,34 @@ final class CellBackprop {
     // zeroed: masked rows' gradients stay zero
     float[] dA = ws.recordedZeroed(n * width);
     float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : ws.recordedZeroed(n * width);
-    StepScratch s = new StepScratch(batch);
     int recurrentWidth = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width;
     Packed recurrentT = transposedColumns(recurrent, u, width, 0, recurrentWidth);
     Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
-    float[] stepA = new float[batch * u];
-    float[] stepC = ws.recorded(batch * recurrentT.cols);
-    for (int t = steps - 1; t >= 0; t--) {
-      for (int b = 0; b < batch; b++) {
-        int row = t * batch + b;
-        for (int j = 0; j < u; j++) {
-          dh[b * u + j] += dHidden[row * u + j];
-        }
-        s.active[b] = valid == null || valid[row];
-        if (s.active[b]) {
-          gateGradients(row, b, a, q, hPrev, cPrev, cs, dh, dc, dA, dQ, s);
-        }
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, recurrentT, candidateT);
+    // batch rows are independent through the steps: each thread walks its rows back to step 0
+    loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
+      int b0 = RecurrentLoop.rowSplit(batch, thread, count);
+      int b1 = RecurrentLoop.rowSplit(batch, thread + 1, count);
+      if (b1 > b0) {
+        pass.rows(b0, b1);
       }
-      if (cell.kind == FastCell.Kind.GRU_RESET_BEFORE) {
-        for (int i = 0; i < batch * u; i++) {
-          stepA[i] = (float) s.dCandidate[i];
-        }
-        times(stepA, 0, u, batch, candidateT, u, s.product, stepC);
-        candidateThroughReset(t, batch, hPrev, dA, dQ, s);
-      }
-      // the previous h's gradient: what reached it directly, plus dQ·Uᵀ
-      times(dQ, t * batch * width, width, batch, recurrentT, u, s.product, stepC);
-      for (int b = 0; b < batch; b++) {
-        if (s.active[b]) {
-          for (int j = 0; j < u; j++) {
-            dh[b * u + j] = s.direct[b * u + j] + s.product[b * u + j];
-          }
-        }
-      }
-    }
+    });
     weightGradients(x, hPrev, resetH, n, dA, dQ);
-    double[] dx = new double[n * in];
     Packed kernelT = transposedColumns(kernel, in, width, 0, width);
-    times(dA, 0, width, n, kernelT, in, dx, ws.recorded(n * kernelT.cols));
+    float[] product = ws.recorded(n * kernelT.cols);
+    split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
+        kernelT.cols, false));
+    float[] dx = new float[n * in];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
+    }
     return dx;
   }
 
   /** Rows [0, n) split across the worker threads when the work is large (GEMMs over whole sequences). */
   private void split(int n, RowRange body) {
-    int threads = (long) n * padded * (in + u) >= RecurrentLoop.PARALLEL_WORK ? parallel.threads() : 1;
-    parallel.run(threads, (thread, count) -> {
+    int threads = (long) n * padded * (in + u) >= RecurrentLoop.PARALLEL_WORK ? loop.parallel().threads() : 1;
+    loop.parallel().run(threads, (thread, count) -> {
       int r0 = RecurrentLoop.rowSplit(n, thread, count);
       int r1 = RecurrentLoop.rowSplit(n, thread + 1, count);
       if (r1 > r0) {
@@ -144,6 +128,88 @@ final class CellBackprop {
 
   private interface RowRange {
     void run(int r0, int r1);
+  }
+
+  /** The reverse walk through the steps, shared by the threads that each take a block of batch rows. */
+  private final class Steps {
+    final int batch;
+    final int steps;
+    final float[] a;
+    final float[] q;
+    final float[] hPrev;
+    final float[] cPrev;
+    final float[] cs;
+    final boolean[] valid;
+    final float[] dHidden;
+    final float[] dh;
+    final float[] dc;
+    final float[] dA;
+    final float[] dQ;
+    final Packed recurrentT;
+    final Packed candidateT;
+
+    Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
+        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT) {
+      this.batch = batch;
+      this.steps = steps;
+      this.a = a;
+      this.q = q;
+      this.hPrev = hPrev;
+      this.cPrev = cPrev;
+      this.cs = cs;
+      this.valid = valid;
+      this.dHidden = dHidden;
+      this.dh = dh;
+      this.dc = dc;
+      this.dA = dA;
+      this.dQ = dQ;
+      this.recurrentT = recurrentT;
+      this.candidateT = candidateT;
+    }
+
+    /**
+     * Rows [b0, b1) from the last step to the first: each valid row's gate gradients, then the
+     * previous h's gradient — what reached it directly plus {@code dQ·Uᵀ}, one GEMM for the rows; a
+     * masked row's state gradients pass on unchanged.
+     */
+    void rows(int b0, int b1) {
+      int rows = b1 - b0;
+      StepScratch s = new StepScratch(rows);
+      float[] product = new float[rows * recurrentT.cols];
+      float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
+      boolean fastLstm = cell.kind == FastCell.Kind.LSTM && act == Activation.TANH && rec == Activation.SIGMOID;
+      for (int t = steps - 1; t >= 0; t--) {
+        int first = t * batch + b0;
+        for (int lb = 0; lb < rows; lb++) {
+          int row = first + lb;
+          int h = (b0 + lb) * u;
+          s.active[lb] = valid == null || valid[row];
+          if (s.active[lb] && fastLstm) {
+            lstmGradients(row, b0 + lb, a, cPrev, cs, dHidden, dh, dc, dA, s);
+            continue;
+          }
+          for (int j = 0; j < u; j++) {
+            dh[h + j] += dHidden[row * u + j];
+          }
+          if (s.active[lb]) {
+            gateGradients(row, b0 + lb, lb, a, q, hPrev, cPrev, cs, dh, dc, dA, dQ, s);
+          }
+        }
+        if (candidateT != null) {
+          simd.gemm(s.dCandidate, 0, u, rows, candidateT, 0, candidateT.paddedUnits, candidateProduct, 0, candidateT.cols, false);
+          candidateThroughReset(first, rows, hPrev, dA, dQ, candidateProduct, candidateT.cols, s);
+        }
+        simd.gemm(dQ, first * width, width, rows, recurrentT, 0, recurrentT.paddedUnits, product, 0, recurrentT.cols, false);
+        for (int lb = 0; lb < rows; lb++) {
+          if (s.active[lb]) {
+            int h = (b0 + lb) * u;
+            for (int j = 0; j < u; j++) {
+              dh[h + j] = (float) (s.direct[lb * u + j] + product[lb * recurrentT.cols + j]);
+            }
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -200,7 +266,7 @@ final class CellBackprop {
     return prev;
   }
 
-  /** Per-step arrays for the rows of a block, allocated once per backward pass. */
+  /** Per-step arrays for one thread's block of rows (indexed from the block's first row), allocated once per backward pass. */
   private final class StepScratch {
     final boolean[] active;
     /** Gate activations of one row (packed layout) and their gradients. */
@@ -212,33 +278,36 @@ final class CellBackprop {
     final float[] cell = new float[2 * u + Packed.NR];
     /** The part of each row's previous-h gradient that does not go through U. */
     final double[] direct;
-    final double[] product;
     /** GRU reset_before: the candidate's pre-activation gradient, per row. */
-    final double[] dCandidate;
+    final float[] dCandidate;
     final float[] candidatePre = new float[u];
     /** GRU reset_before: each row's z and r pre-activations, then z and r; and the z gate's gradient. */
     final float[][] zrKeep;
     final double[][] dzKeep;
 
-    StepScratch(int batch) {
-      active = new boolean[batch];
-      direct = new double[batch * u];
-      product = new double[batch * u];
-      dCandidate = new double[batch * u];
-      zrKeep = new float[batch][4 * u];
-      dzKeep = new double[batch][u];
+    /** The LSTM fast path's zero-offset rows (C2 vectorizes loops over them), with room for a vector kernel's padding. */
+    final float[][] lstm = new float[13][pu];
+
+    StepScratch(int rows) {
+      active = new boolean[rows];
+      direct = new double[rows * u];
+      dCandidate = new float[rows * u];
+      zrKeep = new float[rows][4 * u];
+      dzKeep = new double[rows][u];
     }
   }
 
   /**
    * One valid row's gate gradients at one step: sets {@code dA} and {@code dQ} at {@code row},
-   * {@code s.direct} at {@code b}, and for LSTM the previous c's gradient in {@code dc}.
+   * {@code s.direct} at {@code lb} (batch row {@code b}'s place in the block), and for LSTM the
+   * previous c's gradient in {@code dc}.
    */
-  private void gateGradients(int row, int b, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, double[] dh, double[] dc,
-      float[] dA, float[] dQ, StepScratch s) {
+  private void gateGradients(int row, int b, int lb, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, float[] dh,
+      float[] dc, float[] dA, float[] dQ, StepScratch s) {
     int p = row * padded;
     int o = row * width;
     int hb = b * u;
+    int sb = lb * u;
     switch (cell.kind) {
       case LSTM -> {
         System.arraycopy(a, p, s.gate, 0, padded);
@@ -261,8 +330,8 @@ final class CellBackprop {
           s.dGate[j] = dcTotal * s.gate[2 * pu + j];
           s.dGate[u + j] = dcTotal * cPrev[row * u + j];
           s.dGate[2 * u + j] = dcTotal * s.gate[j];
-          dc[hb + j] = dcTotal * s.gate[pu + j];
-          s.direct[hb + j] = 0;
+          dc[hb + j] = (float) (dcTotal * s.gate[pu + j]);
+          s.direct[sb + j] = 0;
         }
         preActivation(rec, a, p, 0, s, dA, o);
         preActivation(rec, a, p, 1, s, dA, o);
@@ -274,7 +343,7 @@ final class CellBackprop {
         simd.activate(act, s.gate, 0, u, pu);
         for (int j = 0; j < u; j++) {
           s.dGate[j] = dh[hb + j];
-          s.direct[hb + j] = 0;
+          s.direct[sb + j] = 0;
         }
         preActivation(act, a, p, 0, s, dA, o);
       }
@@ -297,7 +366,7 @@ final class CellBackprop {
           double z = s.gate[j];
           s.dGate[j] = dh[hb + j] * (hPrev[row * u + j] - s.gate[2 * pu + j]);
           s.dy[j] = dh[hb + j] * (1 - z);
-          s.direct[hb + j] = dh[hb + j] * z;
+          s.direct[sb + j] = dh[hb + j] * z;
         }
         act.backwardRow(candidatePre, 0, s.gate, 2 * pu, u, s.dy, s.dxRow);
         for (int j = 0; j < u; j++) {
@@ -311,38 +380,96 @@ final class CellBackprop {
           zrGradients(zr, s, dA, dQ, o);
         } else {
           // the reset gate's gradient needs (r∘h)'s, one GEMM over the block: finished in candidateThroughReset
-          System.arraycopy(s.dxRow, 0, s.dCandidate, b * u, u);
-          float[] keep = s.zrKeep[b];
+          for (int j = 0; j < u; j++) {
+            s.dCandidate[sb + j] = (float) s.dxRow[j];
+          }
+          float[] keep = s.zrKeep[lb];
           System.arraycopy(zr, 0, keep, 0, 2 * u);
           for (int j = 0; j < u; j++) {
             keep[2 * u + j] = s.gate[j];
             keep[3 * u + j] = s.gate[pu + j];
           }
-          System.arraycopy(s.dGate, 0, s.dzKeep[b], 0, u);
+          System.arraycopy(s.dGate, 0, s.dzKeep[lb], 0, u);
         }
       }
     }
   }
 
   /**
-   * GRU reset_before, once {@code s.product} holds {@code d(r∘h) = dCandidate·U_hᵀ} for the block:
-   * the reset gate's and the previous h's shares, then the z and r pre-activation gradients.
+   * {@link #gateGradients} of an LSTM with Keras' default activations (tanh, and sigmoid for the
+   * gates), in float32 as TensorFlow computes it: the derivatives from the activations' outputs
+   * (σ' = σ(1 − σ), tanh' = 1 − tanh²), in loops over zero-offset rows that C2 vectorizes.
    */
-  private void candidateThroughReset(int t, int batch, float[] hPrev, float[] dA, float[] dQ, StepScratch s) {
-    double[] dResetH = s.product;
-    for (int b = 0; b < batch; b++) {
-      if (!s.active[b]) {
+  private void lstmGradients(int row, int b, float[] a, float[] cPrev, float[] cs, float[] dHidden, float[] dh, float[] dc, float[] dA,
+      StepScratch s) {
+    int p = row * padded;
+    int o = row * width;
+    int hb = b * u;
+    float[][] r = s.lstm;
+    float[] gi = r[0], gf = r[1], gg = r[2], go = r[3], tc = r[4], cp = r[5];
+    float[] dhRow = r[6], dcRow = r[7], di = r[8], df = r[9], dg = r[10], dout = r[11], outside = r[12];
+    System.arraycopy(a, p, gi, 0, u);
+    System.arraycopy(a, p + pu, gf, 0, u);
+    System.arraycopy(a, p + 2 * pu, gg, 0, u);
+    System.arraycopy(a, p + 3 * pu, go, 0, u);
+    System.arraycopy(cs, row * u, tc, 0, u);
+    System.arraycopy(cPrev, row * u, cp, 0, u);
+    System.arraycopy(dh, hb, dhRow, 0, u);
+    System.arraycopy(dc, hb, dcRow, 0, u);
+    System.arraycopy(dHidden, row * u, outside, 0, u);
+    simd.activate(Activation.SIGMOID, gi, 0, u, pu);
+    simd.activate(Activation.SIGMOID, gf, 0, u, pu);
+    simd.activate(Activation.TANH, gg, 0, u, pu);
+    simd.activate(Activation.SIGMOID, go, 0, u, pu);
+    simd.activate(Activation.TANH, tc, 0, u, pu); // φ(c')
+    // three short loops: C2 vectorizes a loop only if its body is small enough to unroll
+    for (int j = 0; j < u; j++) {
+      float oj = go[j];
+      float tj = tc[j];
+      float dhj = dhRow[j] + outside[j];
+      dout[j] = dhj * tj * (oj * (1 - oj));
+      dcRow[j] += dhj * oj * (1 - tj * tj); // c's total gradient
+    }
+    for (int j = 0; j < u; j++) {
+      float dcj = dcRow[j];
+      float ij = gi[j];
+      float gj = gg[j];
+      di[j] = dcj * gj * (ij * (1 - ij));
+      dg[j] = dcj * ij * (1 - gj * gj);
+    }
+    for (int j = 0; j < u; j++) {
+      float dcj = dcRow[j];
+      float fj = gf[j];
+      df[j] = dcj * cp[j] * (fj * (1 - fj));
+      dcRow[j] = dcj * fj;
+    }
+    System.arraycopy(di, 0, dA, o, u);
+    System.arraycopy(df, 0, dA, o + u, u);
+    System.arraycopy(dg, 0, dA, o + 2 * u, u);
+    System.arraycopy(dout, 0, dA, o + 3 * u, u);
+    System.arraycopy(dcRow, 0, dc, hb, u);
+  }
+
+  /**
+   * GRU reset_before, once {@code dResetH} holds {@code d(r∘h) = dCandidate·U_hᵀ} for the block
+   * of rows from {@code first} (row stride {@code ld}): the reset gate's and the previous h's
+   * shares, then the z and r pre-activation gradients.
+   */
+  private void candidateThroughReset(int first, int rows, float[] hPrev, float[] dA, float[] dQ, float[] dResetH, int ld,
+      StepScratch s) {
+    for (int lb = 0; lb < rows; lb++) {
+      if (!s.active[lb]) {
         continue;
       }
-      int row = t * batch + b;
+      int row = first + lb;
       int o = row * width;
-      float[] keep = s.zrKeep[b];
+      float[] keep = s.zrKeep[lb];
       for (int j = 0; j < u; j++) {
         s.gate[j] = keep[2 * u + j];
         s.gate[pu + j] = keep[3 * u + j];
-        s.dGate[j] = s.dzKeep[b][j];
-        s.dGate[u + j] = dResetH[b * u + j] * hPrev[row * u + j];
-        s.direct[b * u + j] += dResetH[b * u + j] * keep[3 * u + j];
+        s.dGate[j] = s.dzKeep[lb][j];
+        s.dGate[u + j] = dResetH[lb * ld + j] * hPrev[row * u + j];
+        s.direct[lb * u + j] += dResetH[lb * ld + j] * keep[3 * u + j];
       }
       zrGradients(keep, s, dA, dQ, o);
     }
@@ -369,31 +496,33 @@ final class CellBackprop {
     }
   }
 
-  /** dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), bias gradients as column sums. */
+  /**
+   * dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), the bias
+   * gradients as column sums {@code 1ᵀ·dA} (GRU reset_after's recurrent row: {@code 1ᵀ·dQ}), each
+   * sharing the GEMM of the same gradient.
+   */
   private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ) {
+    Part inputBias = dBias == null ? null : new Part(null, 1, dBias, 0);
     switch (cell.kind) {
-      case LSTM, SIMPLE -> transposedTimes(x, in, dKernel, hPrev, u, dRecurrent, n, dA, 0, width); // dQ is dA
+      case LSTM, SIMPLE -> transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), new Part(hPrev, u, dRecurrent, 0), inputBias);
       case GRU_RESET_AFTER -> {
-        transposedTimes(x, in, dKernel, null, 0, null, n, dA, 0, width);
-        transposedTimes(hPrev, u, dRecurrent, null, 0, null, n, dQ, 0, width);
+        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), inputBias);
+        transposedTimes(dQ, 0, width, n, new Part(hPrev, u, dRecurrent, 0), dBias == null ? null : new Part(null, 1, dBias, width));
       }
       case GRU_RESET_BEFORE -> {
-        transposedTimes(x, in, dKernel, null, 0, null, n, dA, 0, width);
-        transposedTimes(hPrev, u, dRecurrent, null, 0, null, n, dQ, 0, 2 * u);
-        transposedTimes(resetH, u, dRecurrent, null, 0, null, n, dA, 2 * u, 3 * u);
-      }
-    }
-    if (dBias != null) {
-      for (int r = 0; r < n; r++) {
-        for (int j = 0; j < width; j++) {
-          dBias[j] += dA[r * width + j];
-          if (cell.kind == FastCell.Kind.GRU_RESET_AFTER) {
-            dBias[width + j] += dQ[r * width + j];
-          }
-        }
+        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), inputBias);
+        transposedTimes(dQ, 0, 2 * u, n, new Part(hPrev, u, dRecurrent, 0));
+        transposedTimes(dA, 2 * u, 3 * u, n, new Part(resetH, u, dRecurrent, 0));
       }
     }
   }
+
+  /**
+   * One block of rows of {@code Vᵀ} in a weight-gradient GEMM: the {@code (n, cols)} matrix {@code
+   * values} (null: a column of ones, whose product is a column sum), and where its rows of the
+   * product are added: {@code out[offset + i·width + j]}.
+   */
+  private record Part(float[] values, int cols, double[] out, int offset) {}
 
   /** {@code Mᵀ} of columns [c0, c1) of a row-major {@code (rows, cols)} matrix, packed as a {@code (c1 - c0, rows)} GEMM operand. */
   private static Packed transposedColumns(float[] m, int rows, int cols, int c0, int c1) {
@@ -408,36 +537,31 @@ final class CellBackprop {
   }
 
   /**
-   * {@code out[r·cols + j] = Σ_k a[aOff + r·lda + k] · B[k, j]} for {@code m} rows, the first
-   * {@code b.rows} columns of each row of {@code a}, through the scratch {@code c} ({@code m·b.cols}).
+   * {@code part.out[part.offset + i·width + c0 + j] += Σ_r part.values[r·part.cols + i] · d[r·width +
+   * c0 + j]} for columns [c0, c1) of {@code d} and every part (null parts skipped): {@code Vᵀ·d}
+   * over {@code n} rows with {@code V} the parts side by side, as one GEMM.
    */
-  private void times(float[] a, int aOff, int lda, int m, Packed b, int cols, double[] out, float[] c) {
-    split(m, (i0, i1) -> simd.gemm(a, aOff + i0 * lda, lda, i1 - i0, b, 0, b.paddedUnits, c, i0 * b.cols, b.cols, false));
-    for (int r = 0; r < m; r++) {
-      for (int j = 0; j < cols; j++) {
-        out[r * cols + j] = c[r * b.cols + j];
-      }
-    }
-  }
-
-
-  /**
-   * {@code out[i·width + c0 + j] += Σ_r v[r·vCols + i] · d[r·width + c0 + j]} for columns [c0, c1) of
-   * {@code d}: {@code vᵀ·d} over {@code n} rows, as one GEMM; with a second {@code v2} (its
-   * gradient into {@code out2}), both share the GEMM, as {@code [v | v2]ᵀ·d}.
-   */
-  private void transposedTimes(float[] v, int vCols, double[] out, float[] v2, int v2Cols, double[] out2, int n, float[] d, int c0,
-      int c1) {
+  private void transposedTimes(float[] d, int c0, int c1, int n, Part... parts) {
     int k = c1 - c0;
-    int m = vCols + v2Cols;
+    int m = 0;
+    for (Part part : parts) {
+      m += part == null ? 0 : part.cols();
+    }
     float[] vt = ws.recorded(m * n);
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < vCols; i++) {
-        vt[i * n + r] = v[r * vCols + i];
+    int at = 0;
+    for (Part part : parts) {
+      if (part == null) {
+        continue;
       }
-      for (int i = 0; i < v2Cols; i++) {
-        vt[(vCols + i) * n + r] = v2[r * v2Cols + i];
+      if (part.values() == null) {
+        Arrays.fill(vt, at * n, (at + 1) * n, 1f);
       }
+      for (int r = 0; part.values() != null && r < n; r++) {
+        for (int i = 0; i < part.cols(); i++) {
+          vt[(at + i) * n + r] = part.values()[r * part.cols() + i];
+        }
+      }
+      at += part.cols();
     }
     float[] dCols = d;
     if (k != width) {
@@ -449,13 +573,17 @@ final class CellBackprop {
     Packed b = Packed.of(dCols, n, 1, k);
     float[] c = ws.recorded(m * b.cols);
     split(m, (r0, r1) -> simd.gemm(vt, r0 * n, n, r1 - r0, b, 0, b.paddedUnits, c, r0 * b.cols, b.cols, false));
-    for (int i = 0; i < m; i++) {
-      double[] to = i < vCols ? out : out2;
-      int row = i < vCols ? i : i - vCols;
-      for (int j = 0; j < k; j++) {
-        to[row * width + c0 + j] += c[i * b.cols + j];
+    at = 0;
+    for (Part part : parts) {
+      if (part == null) {
+        continue;
       }
+      for (int i = 0; i < part.cols(); i++) {
+        for (int j = 0; j < k; j++) {
+          part.out()[part.offset() + i * width + c0 + j] += c[(at + i) * b.cols + j];
+        }
+      }
+      at += part.cols();
     }
   }
-
 }

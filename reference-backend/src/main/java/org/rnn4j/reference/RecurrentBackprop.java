@@ -20,7 +20,7 @@ final class RecurrentBackprop {
    * @param input the input gradient {@code (batch, steps, features)} in input order
    * @param initial the gradient of each initial state, in Keras' flattened order
    */
-  record Grads(double[] input, List<double[]> initial) {}
+  record Grads(float[] input, List<float[]> initial) {}
 
   /**
    * @param dSequence the gradient of the returned sequence {@code (batch, steps, units)}, or null
@@ -32,15 +32,15 @@ final class RecurrentBackprop {
     int batch = rec.batch;
     int steps = rec.steps;
     int last = cells.size() - 1;
-    double[] dHidden = outputGradient(layer, rec, units.get(last), dSequence, dLast);
-    List<double[]> initial = new ArrayList<>();
+    float[] dHidden = outputGradient(layer, rec, units.get(last), dSequence, dLast);
+    List<float[]> initial = new ArrayList<>();
     int stateIndex = dFinals.size();
     for (int k = last; k >= 0; k--) {
       boolean lstm = rec.cells.get(k) != null;
       stateIndex -= lstm ? 2 : 1;
       int size = batch * units.get(k);
-      double[] dh = doubles(dFinals.get(stateIndex), size);
-      double[] dc = lstm ? doubles(dFinals.get(stateIndex + 1), size) : null;
+      float[] dh = copyOrZeros(dFinals.get(stateIndex), size);
+      float[] dc = lstm ? copyOrZeros(dFinals.get(stateIndex + 1), size) : null;
       dHidden = cells.get(k).run(rec.inputs.get(k), rec.hidden.get(k), rec.cells.get(k), rec.initialH.get(k), rec.initialC.get(k),
           rec.valid, batch, steps, dHidden, dh, dc, rec.preActivations.get(k), rec.recurrentProducts.get(k));
       if (lstm) {
@@ -51,19 +51,15 @@ final class RecurrentBackprop {
     return new Grads(inputOrder(dHidden, batch, steps, layer.goBackwards()), initial);
   }
 
-  private static double[] doubles(float[] values, int size) {
-    double[] d = new double[size];
-    for (int i = 0; values != null && i < size; i++) {
-      d[i] = values[i];
-    }
-    return d;
+  private static float[] copyOrZeros(float[] values, int size) {
+    return values == null ? new float[size] : java.util.Arrays.copyOf(values, size);
   }
 
   /** The gradient reaching each step's carried h of the last cell through the layer's outputs. */
-  private static double[] outputGradient(RNN layer, RecurrentLoop.Recording rec, int u, float[] dSequence, float[] dLast) {
+  private static float[] outputGradient(RNN layer, RecurrentLoop.Recording rec, int u, float[] dSequence, float[] dLast) {
     int batch = rec.batch;
     int steps = rec.steps;
-    double[] d = new double[steps * batch * u];
+    float[] d = new float[steps * batch * u];
     for (int b = 0; b < batch; b++) {
       boolean seen = false;
       for (int t = 0; t < steps; t++) {
@@ -74,7 +70,7 @@ final class RecurrentBackprop {
         }
         int at = (t * batch + b) * u;
         for (int j = 0; j < u; j++) {
-          double g = dSequence == null ? 0 : dSequence[(b * steps + t) * u + j];
+          float g = dSequence == null ? 0 : dSequence[(b * steps + t) * u + j];
           if (t == steps - 1 && dLast != null) {
             g += dLast[b * u + j];
           }
@@ -86,9 +82,9 @@ final class RecurrentBackprop {
   }
 
   /** A time-major gradient in processing order, back to {@code (batch, steps, features)} in input order. */
-  private static double[] inputOrder(double[] timeMajor, int batch, int steps, boolean backwards) {
+  private static float[] inputOrder(float[] timeMajor, int batch, int steps, boolean backwards) {
     int f = timeMajor.length / (batch * steps);
-    double[] out = new double[timeMajor.length];
+    float[] out = new float[timeMajor.length];
     for (int t = 0; t < steps; t++) {
       int ti = backwards ? steps - 1 - t : t;
       for (int b = 0; b < batch; b++) {
