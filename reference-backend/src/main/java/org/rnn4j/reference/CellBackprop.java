@@ -90,10 +90,20 @@ final class CellBackprop {
     // zeroed: masked rows' gradients stay zero
     float[] dA = ws.recordedZeroed(n * width);
     float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : ws.recordedZeroed(n * width);
-    int recurrentWidth = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width;
-    Packed recurrentT = transposedColumns(recurrent, u, width, 0, recurrentWidth);
+    float[] dx = new float[n * in];
+    // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
+    boolean inputInStep = dQ == dA;
+    Packed recurrentT;
+    if (inputInStep) {
+      float[] stacked = Arrays.copyOf(recurrent, (u + in) * width);
+      System.arraycopy(kernel, 0, stacked, u * width, in * width);
+      recurrentT = transposedColumns(stacked, u + in, width, 0, width);
+    } else {
+      recurrentT = transposedColumns(recurrent, u, width, 0, cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width);
+    }
     Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, recurrentT, candidateT);
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, recurrentT, candidateT,
+        inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -103,13 +113,14 @@ final class CellBackprop {
       }
     });
     weightGradients(x, hPrev, resetH, n, dA, dQ);
-    Packed kernelT = transposedColumns(kernel, in, width, 0, width);
-    float[] product = ws.recorded(n * kernelT.cols);
-    split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
-        kernelT.cols, false));
-    float[] dx = new float[n * in];
-    for (int r = 0; r < n; r++) {
-      System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
+    if (!inputInStep) {
+      Packed kernelT = transposedColumns(kernel, in, width, 0, width);
+      float[] product = ws.recorded(n * kernelT.cols);
+      split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
+          kernelT.cols, false));
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
+      }
     }
     return dx;
   }
@@ -145,11 +156,14 @@ final class CellBackprop {
     final float[] dc;
     final float[] dA;
     final float[] dQ;
+    /** {@code Uᵀ} (GRU reset_before: z's and r's), with {@code Wᵀ} after it when {@link #dx} is set. */
     final Packed recurrentT;
     final Packed candidateT;
+    /** The input's gradient, computed with the previous h's (LSTM, SimpleRNN), else null. */
+    final float[] dx;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
-        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT) {
+        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -165,12 +179,14 @@ final class CellBackprop {
       this.dQ = dQ;
       this.recurrentT = recurrentT;
       this.candidateT = candidateT;
+      this.dx = dx;
     }
 
     /**
      * Rows [b0, b1) from the last step to the first: each valid row's gate gradients, then the
-     * previous h's gradient — what reached it directly plus {@code dQ·Uᵀ}, one GEMM for the rows; a
-     * masked row's state gradients pass on unchanged.
+     * previous h's gradient — what reached it directly plus {@code dQ·Uᵀ}, one GEMM for the rows
+     * (which also gives the input's gradient when {@link #dx} is set); a masked row's state
+     * gradients pass on unchanged.
      */
     void rows(int b0, int b1) {
       int rows = b1 - b0;
@@ -206,6 +222,9 @@ final class CellBackprop {
             for (int j = 0; j < u; j++) {
               dh[h + j] = (float) (s.direct[lb * u + j] + product[lb * recurrentT.cols + j]);
             }
+          }
+          if (dx != null) {
+            System.arraycopy(product, lb * recurrentT.cols + u, dx, (first + lb) * in, in);
           }
         }
       }
