@@ -103,7 +103,7 @@ final class CellBackprop {
     }
     Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
     Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, recurrentT, candidateT,
-        inputInStep ? dx : null);
+        recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -159,11 +159,13 @@ final class CellBackprop {
     /** {@code Uᵀ} (GRU reset_before: z's and r's), with {@code Wᵀ} after it when {@link #dx} is set. */
     final Packed recurrentT;
     final Packed candidateT;
+    /** Whether {@link #a} is what the forward's steps recorded (else recomputed pre-activations). */
+    final boolean recorded;
     /** The input's gradient, computed with the previous h's (LSTM, SimpleRNN), else null. */
     final float[] dx;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
-        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, float[] dx) {
+        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, boolean recorded, float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -179,6 +181,7 @@ final class CellBackprop {
       this.dQ = dQ;
       this.recurrentT = recurrentT;
       this.candidateT = candidateT;
+      this.recorded = recorded;
       this.dx = dx;
     }
 
@@ -193,7 +196,8 @@ final class CellBackprop {
       StepScratch s = new StepScratch(rows);
       float[] product = new float[rows * recurrentT.cols];
       float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
-      boolean fastLstm = cell.kind == FastCell.Kind.LSTM && act == Activation.TANH && rec == Activation.SIGMOID;
+      // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
+      boolean fastLstm = recorded && cell.recordsActivatedGates();
       for (int t = steps - 1; t >= 0; t--) {
         int first = t * batch + b0;
         for (int lb = 0; lb < rows; lb++) {
@@ -416,8 +420,9 @@ final class CellBackprop {
 
   /**
    * {@link #gateGradients} of an LSTM with Keras' default activations (tanh, and sigmoid for the
-   * gates), in float32 as TensorFlow computes it: the derivatives from the activations' outputs
-   * (σ' = σ(1 − σ), tanh' = 1 − tanh²), in loops over zero-offset rows that C2 vectorizes.
+   * gates), in float32 as TensorFlow computes it, from the activated gates the forward recorded
+   * ({@link FastCell#recordsActivatedGates}): the derivatives from the activations' outputs (σ' =
+   * σ(1 − σ), tanh' = 1 − tanh²), in loops over zero-offset rows that C2 vectorizes.
    */
   private void lstmGradients(int row, int b, float[] a, float[] cPrev, float[] cs, float[] dHidden, float[] dh, float[] dc, float[] dA,
       StepScratch s) {
@@ -436,10 +441,6 @@ final class CellBackprop {
     System.arraycopy(dh, hb, dhRow, 0, u);
     System.arraycopy(dc, hb, dcRow, 0, u);
     System.arraycopy(dHidden, row * u, outside, 0, u);
-    simd.activate(Activation.SIGMOID, gi, 0, u, pu);
-    simd.activate(Activation.SIGMOID, gf, 0, u, pu);
-    simd.activate(Activation.TANH, gg, 0, u, pu);
-    simd.activate(Activation.SIGMOID, go, 0, u, pu);
     simd.activate(Activation.TANH, tc, 0, u, pu); // φ(c')
     // three short loops: C2 vectorizes a loop only if its body is small enough to unroll
     for (int j = 0; j < u; j++) {
@@ -567,21 +568,6 @@ final class CellBackprop {
       m += part == null ? 0 : part.cols();
     }
     float[] vt = ws.recorded(m * n);
-    int at = 0;
-    for (Part part : parts) {
-      if (part == null) {
-        continue;
-      }
-      if (part.values() == null) {
-        Arrays.fill(vt, at * n, (at + 1) * n, 1f);
-      }
-      for (int r = 0; part.values() != null && r < n; r++) {
-        for (int i = 0; i < part.cols(); i++) {
-          vt[(at + i) * n + r] = part.values()[r * part.cols() + i];
-        }
-      }
-      at += part.cols();
-    }
     float[] dCols = d;
     if (k != width) {
       dCols = new float[n * k];
@@ -589,10 +575,27 @@ final class CellBackprop {
         System.arraycopy(d, r * width + c0, dCols, r * k, k);
       }
     }
-    Packed b = Packed.of(dCols, n, 1, k);
+    Packed b = Packed.empty(n, 1, k, ws.recorded(n * Packed.roundUp(k, Packed.NR)));
+    float[] gradient = dCols;
+    // the two copies, by blocks of rows: Vᵀ and d's panels
+    split(n, (r0, r1) -> {
+      int at = 0;
+      for (Part part : parts) {
+        if (part == null) {
+          continue;
+        }
+        for (int r = r0; r < r1; r++) {
+          for (int i = 0; i < part.cols(); i++) {
+            vt[(at + i) * n + r] = part.values() == null ? 1f : part.values()[r * part.cols() + i];
+          }
+        }
+        at += part.cols();
+      }
+      b.fillRows(gradient, r0, r1);
+    });
     float[] c = ws.recorded(m * b.cols);
     split(m, (r0, r1) -> simd.gemm(vt, r0 * n, n, r1 - r0, b, 0, b.paddedUnits, c, r0 * b.cols, b.cols, false));
-    at = 0;
+    int at = 0;
     for (Part part : parts) {
       if (part == null) {
         continue;

@@ -35,8 +35,9 @@ interface CellMath {
   void project(Simd simd, float[] x, int rows, float[] proj, int off);
 
   /**
-   * How many arrays of pre-activations {@link #step} can record for a backward pass ({@link
-   * StepArrays#recordA}, {@link StepArrays#recordQ}): 0 when the backward pass recomputes them.
+   * How many arrays of gates {@link #step} can record for a backward pass ({@link
+   * StepArrays#recordA}, {@link StepArrays#recordQ}; pre-activations unless the cell says
+   * otherwise): 0 when the backward pass recomputes them.
    */
   default int recordedArrays() {
     return 0;

@@ -117,7 +117,19 @@ final class FastCell implements CellMath {
     return kind == Kind.GRU_RESET_AFTER || kind == Kind.GRU_RESET_BEFORE ? width : 0;
   }
 
-  /** LSTM and SimpleRNN record their pre-activations, GRU reset_after also its recurrent product; GRU reset_before none. */
+  /**
+   * Whether this cell's step records its gates after their activations rather than before: an LSTM
+   * with Keras' default activations (sigmoid gates, tanh), whose backward pass takes the derivatives
+   * from the activations' outputs and so needs no activation evaluated again.
+   */
+  boolean recordsActivatedGates() {
+    return kind == Kind.LSTM && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
+  }
+
+  /**
+   * LSTM and SimpleRNN record their pre-activations (a default LSTM its activated gates: {@link
+   * #recordsActivatedGates}), GRU reset_after also its recurrent product; GRU reset_before none.
+   */
   @Override
   public int recordedArrays() {
     return switch (kind) {
@@ -175,7 +187,8 @@ final class FastCell implements CellMath {
     switch (kind) {
       case LSTM -> {
         simd.gemm(hCur, 0, u, rows, recurrent, 0, pu, z, zOff, width, true);
-        if (a.recordA != null) {
+        boolean activated = recordsActivatedGates();
+        if (a.recordA != null && !activated) {
           System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
         }
         for (int b = 0; b < rows; b++) {
@@ -194,6 +207,9 @@ final class FastCell implements CellMath {
           for (int j = 0; j < u; j++) {
             hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
           }
+        }
+        if (a.recordA != null && activated) {
+          System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
         }
       }
       case GRU_RESET_AFTER -> {

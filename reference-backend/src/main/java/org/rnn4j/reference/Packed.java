@@ -62,6 +62,33 @@ final class Packed {
     return new Packed(rows, gates, units, null, byRow);
   }
 
+  /**
+   * A {@code (rows, gates·units)} matrix for the caller to fill with {@link #fillRows}, from several
+   * threads if it likes; in the panel layout its data is {@code buffer} when that is large enough
+   * (an array reused from call to call), else a new array.
+   */
+  static Packed empty(int rows, int gates, int units, float[] buffer) {
+    int cols = gates * roundUp(units, NR);
+    if (SimdProvider.best().usesPanels()) {
+      float[] data = buffer != null && buffer.length >= rows * cols ? buffer : new float[rows * cols];
+      return new Packed(rows, gates, units, data, null);
+    }
+    return new Packed(rows, gates, units, null, new float[rows][cols]);
+  }
+
+  /** Rows [r0, r1) of the row-major Keras-layout {@code w} into this matrix (see {@link #of}). */
+  void fillRows(float[] w, int r0, int r1) {
+    float[] row = panelData != null ? new float[cols] : null;
+    for (int k = r0; k < r1; k++) {
+      if (row != null) {
+        paddedRow(w, k, gates, units, row);
+        rowIntoPanels(row, k, rows, panelData);
+      } else {
+        paddedRow(w, k, gates, units, rowData[k]);
+      }
+    }
+  }
+
   /** Row {@code k} of a Keras weight with each gate's columns starting at a multiple of NR. */
   private static void paddedRow(float[] w, int k, int gates, int units, float[] row) {
     int padded = roundUp(units, NR);

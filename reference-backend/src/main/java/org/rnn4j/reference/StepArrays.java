@@ -21,7 +21,7 @@ final class StepArrays {
   float[] resetH;
   float[] tmp;
   /**
-   * When a backward pass will follow: where the cell copies this step's pre-activations (rows of
+   * When a backward pass will follow: where the cell copies this step's gates (rows of
    * {@link CellMath#projectionWidth} from {@link #recordOff}, the layout its backward pass reads),
    * and for GRU reset_after the recurrent product likewise; else null.
    */
