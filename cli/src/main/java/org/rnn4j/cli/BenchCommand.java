@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
           long before = ResidentMemory.currentMib();
           BenchRunner.Measurement m;
           try (PreparedModel p = open.get(name).prepare(w.model())) {
-            m = runner.measure(w, name, effectiveThreads(name), w.operation(p));
+            m = runner.measure(w, name, effectiveThreads(name), w.operation(p), w.forwardOperation(p));
           }
           long peak = tracked ? ResidentMemory.peakMib() : -1;
           results.add(m.withMemory(peak, peak < 0 || before < 0 ? -1 : Math.max(0, peak - before)));
@@ -112,9 +113,12 @@ final class BenchCommand implements Callable<Integer> {
     if (format == OutputFormat.JSON) {
       ArrayNode arr = JsonNodeFactory.instance.arrayNode();
       for (BenchRunner.Measurement m : results) {
-        arr.addObject().put("workload", m.workload().id()).put("backend", m.backend()).put("threads", m.threads())
+        ObjectNode row = arr.addObject().put("workload", m.workload().id()).put("backend", m.backend()).put("threads", m.threads())
             .put("unit", m.workload().unit().label()).put("median", m.median()).put("min", m.min()).put("max", m.max())
             .put("peak_rss_mib", m.peakMib()).put("rss_growth_mib", m.growthMib());
+        if (!Double.isNaN(m.backwardOverForward())) {
+          row.put("backward_over_forward", m.backwardOverForward());
+        }
       }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(arr));
     } else {
@@ -129,7 +133,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static String table(List<BenchRunner.Measurement> results, List<String> names) {
-    TextTable t = new TextTable("workload", "backend", "threads", "unit", "median", "min", "max", "ratio", "peak RSS MiB").right(2, 4, 5, 6, 7, 8);
+    TextTable t = new TextTable("workload", "backend", "threads", "unit", "median", "min", "max", "ratio", "peak RSS MiB", "bwd/fwd")
+        .right(2, 4, 5, 6, 7, 8, 9);
     for (BenchRunner.Measurement m : results) {
       String ratio = "";
       if (!m.backend().equals(names.get(0))) {
@@ -141,11 +146,14 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       String memory = m.peakMib() < 0 ? "n/a" : m.peakMib() + " (+" + m.growthMib() + ")";
+      String backward = Double.isNaN(m.backwardOverForward()) ? "" : String.format(Locale.ROOT, "%.2f", m.backwardOverForward());
       t.add(m.workload().id(), m.backend(), Integer.toString(m.threads()), m.workload().unit().label(), fmt(m.median()), fmt(m.min()),
-          fmt(m.max()), ratio, memory);
+          fmt(m.max()), ratio, memory, backward);
     }
     return t.render("") + "ratio: " + names.get(0) + " vs the backend on that row, from the medians (> 1: " + names.get(0) + " is faster)\n"
-        + "peak RSS: the process's peak resident memory while the row was prepared and measured (+ its growth over the resident size before)\n";
+        + "peak RSS: the process's peak resident memory while the row was prepared and measured (+ its growth over the resident size before)\n"
+        + "bwd/fwd (T rows): the backward pass's time over the forward pass's, the median over pairs of calls alternated — the same\n"
+        + "  call's forward alone, then forward and backward — each pair giving (forward+backward − forward) / forward\n";
   }
 
   private static String fmt(double v) {

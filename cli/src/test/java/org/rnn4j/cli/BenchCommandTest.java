@@ -50,6 +50,23 @@ class BenchCommandTest {
     assertTrue(o.out().contains("ratio: reference vs the backend on that row"), o.out());
   }
 
+  /** A forward-and-backward workload also reports its backward pass's time over its forward pass's. */
+  @Test
+  void backwardWorkloadsReportBackwardOverForward() throws Exception {
+    CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "T1b,W1b", "--backends", "reference", "--threads", "1", "--seconds",
+        "0.05", "--samples", "3", "--format", "json");
+    assertEquals(0, o.exitCode(), o.err());
+    JsonNode arr = new ObjectMapper().readTree(o.out());
+    assertEquals("T1b", arr.get(0).get("workload").asText());
+    // a backward pass costs something, and less than a hundred forward passes
+    double ratio = arr.get(0).get("backward_over_forward").asDouble();
+    assertTrue(ratio > 0 && ratio < 100, o.out());
+    assertTrue(!arr.get(1).has("backward_over_forward"), "a forward-only workload has no such ratio: " + o.out());
+    CliRunner.Outcome text = CliRunner.run("bench", "--workloads", "T1b", "--backends", "reference", "--seconds", "0.05", "--samples", "1");
+    assertTrue(text.out().matches("(?s).*T1b +reference +\\d+ +µs/call .* \\d+\\.\\d\\d\\n.*"), text.out());
+    assertTrue(text.out().contains("bwd/fwd (T rows): the backward pass's time over the forward pass's"), text.out());
+  }
+
   @Test
   void unknownWorkloadIsAUsageError() {
     CliRunner.Outcome o = CliRunner.run("bench", "--workloads", "W9");

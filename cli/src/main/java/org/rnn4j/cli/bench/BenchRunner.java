@@ -33,19 +33,28 @@ public final class BenchRunner {
 
   /**
    * One measured result, with the peak resident memory of the process while it was measured and
-   * that peak's growth over the resident size just before (MiB; -1 where unknown).
+   * that peak's growth over the resident size just before (MiB; -1 where unknown), and for a
+   * forward-and-backward workload its backward pass's time over its forward pass's ({@link
+   * #measure}; NaN for the others).
    */
   public record Measurement(Workload workload, String backend, int threads, double median, double min, double max, long peakMib,
-      long growthMib) {
+      long growthMib, double backwardOverForward) {
     public Measurement withMemory(long peak, long growth) {
-      return new Measurement(workload, backend, threads, median, min, max, peak, growth);
+      return new Measurement(workload, backend, threads, median, min, max, peak, growth, backwardOverForward);
     }
   }
 
   /** What the last operation returned, kept so that the JIT cannot drop the work. */
   private volatile Object sink;
 
-  public Measurement measure(Workload w, String backend, int threads, java.util.function.Supplier<Object> op) {
+  /**
+   * Measures {@code op}. With a {@code forward} (the forward pass alone of a forward-and-backward
+   * {@code op}), also the backward pass's share: calls of the two alternate, and each pair gives
+   * (op − forward) / forward; the median of those ratios, so that the machine's drift over the
+   * run cancels out.
+   */
+  public Measurement measure(Workload w, String backend, int threads, java.util.function.Supplier<Object> op,
+      java.util.function.Supplier<Object> forward) {
     long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
     int calls = 0;
     long start = System.nanoTime();
@@ -64,7 +73,26 @@ public final class BenchRunner {
       scores.add(w.score((System.nanoTime() - t0) / 1e9 / batch));
     }
     double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    return new Measurement(w, backend, threads, median, Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0), -1, -1);
+    double backward = Double.NaN;
+    if (forward != null) {
+      int pairs = Math.max(3 * samples, samples * batch);
+      double[] ratios = new double[pairs];
+      for (int i = 0; i < pairs; i++) {
+        long t0 = System.nanoTime();
+        sink = forward.get();
+        long t1 = System.nanoTime();
+        sink = op.get();
+        long t2 = System.nanoTime();
+        ratios[i] = (double) (t2 - t1 - (t1 - t0)) / (t1 - t0);
+      }
+      Arrays.sort(ratios);
+      backward = median(ratios);
+    }
+    return new Measurement(w, backend, threads, median(sorted), Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0),
+        -1, -1, backward);
+  }
+
+  private static double median(double[] sorted) {
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   }
 }

@@ -193,6 +193,18 @@ public enum Workload {
     return () -> prepared.run(x);
   }
 
+  /**
+   * For a forward-and-backward workload (T1b, T3), its forward pass alone — the same call's
+   * {@link PreparedModel#run} — else null.
+   */
+  public java.util.function.Supplier<Object> forwardOperation(PreparedModel prepared) {
+    if (!id.startsWith("T")) {
+      return null;
+    }
+    Call call = Call.of(input());
+    return () -> prepared.run(call);
+  }
+
   /** Converts the seconds one operation took into this workload's unit. */
   public double score(double seconds) {
     return switch (unit) {
