@@ -136,13 +136,10 @@ final class BackpropKernels implements Kernels<Buf> {
       List<CellBackprop> cells = new ArrayList<>();
       List<Integer> units = new ArrayList<>();
       List<FastCell> packed = engine.weights().fastCells(call.weights().key(), call.layer().cell(), call.input().dim(2), call.weights().values());
-      int w = 0;
       for (SingleCell cell : call.layer().cell().cells()) {
         FastCell f = packed.get(cells.size());
-        cells.add(new CellBackprop(f, call.weights().get(w).toArray(), call.weights().get(w + 1).toArray(), cell.useBias(), engine.simd(),
-            engine.loop(), ws));
+        cells.add(new CellBackprop(f, cell.useBias(), engine.simd(), engine.loop(), ws));
         units.add(cell.units());
-        w += cell.useBias() ? 3 : 2;
       }
       RecurrentBackprop.Grads g = RecurrentBackprop.run(call.layer(), cells, units, rec, dSequence, dLast, dFinals);
       add(call.input(), g.input());
@@ -151,7 +148,7 @@ final class BackpropKernels implements Kernels<Buf> {
           add(call.initialState().get(s), g.initial().get(s));
         }
       }
-      w = 0;
+      int w = 0;
       for (CellBackprop cell : cells) {
         addWeight(call.weights().get(w++), cell.dKernel);
         addWeight(call.weights().get(w++), cell.dRecurrent);

@@ -27,8 +27,6 @@ final class CellBackprop {
   private final int width;
   /** Padded width of a gate row (the packed layout), {@code gates·pu}. */
   private final int padded;
-  private final float[] kernel;
-  private final float[] recurrent;
   private final Activation act;
   private final Activation rec;
   /** Hands out this pass's large arrays ({@link Workspace#recorded}), reused from call to call. */
@@ -39,7 +37,7 @@ final class CellBackprop {
   final double[] dRecurrent;
   final double[] dBias;
 
-  CellBackprop(FastCell cell, float[] kernel, float[] recurrent, boolean useBias, Simd simd, RecurrentLoop loop, Workspace ws) {
+  CellBackprop(FastCell cell, boolean useBias, Simd simd, RecurrentLoop loop, Workspace ws) {
     this.cell = cell;
     this.ws = ws;
     this.simd = simd;
@@ -50,12 +48,10 @@ final class CellBackprop {
     this.gates = cell.gates;
     this.width = gates * u;
     this.padded = cell.width;
-    this.kernel = kernel;
-    this.recurrent = recurrent;
     this.act = cell.activation;
     this.rec = cell.recurrentActivation;
-    this.dKernel = new double[kernel.length];
-    this.dRecurrent = new double[recurrent.length];
+    this.dKernel = new double[in * width];
+    this.dRecurrent = new double[u * width];
     this.dBias = useBias ? new double[cell.kind == FastCell.Kind.GRU_RESET_AFTER ? 2 * width : width] : null;
   }
 
@@ -91,19 +87,11 @@ final class CellBackprop {
     float[] dA = ws.recordedZeroed(n * width);
     float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : ws.recordedZeroed(n * width);
     float[] dx = new float[n * in];
+    Transposed weightsT = cell.transposed();
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
-    boolean inputInStep = dQ == dA;
-    Packed recurrentT;
-    if (inputInStep) {
-      float[] stacked = Arrays.copyOf(recurrent, (u + in) * width);
-      System.arraycopy(kernel, 0, stacked, u * width, in * width);
-      recurrentT = transposedColumns(stacked, u + in, width, 0, width);
-    } else {
-      recurrentT = transposedColumns(recurrent, u, width, 0, cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? 2 * u : width);
-    }
-    Packed candidateT = cell.kind == FastCell.Kind.GRU_RESET_BEFORE ? transposedColumns(recurrent, u, width, 2 * u, 3 * u) : null;
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, recurrentT, candidateT,
-        recordedA != null, inputInStep ? dx : null);
+    boolean inputInStep = weightsT.kernel() == null;
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, weightsT.recurrent(),
+        weightsT.candidate(), recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -114,7 +102,7 @@ final class CellBackprop {
     });
     weightGradients(x, hPrev, resetH, n, dA, dQ);
     if (!inputInStep) {
-      Packed kernelT = transposedColumns(kernel, in, width, 0, width);
+      Packed kernelT = weightsT.kernel();
       float[] product = ws.recorded(n * kernelT.cols);
       split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
           kernelT.cols, false));
@@ -543,6 +531,31 @@ final class CellBackprop {
    * product are added: {@code out[offset + i·width + j]}.
    */
   private record Part(float[] values, int cols, double[] out, int offset) {}
+
+  /**
+   * The transposed weights the backward pass multiplies by, built once per packed cell ({@link
+   * FastCell#transposed}): {@code Uᵀ} (GRU reset_before: z's and r's columns; LSTM and SimpleRNN:
+   * {@code [Uᵀ | Wᵀ]}, as their step's GEMM also gives the input's gradient), GRU reset_before's
+   * candidate {@code U_hᵀ} (else null), and {@code Wᵀ} for the GRUs (else null).
+   */
+  record Transposed(Packed recurrent, Packed candidate, Packed kernel) {
+    static Transposed of(FastCell cell, float[] kernel, float[] recurrent) {
+      int u = cell.units;
+      int in = cell.in;
+      int width = cell.gates * u;
+      return switch (cell.kind) {
+        case LSTM, SIMPLE -> {
+          float[] stacked = Arrays.copyOf(recurrent, (u + in) * width);
+          System.arraycopy(kernel, 0, stacked, u * width, in * width);
+          yield new Transposed(transposedColumns(stacked, u + in, width, 0, width), null, null);
+        }
+        case GRU_RESET_AFTER -> new Transposed(transposedColumns(recurrent, u, width, 0, width), null,
+            transposedColumns(kernel, in, width, 0, width));
+        case GRU_RESET_BEFORE -> new Transposed(transposedColumns(recurrent, u, width, 0, 2 * u),
+            transposedColumns(recurrent, u, width, 2 * u, 3 * u), transposedColumns(kernel, in, width, 0, width));
+      };
+    }
+  }
 
   /** {@code Mᵀ} of columns [c0, c1) of a row-major {@code (rows, cols)} matrix, packed as a {@code (c1 - c0, rows)} GEMM operand. */
   private static Packed transposedColumns(float[] m, int rows, int cols, int c0, int c1) {

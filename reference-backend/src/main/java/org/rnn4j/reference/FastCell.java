@@ -37,9 +37,12 @@ final class FastCell implements CellMath {
   final float[] recurrentBias;
   final Activation activation;
   final Activation recurrentActivation;
+  /** The cell's weights as given (Keras layout), for the backward pass's transposes. */
+  private final List<Tensor> weights;
+  private volatile CellBackprop.Transposed transposed;
 
   private FastCell(Kind kind, int in, int units, int gates, Packed kernel, Packed recurrent, Packed recurrentCandidate,
-      float[] inputBias, float[] recurrentBias, Activation activation, Activation recurrentActivation) {
+      float[] inputBias, float[] recurrentBias, Activation activation, Activation recurrentActivation, List<Tensor> weights) {
     this.kind = kind;
     this.in = in;
     this.units = units;
@@ -53,6 +56,17 @@ final class FastCell implements CellMath {
     this.recurrentBias = recurrentBias;
     this.activation = activation;
     this.recurrentActivation = recurrentActivation;
+    this.weights = weights;
+  }
+
+  /** The transposed weights a backward pass multiplies by, built on first use and kept. */
+  CellBackprop.Transposed transposed() {
+    CellBackprop.Transposed t = transposed;
+    if (t == null) {
+      t = CellBackprop.Transposed.of(this, weights.get(0).toArray(), weights.get(1).toArray());
+      transposed = t;
+    }
+    return t;
   }
 
   static FastCell of(SingleCell cell, int in, List<Tensor> w) {
@@ -64,13 +78,13 @@ final class FastCell implements CellMath {
     Packed k = Packed.of(kernel, in, g, u);
     if (cell instanceof LSTMCell lstm) {
       return new FastCell(Kind.LSTM, in, u, g, k, Packed.of(recurrent, u, g, u), null, Packed.bias(bias, 0, g, u), null,
-          lstm.activation(), lstm.recurrentActivation());
+          lstm.activation(), lstm.recurrentActivation(), w);
     }
     if (cell instanceof GRUCell gru) {
       if (gru.resetAfter()) {
         return new FastCell(Kind.GRU_RESET_AFTER, in, u, g, k, Packed.of(recurrent, u, g, u), null,
             Packed.bias(gru.inputBias(bias), 0, g, u), Packed.bias(gru.recurrentBias(bias), 0, g, u), gru.activation(),
-            gru.recurrentActivation());
+            gru.recurrentActivation(), w);
       }
       float[] zr = new float[u * 2 * u];
       float[] h = new float[u * u];
@@ -79,10 +93,10 @@ final class FastCell implements CellMath {
         System.arraycopy(recurrent, row * 3 * u + 2 * u, h, row * u, u);
       }
       return new FastCell(Kind.GRU_RESET_BEFORE, in, u, g, k, Packed.of(zr, u, 2, u), Packed.of(h, u, 1, u),
-          Packed.bias(bias, 0, g, u), null, gru.activation(), gru.recurrentActivation());
+          Packed.bias(bias, 0, g, u), null, gru.activation(), gru.recurrentActivation(), w);
     }
     return new FastCell(Kind.SIMPLE, in, u, 1, k, Packed.of(recurrent, u, 1, u), null, Packed.bias(bias, 0, 1, u), null,
-        cell.activation(), null);
+        cell.activation(), null, w);
   }
 
   @Override
