@@ -82,10 +82,11 @@ final class CellBackprop {
       resetH = recomputed[2];
     }
     // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
-    // float32, as the GEMMs that read them take it
-    // zeroed: masked rows' gradients stay zero
-    float[] dA = ws.recordedZeroed(n * width);
-    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA : ws.recordedZeroed(n * width);
+    // float32, as the GEMMs that read them take it; with a mask zeroed, as masked rows' gradients
+    // stay zero (without one, every row's columns that are read are written)
+    float[] dA = valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
+    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA
+        : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dx = new float[n * in];
     Transposed weightsT = cell.transposed();
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
