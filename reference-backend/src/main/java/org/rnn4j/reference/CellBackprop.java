@@ -290,22 +290,24 @@ final class CellBackprop {
     final float[] cell = new float[2 * u + Packed.NR];
     /** The part of each row's previous-h gradient that does not go through U. */
     final double[] direct;
-    /** GRU reset_before: the candidate's pre-activation gradient, per row. */
-    final float[] dCandidate;
     final float[] candidatePre = new float[u];
-    /** GRU reset_before: each row's z and r pre-activations, then z and r; and the z gate's gradient. */
+    /** GRU reset_before (else null): the candidate's pre-activation gradient, per row. */
+    final float[] dCandidate;
+    /** GRU reset_before (else null): each row's z and r pre-activations, then z and r; and the z gate's gradient. */
     final float[][] zrKeep;
     final double[][] dzKeep;
-
-    /** The LSTM fast path's zero-offset rows (C2 vectorizes loops over them), with room for a vector kernel's padding. */
-    final float[][] lstm = new float[13][pu];
+    /** LSTM (else null): the fast path's zero-offset rows (C2 vectorizes loops over them), with room for a vector kernel's padding. */
+    final float[][] lstm;
 
     StepScratch(int rows) {
       active = new boolean[rows];
       direct = new double[rows * u];
-      dCandidate = new float[rows * u];
-      zrKeep = new float[rows][4 * u];
-      dzKeep = new double[rows][u];
+      FastCell.Kind kind = CellBackprop.this.cell.kind;
+      boolean resetBefore = kind == FastCell.Kind.GRU_RESET_BEFORE;
+      dCandidate = resetBefore ? new float[rows * u] : null;
+      zrKeep = resetBefore ? new float[rows][4 * u] : null;
+      dzKeep = resetBefore ? new double[rows][u] : null;
+      lstm = kind == FastCell.Kind.LSTM ? new float[13][pu] : null;
     }
   }
 
