@@ -43,6 +43,15 @@ interface CellMath {
     return 0;
   }
 
+  /**
+   * Whether what {@link #step} leaves in its projection rows is what it records ({@link
+   * StepArrays#recordA}): the loop may then hand it the record itself as those rows, and the step
+   * copies nothing.
+   */
+  default boolean recordsStepRows() {
+    return false;
+  }
+
   /** One time step for the block in {@code s}: from its current states and projection to its next states. */
   void step(StepArrays s);
 }

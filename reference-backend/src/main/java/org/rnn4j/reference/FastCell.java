@@ -140,6 +140,12 @@ final class FastCell implements CellMath {
     return kind == Kind.LSTM && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
   }
 
+  /** A default LSTM's activated gates are its projection rows after the step. */
+  @Override
+  public boolean recordsStepRows() {
+    return recordsActivatedGates();
+  }
+
   /**
    * LSTM and SimpleRNN record their pre-activations (a default LSTM its activated gates: {@link
    * #recordsActivatedGates}), GRU reset_after also its recurrent product; GRU reset_before none.
@@ -222,7 +228,7 @@ final class FastCell implements CellMath {
             hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
           }
         }
-        if (a.recordA != null && activated) {
+        if (a.recordA != null && activated && z != a.recordA) {
           System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
         }
       }

@@ -241,8 +241,10 @@ final class RecurrentLoop {
     }
 
     void run() {
+      // the record itself as the projection rows, where the cell records them as its step leaves them
+      boolean inRecord = arrays.recordA != null && cell.recordsStepRows();
       int chunk = Math.max(1, Math.min(steps, CHUNK_FLOATS / Math.max(1, rows * width)));
-      float[] proj = ws.get(Slot.PROJECTION, chunk * rows * width);
+      float[] proj = inRecord ? arrays.recordA : ws.get(Slot.PROJECTION, chunk * rows * width);
       float[] x = ws.get(Slot.ROWS, chunk * rows * in);
       hs[0] = ws.get(Slot.H0, rows * u);
       hs[1] = ws.get(Slot.H1, rows * u);
@@ -260,9 +262,9 @@ final class RecurrentLoop {
       arrays.tmp = cell.scratch() > 0 ? ws.get(Slot.SCRATCH, cell.scratch()) : null;
       for (int t0 = 0; t0 < steps; t0 += chunk) {
         int tc = Math.min(chunk, steps - t0);
-        project(t0, tc, x, proj);
+        project(t0, tc, x, proj, inRecord);
         for (int t = t0; t < t0 + tc; t++) {
-          step(t, (t - t0) * rows * width);
+          step(t, inRecord ? (t * batch + b0) * width : (t - t0) * rows * width);
         }
       }
       System.arraycopy(hs[steps % 2], 0, h, b0 * u, rows * u);
@@ -271,12 +273,23 @@ final class RecurrentLoop {
       }
     }
 
-    /** The projection of this thread's rows of steps [t0, t0 + tc) at once. */
-    private void project(int t0, int tc, float[] x, float[] proj) {
+    /**
+     * The projection of this thread's rows of steps [t0, t0 + tc) at once, into {@code proj} from
+     * 0, or ({@code inRecord}) where the record keeps each step's rows: at once when this thread
+     * has every batch row, else step by step.
+     */
+    private void project(int t0, int tc, float[] x, float[] proj, boolean inRecord) {
+      if (inRecord && rows < batch) {
+        for (int t = t0; t < t0 + tc; t++) {
+          System.arraycopy(input, (t * batch + b0) * in, x, 0, rows * in);
+          cell.project(simd, x, rows, proj, (t * batch + b0) * width);
+        }
+        return;
+      }
       for (int t = 0; t < tc; t++) {
         System.arraycopy(input, ((t0 + t) * batch + b0) * in, x, t * rows * in, rows * in);
       }
-      cell.project(simd, x, tc * rows, proj, 0);
+      cell.project(simd, x, tc * rows, proj, inRecord ? t0 * batch * width : 0);
     }
 
     /** One time step: the cell's step, then masking and output. */
