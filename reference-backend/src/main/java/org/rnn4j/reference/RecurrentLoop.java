@@ -23,7 +23,7 @@ import org.rnn4j.spi.RecurrentOutput;
 final class RecurrentLoop {
   /** Multiply-adds of a whole call from which it is split across threads. */
   static final long PARALLEL_WORK = 1 << 22;
-  /** The GEMM tile's height: thread row ranges are multiples of it where possible. */
+  /** The GEMM tile's height: a thread gets at least this many rows. */
   static final int ROW_TILE = 6;
   /** Floats of input projection computed per chunk of steps. */
   static final int CHUNK_FLOATS = 1 << 19;
@@ -163,13 +163,13 @@ final class RecurrentLoop {
     return work >= PARALLEL_WORK ? Math.min(parallel.threads(), Math.max(1, batch / ROW_TILE)) : 1;
   }
 
-  /** The first row of part {@code i} of {@code n}: even parts, rounded to the GEMM tile. */
+  /**
+   * The first row of part {@code i} of {@code n}: even parts. A part's time is its rows' GEMM
+   * tiles and element-wise work; the largest of even parts never has more tiles than the largest of
+   * parts rounded to the tile height, and has the least element-wise work.
+   */
   static int rowSplit(int batch, int i, int n) {
-    if (i >= n) {
-      return batch;
-    }
-    int r = (int) Math.round((double) batch * i / n / ROW_TILE) * ROW_TILE;
-    return Math.min(batch, r);
+    return i >= n ? batch : (int) ((long) batch * i / n);
   }
 
   /** Keras' outputs from the last cell's carried h per step: masked steps repeat or zero. */
