@@ -43,23 +43,9 @@ final class Packed {
    * blocks of {@code units} columns (LSTM i, f, c, o; GRU z, r, h; one block for SimpleRNN and Dense).
    */
   static Packed of(float[] w, int rows, int gates, int units) {
-    int padded = roundUp(units, NR);
-    int cols = gates * padded;
-    if (SimdProvider.best().usesPanels()) {
-      // the JVM's best kernels read panels: pack straight into them through one reused row
-      float[] data = new float[rows * cols];
-      float[] row = new float[cols];
-      for (int k = 0; k < rows; k++) {
-        paddedRow(w, k, gates, units, row);
-        rowIntoPanels(row, k, rows, data);
-      }
-      return new Packed(rows, gates, units, data, null);
-    }
-    float[][] byRow = new float[rows][cols];
-    for (int k = 0; k < rows; k++) {
-      paddedRow(w, k, gates, units, byRow[k]);
-    }
-    return new Packed(rows, gates, units, null, byRow);
+    Packed p = empty(rows, gates, units, null);
+    p.fillRows(w, 0, rows);
+    return p;
   }
 
   /**
@@ -78,13 +64,17 @@ final class Packed {
 
   /** Rows [r0, r1) of the row-major Keras-layout {@code w} into this matrix (see {@link #of}). */
   void fillRows(float[] w, int r0, int r1) {
-    float[] row = panelData != null ? new float[cols] : null;
+    // without padding a Keras row is already a packed row: no copy in between
+    boolean padding = units != paddedUnits;
+    float[] row = panelData != null && padding ? new float[cols] : null;
     for (int k = r0; k < r1; k++) {
-      if (row != null) {
-        paddedRow(w, k, gates, units, row);
-        rowIntoPanels(row, k, rows, panelData);
-      } else {
+      if (panelData == null) {
         paddedRow(w, k, gates, units, rowData[k]);
+      } else if (padding) {
+        paddedRow(w, k, gates, units, row);
+        rowIntoPanels(row, 0, cols, k, rows, panelData);
+      } else {
+        rowIntoPanels(w, k * cols, cols, k, rows, panelData);
       }
     }
   }
@@ -102,9 +92,10 @@ final class Packed {
     return (p * rows + k) * NR;
   }
 
-  private static void rowIntoPanels(float[] row, int k, int rows, float[] data) {
-    for (int p = 0; p < row.length / NR; p++) {
-      System.arraycopy(row, p * NR, data, panelOffset(p, k, rows), NR);
+  /** A packed row of {@code cols} floats (from {@code row[off]}) as row {@code k} of the panels. */
+  private static void rowIntoPanels(float[] row, int off, int cols, int k, int rows, float[] data) {
+    for (int p = 0; p < cols / NR; p++) {
+      System.arraycopy(row, off + p * NR, data, panelOffset(p, k, rows), NR);
     }
   }
 
@@ -116,7 +107,7 @@ final class Packed {
         if (panelData == null) {
           float[] data = new float[rows * cols];
           for (int k = 0; k < rows; k++) {
-            rowIntoPanels(rowData[k], k, rows, data);
+            rowIntoPanels(rowData[k], 0, cols, k, rows, data);
           }
           panelData = data;
         }
