@@ -25,8 +25,10 @@ interface CellMath {
   /** Scratch floats per row {@link #step} needs in {@link StepArrays#resetH}. */
   int resetScratch();
 
-  /** Scratch floats {@link #step} needs in {@link StepArrays#tmp}. */
-  int scratch();
+  /** How many zero-offset scratch rows ({@link StepArrays#lanes}) {@link #step} needs, of {@link #laneWidth} floats each. */
+  int lanes();
+
+  int laneWidth();
 
   /** Multiply-adds of one step for one batch row, to decide on threads. */
   long stepWork();

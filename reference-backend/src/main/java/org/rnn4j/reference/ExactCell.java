@@ -42,7 +42,12 @@ final class ExactCell implements CellMath {
   }
 
   @Override
-  public int scratch() {
+  public int lanes() {
+    return 0;
+  }
+
+  @Override
+  public int laneWidth() {
     return 0;
   }
 

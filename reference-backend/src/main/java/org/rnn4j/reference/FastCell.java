@@ -165,9 +165,14 @@ final class FastCell implements CellMath {
     return kind == Kind.GRU_RESET_BEFORE ? units : 0;
   }
 
-  /** A padded row of the cell state's activation (LSTM). */
+  /** LSTM: i, f, g (then o), c, c' (then φ(c')), h' of one row. */
   @Override
-  public int scratch() {
+  public int lanes() {
+    return kind == Kind.LSTM ? 6 : 0;
+  }
+
+  @Override
+  public int laneWidth() {
     return paddedUnits;
   }
 
@@ -201,7 +206,7 @@ final class FastCell implements CellMath {
     float[] cNext = a.cNext;
     float[] rec = a.rec;
     float[] resetH = a.resetH;
-    float[] tmp = a.tmp;
+    float[][] lanes = a.lanes;
     int u = units;
     int pu = paddedUnits;
     switch (kind) {
@@ -218,15 +223,27 @@ final class FastCell implements CellMath {
           simd.activate(activation, z, zr + 2 * pu, u, pu);
           simd.activate(recurrentActivation, z, zr + 3 * pu, u, pu);
           int s = b * u;
+          float[] gi = lanes[0];
+          float[] gf = lanes[1];
+          float[] gg = lanes[2];
+          float[] c = lanes[3];
+          float[] cn = lanes[4];
+          float[] hn = lanes[5];
+          System.arraycopy(z, zr, gi, 0, u);
+          System.arraycopy(z, zr + pu, gf, 0, u);
+          System.arraycopy(z, zr + 2 * pu, gg, 0, u);
+          System.arraycopy(cCur, s, c, 0, u);
           for (int j = 0; j < u; j++) {
-            float cn = z[zr + pu + j] * cCur[s + j] + z[zr + j] * z[zr + 2 * pu + j];
-            cNext[s + j] = cn;
-            tmp[j] = cn;
+            cn[j] = gf[j] * c[j] + gi[j] * gg[j];
           }
-          simd.activate(activation, tmp, 0, u, pu);
+          System.arraycopy(cn, 0, cNext, s, u);
+          simd.activate(activation, cn, 0, u, pu);
+          float[] go = gi;
+          System.arraycopy(z, zr + 3 * pu, go, 0, u);
           for (int j = 0; j < u; j++) {
-            hNext[s + j] = z[zr + 3 * pu + j] * tmp[j];
+            hn[j] = go[j] * cn[j];
           }
+          System.arraycopy(hn, 0, hNext, s, u);
         }
         if (a.recordA != null && activated && z != a.recordA) {
           System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);

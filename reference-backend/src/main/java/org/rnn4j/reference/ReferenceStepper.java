@@ -199,7 +199,7 @@ final class ReferenceStepper implements Stepper {
     final float[][] z;
     final float[] rec;
     final float[] resetH;
-    final float[] tmp;
+    final float[][] lanes;
     /** The step's arrays, set for each cell and reused: a step allocates nothing. */
     final StepArrays arrays = new StepArrays();
     /** A layer whose states are not carried starts every step from zeros. */
@@ -217,6 +217,7 @@ final class ReferenceStepper implements Stepper {
       int recSize = 0;
       int units = 0;
       int padded = 0;
+      int laneCount = 0;
       for (int k = 0; k < n; k++) {
         FastCell cell = cells.get(k);
         for (int p = 0; p < 2; p++) {
@@ -226,11 +227,12 @@ final class ReferenceStepper implements Stepper {
         z[k] = new float[batch * cell.width];
         recSize = Math.max(recSize, batch * cell.recurrentScratch());
         units = Math.max(units, cell.units);
-        padded = Math.max(padded, cell.paddedUnits);
+        padded = Math.max(padded, cell.laneWidth());
+        laneCount = Math.max(laneCount, cell.lanes());
       }
       rec = new float[recSize];
       resetH = new float[batch * units];
-      tmp = new float[padded];
+      lanes = new float[laneCount][padded];
     }
 
     @Override
@@ -253,7 +255,7 @@ final class ReferenceStepper implements Stepper {
         arrays.cNext = c[k][1 - cur];
         arrays.rec = rec;
         arrays.resetH = resetH;
-        arrays.tmp = tmp;
+        arrays.lanes = lanes;
         cell.step(arrays);
         current[k] = 1 - cur;
         in = h[k][1 - cur];

@@ -19,7 +19,11 @@ final class StepArrays {
   /** Scratch of the sizes the cell asks for. */
   float[] rec;
   float[] resetH;
-  float[] tmp;
+  /**
+   * Zero-offset rows ({@link CellMath#lanes}): C2 vectorizes a loop only over arrays it indexes
+   * alike, so element-wise work goes through them.
+   */
+  float[][] lanes;
   /**
    * When a backward pass will follow: where the cell copies this step's gates (rows of
    * {@link CellMath#projectionWidth} from {@link #recordOff}, the layout its backward pass reads),

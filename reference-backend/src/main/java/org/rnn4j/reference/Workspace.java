@@ -14,7 +14,7 @@ final class Workspace {
   private int recordedCursor;
 
   enum Slot {
-    INPUT, HIDDEN_A, HIDDEN_B, ROWS, PROJECTION, RECURRENT, H0, H1, C0, C1, RESET_H, SCRATCH, OUTPUT
+    INPUT, HIDDEN_A, HIDDEN_B, ROWS, PROJECTION, RECURRENT, H0, H1, C0, C1, RESET_H, OUTPUT
   }
 
   /** The workspace of worker {@code thread} of a parallel run (0: this one). */
@@ -39,6 +39,17 @@ final class Workspace {
       slots[slot.ordinal()] = a;
     }
     return a;
+  }
+
+  private float[][] lanes = new float[0][];
+
+  /** {@code count} separate arrays of at least {@code width} floats each, reused; their content is undefined. */
+  float[][] lanes(int count, int width) {
+    if (lanes.length < count || (count > 0 && lanes[0].length < width)) {
+      int w = Math.max(width, lanes.length == 0 ? 0 : lanes[0].length);
+      lanes = new float[Math.max(count, lanes.length)][w];
+    }
+    return lanes;
   }
 
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
