@@ -165,10 +165,10 @@ final class FastCell implements CellMath {
     return kind == Kind.GRU_RESET_BEFORE ? units : 0;
   }
 
-  /** LSTM: i, f, g (then o), c, c' (then φ(c')), h' of one row. */
+  /** LSTM: i, f, g (then o), c, c' (then φ(c')), h' of one row; GRUs: z, r, a recurrent product's gate, the candidate, h, h'. */
   @Override
   public int lanes() {
-    return kind == Kind.LSTM ? 6 : 0;
+    return kind == Kind.SIMPLE ? 0 : 6;
   }
 
   @Override
@@ -261,16 +261,29 @@ final class FastCell implements CellMath {
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
           int rr = b * width;
-          for (int j = 0; j < 2 * pu; j++) {
-            z[zr + j] += rec[rr + j];
-          }
-          simd.activate(recurrentActivation, z, zr, u, pu);
-          simd.activate(recurrentActivation, z, zr + pu, u, pu);
+          float[] gz = lanes[0];
+          float[] gr = lanes[1];
+          float[] q = lanes[2];
+          float[] candidate = lanes[3];
+          System.arraycopy(z, zr, gz, 0, u);
+          System.arraycopy(rec, rr, q, 0, u);
           for (int j = 0; j < u; j++) {
-            z[zr + 2 * pu + j] += z[zr + pu + j] * rec[rr + 2 * pu + j];
+            gz[j] += q[j];
           }
-          simd.activate(activation, z, zr + 2 * pu, u, pu);
-          gruMix(z, zr, hCur, hNext, b);
+          simd.activate(recurrentActivation, gz, 0, u, pu);
+          System.arraycopy(z, zr + pu, gr, 0, u);
+          System.arraycopy(rec, rr + pu, q, 0, u);
+          for (int j = 0; j < u; j++) {
+            gr[j] += q[j];
+          }
+          simd.activate(recurrentActivation, gr, 0, u, pu);
+          System.arraycopy(z, zr + 2 * pu, candidate, 0, u);
+          System.arraycopy(rec, rr + 2 * pu, q, 0, u);
+          for (int j = 0; j < u; j++) {
+            candidate[j] += gr[j] * q[j];
+          }
+          simd.activate(activation, candidate, 0, u, pu);
+          gruMix(gz, candidate, hCur, hNext, b, lanes);
         }
       }
       case GRU_RESET_BEFORE -> {
@@ -291,8 +304,12 @@ final class FastCell implements CellMath {
         simd.gemm(resetH, 0, u, rows, recurrentCandidate, 0, pu, z, zOff + 2 * pu, width, true);
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
-          simd.activate(activation, z, zr + 2 * pu, u, pu);
-          gruMix(z, zr, hCur, hNext, b);
+          float[] gz = lanes[0];
+          float[] candidate = lanes[3];
+          System.arraycopy(z, zr, gz, 0, u);
+          System.arraycopy(z, zr + 2 * pu, candidate, 0, u);
+          simd.activate(activation, candidate, 0, u, pu);
+          gruMix(gz, candidate, hCur, hNext, b, lanes);
         }
       }
       case SIMPLE -> {
@@ -309,13 +326,16 @@ final class FastCell implements CellMath {
     }
   }
 
-  /** h' = z∘h + (1−z)∘hh for the GRUs, z at gate 0 and hh at gate 2 of row zr. */
-  private void gruMix(float[] z, int zr, float[] hCur, float[] hNext, int b) {
+  /** h' = z∘h + (1−z)∘hh of row b for the GRUs, from the lanes {@code gz} and {@code candidate} (lanes 4 and 5 its scratch). */
+  private void gruMix(float[] gz, float[] candidate, float[] hCur, float[] hNext, int b, float[][] lanes) {
     int s = b * units;
-    int pu = paddedUnits;
+    float[] h = lanes[4];
+    float[] hn = lanes[5];
+    System.arraycopy(hCur, s, h, 0, units);
     for (int j = 0; j < units; j++) {
-      float zg = z[zr + j];
-      hNext[s + j] = zg * hCur[s + j] + (1f - zg) * z[zr + 2 * pu + j];
+      float zg = gz[j];
+      hn[j] = zg * h[j] + (1f - zg) * candidate[j];
     }
+    System.arraycopy(hn, 0, hNext, s, units);
   }
 }
