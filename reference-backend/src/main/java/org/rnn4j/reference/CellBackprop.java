@@ -7,13 +7,15 @@ import org.rnn4j.layers.Activation;
  * Backpropagation through time of one cell over what {@link RecurrentLoop} recorded, written for
  * whole blocks of rows so that every matrix product is one of the fast kernels' GEMMs.
  *
- * <p>First the pre-activations of every step are recomputed at once from the recorded inputs and
- * previous states ({@code x·W + b} and {@code h·U}, as the forward's {@link FastCell} computes
- * them). Then, from the last step to the first, each valid row's gate gradients are derived
- * element-wise (activations along each gate's row, in double), and the previous h's gradient is
- * one GEMM with {@code Uᵀ}; at a masked step a row's state gradients pass on unchanged. Last, the
- * input gradient ({@code dA·Wᵀ}) and the weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, column
- * sums) are GEMMs over all steps at once.
+ * <p>The gates are what the forward's steps recorded, else recomputed at once from the recorded
+ * inputs and previous states ({@code x·W + b} and {@code h·U}, as {@link FastCell} computes them).
+ * Then each thread takes a block of batch rows from the last step to the first ({@link Steps}):
+ * each valid row's gate gradients, element-wise (a default LSTM in float32 from its recorded
+ * activated gates, other cells in double through {@link Activation#backwardRow}), then the previous
+ * h's gradient as one GEMM with {@code Uᵀ} — for LSTM and SimpleRNN with {@code [Uᵀ | Wᵀ]}, which
+ * gives the input's gradient too; at a masked step a row's state gradients pass on unchanged. Last
+ * the weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, and the bias's as {@code 1ᵀ·dA}) are one GEMM
+ * over all steps, and for the GRUs the input's gradient ({@code dA·Wᵀ}) another.
  */
 final class CellBackprop {
   private final FastCell cell;
@@ -62,13 +64,14 @@ final class CellBackprop {
    * @param hs the carried h after every step, likewise; {@code cs} the carried c (LSTM) or null
    * @param h0 the initial h {@code (batch, u)}; {@code c0} the initial c or null
    * @param valid which steps were valid ({@code [t·batch + b]}), or null for all
-   * @param dHidden the gradient reaching each step's carried h from outside the cell, time-major
+   * @param dHidden the gradient reaching each step's carried h from outside the cell, time-major,
+   *     for steps from {@code dHiddenFrom} (none reaches the steps before it)
    * @param dh in: the final h's gradient {@code (batch, u)}; out: the initial h's
    * @param dc likewise for c (LSTM), else null
    * @return the input sequence's gradient, time-major
    */
   float[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, float[] dHidden,
-      float[] dh, float[] dc, float[] recordedA, float[] recordedQ) {
+      int dHiddenFrom, float[] dh, float[] dc, float[] recordedA, float[] recordedQ) {
     int n = steps * batch;
     float[] hPrev = shifted(hs, h0, batch, n, ws);
     float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n, ws);
@@ -91,7 +94,7 @@ final class CellBackprop {
     Transposed weightsT = cell.transposed();
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
     boolean inputInStep = weightsT.kernel() == null;
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dh, dc, dA, dQ, weightsT.recurrent(),
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, weightsT.recurrent(),
         weightsT.candidate(), recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
@@ -141,6 +144,7 @@ final class CellBackprop {
     final float[] cs;
     final boolean[] valid;
     final float[] dHidden;
+    final int dHiddenFrom;
     final float[] dh;
     final float[] dc;
     final float[] dA;
@@ -154,7 +158,8 @@ final class CellBackprop {
     final float[] dx;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
-        float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, boolean recorded, float[] dx) {
+        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, boolean recorded,
+        float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -164,6 +169,7 @@ final class CellBackprop {
       this.cs = cs;
       this.valid = valid;
       this.dHidden = dHidden;
+      this.dHiddenFrom = dHiddenFrom;
       this.dh = dh;
       this.dc = dc;
       this.dA = dA;
@@ -192,13 +198,15 @@ final class CellBackprop {
         for (int lb = 0; lb < rows; lb++) {
           int row = first + lb;
           int h = (b0 + lb) * u;
+          // where this row's gradient from outside starts in dHidden, or -1 for none
+          int outside = t >= dHiddenFrom ? (row - dHiddenFrom * batch) * u : -1;
           s.active[lb] = valid == null || valid[row];
           if (s.active[lb] && fastLstm) {
-            lstmGradients(row, b0 + lb, a, cPrev, cs, dHidden, dh, dc, dA, s);
+            lstmGradients(row, b0 + lb, a, cPrev, cs, dHidden, outside, dh, dc, dA, s);
             continue;
           }
-          for (int j = 0; j < u; j++) {
-            dh[h + j] += dHidden[row * u + j];
+          for (int j = 0; outside >= 0 && j < u; j++) {
+            dh[h + j] += dHidden[outside + j];
           }
           if (s.active[lb]) {
             gateGradients(row, b0 + lb, lb, a, q, hPrev, cPrev, cs, dh, dc, dA, dQ, s);
@@ -415,8 +423,8 @@ final class CellBackprop {
    * ({@link FastCell#recordsActivatedGates}): the derivatives from the activations' outputs (σ' =
    * σ(1 − σ), tanh' = 1 − tanh²), in loops over zero-offset rows that C2 vectorizes.
    */
-  private void lstmGradients(int row, int b, float[] a, float[] cPrev, float[] cs, float[] dHidden, float[] dh, float[] dc, float[] dA,
-      StepScratch s) {
+  private void lstmGradients(int row, int b, float[] a, float[] cPrev, float[] cs, float[] dHidden, int dHiddenAt, float[] dh, float[] dc,
+      float[] dA, StepScratch s) {
     int p = row * padded;
     int o = row * width;
     int hb = b * u;
@@ -431,7 +439,11 @@ final class CellBackprop {
     System.arraycopy(cPrev, row * u, cp, 0, u);
     System.arraycopy(dh, hb, dhRow, 0, u);
     System.arraycopy(dc, hb, dcRow, 0, u);
-    System.arraycopy(dHidden, row * u, outside, 0, u);
+    if (dHiddenAt >= 0) {
+      System.arraycopy(dHidden, dHiddenAt, outside, 0, u);
+    } else {
+      Arrays.fill(outside, 0, u, 0f);
+    }
     simd.activate(Activation.TANH, tc, 0, u, pu); // φ(c')
     // three short loops: C2 vectorizes a loop only if its body is small enough to unroll
     for (int j = 0; j < u; j++) {

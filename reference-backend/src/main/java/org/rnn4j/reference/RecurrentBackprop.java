@@ -32,7 +32,9 @@ final class RecurrentBackprop {
     int batch = rec.batch;
     int steps = rec.steps;
     int last = cells.size() - 1;
-    float[] dHidden = outputGradient(layer, rec, units.get(last), dSequence, dLast);
+    // the steps the layer's outputs send a gradient to: all, the last (only the last output's), or none
+    int from = dSequence != null ? 0 : dLast != null ? steps - 1 : steps;
+    float[] dHidden = outputGradient(layer, rec, units.get(last), dSequence, dLast, from);
     List<float[]> initial = new ArrayList<>();
     int stateIndex = dFinals.size();
     for (int k = last; k >= 0; k--) {
@@ -42,7 +44,8 @@ final class RecurrentBackprop {
       float[] dh = copyOrZeros(dFinals.get(stateIndex), size);
       float[] dc = lstm ? copyOrZeros(dFinals.get(stateIndex + 1), size) : null;
       dHidden = cells.get(k).run(rec.inputs.get(k), rec.hidden.get(k), rec.cells.get(k), rec.initialH.get(k), rec.initialC.get(k),
-          rec.valid, batch, steps, dHidden, dh, dc, rec.preActivations.get(k), rec.recurrentProducts.get(k));
+          rec.valid, batch, steps, dHidden, from, dh, dc, rec.preActivations.get(k), rec.recurrentProducts.get(k));
+      from = 0; // a cell below gets its input sequence's gradient at every step
       if (lstm) {
         initial.add(0, dc);
       }
@@ -55,20 +58,23 @@ final class RecurrentBackprop {
     return values == null ? new float[size] : java.util.Arrays.copyOf(values, size);
   }
 
-  /** The gradient reaching each step's carried h of the last cell through the layer's outputs. */
-  private static float[] outputGradient(RNN layer, RecurrentLoop.Recording rec, int u, float[] dSequence, float[] dLast) {
+  /**
+   * The gradient reaching each step's carried h of the last cell through the layer's outputs,
+   * time-major for steps from {@code from} (which no gradient reaches before).
+   */
+  private static float[] outputGradient(RNN layer, RecurrentLoop.Recording rec, int u, float[] dSequence, float[] dLast, int from) {
     int batch = rec.batch;
     int steps = rec.steps;
-    float[] d = new float[steps * batch * u];
+    float[] d = new float[(steps - from) * batch * u];
     for (int b = 0; b < batch; b++) {
       boolean seen = false;
       for (int t = 0; t < steps; t++) {
         boolean ok = rec.valid == null || rec.valid[t * batch + b];
         seen |= ok;
-        if (!(ok || (seen && !layer.zeroOutputForMask()))) {
-          continue; // the output was zeros
+        if (t < from || !(ok || (seen && !layer.zeroOutputForMask()))) {
+          continue; // no gradient, or the output was zeros
         }
-        int at = (t * batch + b) * u;
+        int at = ((t - from) * batch + b) * u;
         for (int j = 0; j < u; j++) {
           float g = dSequence == null ? 0 : dSequence[(b * steps + t) * u + j];
           if (t == steps - 1 && dLast != null) {
