@@ -58,20 +58,27 @@ final class CellBackprop {
   }
 
   /**
-   * Runs the cell's backward pass.
+   * Runs the cell's backward pass over what the forward recorded for it ({@code rec}'s cell {@code
+   * k}: its input sequence, carried h (and c) after every step and initial states, time-major in
+   * processing order, {@code [t·batch + b]}; its gates if its steps recorded them).
    *
-   * @param x the cell's input sequence, time-major in processing order ({@code [t·batch + b]})
-   * @param hs the carried h after every step, likewise; {@code cs} the carried c (LSTM) or null
-   * @param h0 the initial h {@code (batch, u)}; {@code c0} the initial c or null
-   * @param valid which steps were valid ({@code [t·batch + b]}), or null for all
    * @param dHidden the gradient reaching each step's carried h from outside the cell, time-major,
    *     for steps from {@code dHiddenFrom} (none reaches the steps before it)
    * @param dh in: the final h's gradient {@code (batch, u)}; out: the initial h's
    * @param dc likewise for c (LSTM), else null
    * @return the input sequence's gradient, time-major
    */
-  float[] run(float[] x, float[] hs, float[] cs, float[] h0, float[] c0, boolean[] valid, int batch, int steps, float[] dHidden,
-      int dHiddenFrom, float[] dh, float[] dc, float[] recordedA, float[] recordedQ) {
+  float[] run(RecurrentLoop.Recording rec, int k, float[] dHidden, int dHiddenFrom, float[] dh, float[] dc) {
+    int batch = rec.batch;
+    int steps = rec.steps;
+    boolean[] valid = rec.valid;
+    float[] x = rec.inputs.get(k);
+    float[] cs = rec.cells.get(k);
+    float[] recordedA = rec.preActivations.get(k);
+    float[] recordedQ = rec.recurrentProducts.get(k);
+    float[] hs = rec.hidden.get(k);
+    float[] h0 = rec.initialH.get(k);
+    float[] c0 = rec.initialC.get(k);
     int n = steps * batch;
     float[] hPrev = shifted(hs, h0, batch, n, ws);
     float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n, ws);

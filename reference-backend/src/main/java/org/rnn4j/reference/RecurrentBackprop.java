@@ -43,8 +43,7 @@ final class RecurrentBackprop {
       int size = batch * units.get(k);
       float[] dh = copyOrZeros(dFinals.get(stateIndex), size);
       float[] dc = lstm ? copyOrZeros(dFinals.get(stateIndex + 1), size) : null;
-      dHidden = cells.get(k).run(rec.inputs.get(k), rec.hidden.get(k), rec.cells.get(k), rec.initialH.get(k), rec.initialC.get(k),
-          rec.valid, batch, steps, dHidden, from, dh, dc, rec.preActivations.get(k), rec.recurrentProducts.get(k));
+      dHidden = cells.get(k).run(rec, k, dHidden, from, dh, dc);
       from = 0; // a cell below gets its input sequence's gradient at every step
       if (lstm) {
         initial.add(0, dc);
