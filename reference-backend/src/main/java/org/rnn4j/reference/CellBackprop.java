@@ -80,8 +80,8 @@ final class CellBackprop {
     float[] h0 = rec.initialH.get(k);
     float[] c0 = rec.initialC.get(k);
     int n = steps * batch;
-    float[] hPrev = shifted(hs, h0, batch, n, ws);
-    float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n, ws);
+    float[] hPrev = shifted(hs, h0, batch, n);
+    float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n);
     float[] a = recordedA;
     float[] q = recordedQ;
     float[] resetH = null;
@@ -285,11 +285,11 @@ final class CellBackprop {
   }
 
   /** The previous step's states for every step: {@code init} before step 0, else the step before's. */
-  private static float[] shifted(float[] states, float[] init, int batch, int n, Workspace ws) {
+  private float[] shifted(float[] states, float[] init, int batch, int n) {
     int size = init.length / batch;
     float[] prev = ws.recorded(n * size);
     System.arraycopy(init, 0, prev, 0, init.length);
-    System.arraycopy(states, 0, prev, init.length, (n - batch) * size);
+    split(n - batch, (r0, r1) -> System.arraycopy(states, r0 * size, prev, init.length + r0 * size, (r1 - r0) * size));
     return prev;
   }
 
