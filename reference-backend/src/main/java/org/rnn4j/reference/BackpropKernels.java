@@ -136,9 +136,14 @@ final class BackpropKernels implements Kernels<Buf> {
       List<CellBackprop> cells = new ArrayList<>();
       List<Integer> units = new ArrayList<>();
       List<FastCell> packed = engine.weights().fastCells(call.weights().key(), call.layer().cell(), call.input().dim(2), call.weights().values());
+      int w = 0;
       for (SingleCell cell : call.layer().cell().cells()) {
         FastCell f = packed.get(cells.size());
-        cells.add(new CellBackprop(f, cell.useBias(), engine.simd(), engine.loop(), ws));
+        // each cell adds its weight gradients straight into the call's
+        double[] dKernel = weightGrads.get(call.weights().get(w++));
+        double[] dRecurrent = weightGrads.get(call.weights().get(w++));
+        double[] dBias = cell.useBias() ? weightGrads.get(call.weights().get(w++)) : null;
+        cells.add(new CellBackprop(f, dKernel, dRecurrent, dBias, engine.simd(), engine.loop(), ws));
         units.add(cell.units());
       }
       RecurrentBackprop.Grads g = RecurrentBackprop.run(call.layer(), cells, units, rec, dSequence, dLast, dFinals);
@@ -146,14 +151,6 @@ final class BackpropKernels implements Kernels<Buf> {
       if (call.initialState() != null) {
         for (int s = 0; s < g.initial().size(); s++) {
           add(call.initialState().get(s), g.initial().get(s));
-        }
-      }
-      int w = 0;
-      for (CellBackprop cell : cells) {
-        addWeight(call.weights().get(w++), cell.dKernel);
-        addWeight(call.weights().get(w++), cell.dRecurrent);
-        if (cell.dBias != null) {
-          addWeight(call.weights().get(w++), cell.dBias);
         }
       }
     });

@@ -34,12 +34,15 @@ final class CellBackprop {
   /** Hands out this pass's large arrays ({@link Workspace#recorded}), reused from call to call. */
   private final Workspace ws;
 
-  /** Weight gradients in Keras layout; the bias's as Keras stores it (GRU reset_after: input row, then recurrent row). */
-  final double[] dKernel;
-  final double[] dRecurrent;
-  final double[] dBias;
+  /**
+   * Where the weight gradients are added, in Keras layout; the bias's as Keras stores it (GRU
+   * reset_after: input row, then recurrent row), or null without a bias.
+   */
+  private final double[] dKernel;
+  private final double[] dRecurrent;
+  private final double[] dBias;
 
-  CellBackprop(FastCell cell, boolean useBias, Simd simd, RecurrentLoop loop, Workspace ws) {
+  CellBackprop(FastCell cell, double[] dKernel, double[] dRecurrent, double[] dBias, Simd simd, RecurrentLoop loop, Workspace ws) {
     this.cell = cell;
     this.ws = ws;
     this.simd = simd;
@@ -52,9 +55,9 @@ final class CellBackprop {
     this.padded = cell.width;
     this.act = cell.activation;
     this.rec = cell.recurrentActivation;
-    this.dKernel = new double[in * width];
-    this.dRecurrent = new double[u * width];
-    this.dBias = useBias ? new double[cell.kind == FastCell.Kind.GRU_RESET_AFTER ? 2 * width : width] : null;
+    this.dKernel = dKernel;
+    this.dRecurrent = dRecurrent;
+    this.dBias = dBias;
   }
 
   /**
