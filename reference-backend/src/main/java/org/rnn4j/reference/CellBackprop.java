@@ -104,8 +104,8 @@ final class CellBackprop {
     Transposed weightsT = cell.transposed();
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
     boolean inputInStep = weightsT.kernel() == null;
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, weightsT.recurrent(),
-        weightsT.candidate(), recordedA != null, inputInStep ? dx : null);
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, weightsT,
+        recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -168,8 +168,7 @@ final class CellBackprop {
     final float[] dx;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
-        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed recurrentT, Packed candidateT, boolean recorded,
-        float[] dx) {
+        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Transposed weightsT, boolean recorded, float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -184,8 +183,8 @@ final class CellBackprop {
       this.dc = dc;
       this.dA = dA;
       this.dQ = dQ;
-      this.recurrentT = recurrentT;
-      this.candidateT = candidateT;
+      this.recurrentT = weightsT.recurrent();
+      this.candidateT = weightsT.candidate();
       this.recorded = recorded;
       this.dx = dx;
     }
