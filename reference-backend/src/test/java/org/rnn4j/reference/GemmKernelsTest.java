@@ -36,6 +36,16 @@ class GemmKernelsTest {
   }
 
   @Test
+  void plainKernelAccumulatorRowsLieApartModulo4KiB() {
+    // rows allocated one after the other must not start a few bytes from a multiple of 4 KiB apart
+    for (int cols : new int[] {16, 512, 1000, 1024, 2048, 3072, 4096, 5000}) {
+      int length = ScalarSimd.accumulatorLength(cols);
+      assertTrue(length >= cols, "room for " + cols + " columns");
+      assertEquals(512, (4 * length) % 4096, "row data of " + cols + " columns, in bytes modulo 4 KiB");
+    }
+  }
+
+  @Test
   void bothKernelsMatchAFloat64Product() {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = { // m, k, gates, units
