@@ -265,17 +265,9 @@ final class FastCell implements CellMath {
           float[] gr = lanes[1];
           float[] q = lanes[2];
           float[] candidate = lanes[3];
-          System.arraycopy(z, zr, gz, 0, u);
-          System.arraycopy(rec, rr, q, 0, u);
-          for (int j = 0; j < u; j++) {
-            gz[j] += q[j];
-          }
+          gateSum(z, zr, rec, rr, gz, q);
           simd.activate(recurrentActivation, gz, 0, u, pu);
-          System.arraycopy(z, zr + pu, gr, 0, u);
-          System.arraycopy(rec, rr + pu, q, 0, u);
-          for (int j = 0; j < u; j++) {
-            gr[j] += q[j];
-          }
+          gateSum(z, zr + pu, rec, rr + pu, gr, q);
           simd.activate(recurrentActivation, gr, 0, u, pu);
           System.arraycopy(z, zr + 2 * pu, candidate, 0, u);
           System.arraycopy(rec, rr + 2 * pu, q, 0, u);
@@ -323,6 +315,15 @@ final class FastCell implements CellMath {
           System.arraycopy(z, zr, hNext, b * u, u);
         }
       }
+    }
+  }
+
+  /** A gate's input projection plus its recurrent product ({@code z[zAt..]} + {@code rec[recAt..]}) into the lane {@code into}; {@code q} is scratch. */
+  private void gateSum(float[] z, int zAt, float[] rec, int recAt, float[] into, float[] q) {
+    System.arraycopy(z, zAt, into, 0, units);
+    System.arraycopy(rec, recAt, q, 0, units);
+    for (int j = 0; j < units; j++) {
+      into[j] += q[j];
     }
   }
 
