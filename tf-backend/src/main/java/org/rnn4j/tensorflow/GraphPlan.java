@@ -91,7 +91,7 @@ final class GraphPlan implements AutoCloseable {
       ModelExecutor.Outcome<Node> outcome =
           ModelExecutor.run(
               model.architecture(), ModelExecutor.layerWeights(model.architecture(), model.weights()),
-              new TfKernels(g, loss != null ? LstmPath.COMPOSITE : lstmPath),
+              new TfKernels(g, loss != null ? LstmPath.COMPOSITE : lstmPath, config.getIntraOpParallelismThreads()),
               inputNodes, mask == null ? null : new Node(mask, new int[] {shape[0], shape[1]}), initial);
       List<Node> returned = outcome.outputs();
       if (loss != null) {
@@ -314,6 +314,13 @@ final class GraphPlan implements AutoCloseable {
     TFloat32 tensor = TFloat32.tensorOf(GraphOps.shape(t.shape()), DataBuffers.of(data));
     fed.add(tensor);
     return tensor;
+  }
+
+  /** The types of the operations in this plan's graph (for tests). */
+  java.util.Set<String> operationTypes() {
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    graph.operations().forEachRemaining(op -> types.add(op.type()));
+    return types;
   }
 
   /** Takes a hold on the plan for one run; false if it is already closed. */

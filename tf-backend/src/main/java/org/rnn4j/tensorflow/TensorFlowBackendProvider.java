@@ -12,8 +12,8 @@ import org.rnn4j.spi.BackendProvider;
  * Provides the {@code tensorflow} backend. It is available when TensorFlow Java's native library
  * loads on this platform; otherwise it reports why, and the other backends keep working.
  *
- * <p>Options: {@code lstm_path} = {@code auto} (fused BlockLSTM where it computes Keras' LSTM,
- * composite ops elsewhere), {@code fused} or {@code composite}; {@code intra_op_threads} and
+ * <p>Options: {@code lstm_path} = {@code auto} (fused BlockLSTM where it computes Keras' LSTM and
+ * is the faster, composite ops elsewhere), {@code fused} or {@code composite}; {@code intra_op_threads} and
  * {@code inter_op_threads}, TensorFlow's thread settings ({@code inter_op_threads=-1}, the default,
  * runs ops in the calling thread, the fastest setting for recurrent graphs here).
  */
@@ -22,7 +22,7 @@ public final class TensorFlowBackendProvider implements BackendProvider {
   public static final String NAME = "tensorflow";
 
   static final BackendOption<String> LSTM_PATH =
-      BackendOption.choice("lstm_path", "auto | fused (BlockLSTM) | composite (primitive ops)", "auto", "fused", "composite");
+      BackendOption.choice("lstm_path", "auto (the faster where both compute the layer) | fused (BlockLSTM) | composite (primitive ops)", "auto", "fused", "composite");
   /** The thread count every backend understands: here TensorFlow's threads for one op. */
   static final BackendOption<Integer> THREADS =
       BackendOption.integer("threads", "threads for one op (as intra_op_threads; 0: TensorFlow decides)", () -> 0, 0);

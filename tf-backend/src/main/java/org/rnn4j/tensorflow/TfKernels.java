@@ -40,10 +40,13 @@ import org.tensorflow.types.TInt32;
 final class TfKernels implements Kernels<Node> {
   private final GraphOps g;
   private final LstmPath lstmPath;
+  private final int intraOpThreads;
 
-  TfKernels(GraphOps g, LstmPath lstmPath) {
+  /** @param intraOpThreads the session's intra-op threads (0: TensorFlow's default), for {@link LstmPath#autoFuses} */
+  TfKernels(GraphOps g, LstmPath lstmPath, int intraOpThreads) {
     this.g = g;
     this.lstmPath = lstmPath;
+    this.intraOpThreads = intraOpThreads;
   }
 
   @Override
@@ -83,7 +86,7 @@ final class TfKernels implements Kernels<Node> {
       }
       CellGraphs.TimeMajor input = new CellGraphs.TimeMajor(seq, steps, batch, in);
       CellGraphs.Sequence r =
-          useFused(cell, mask != null)
+          useFused(cell, mask != null, input)
               ? CellGraphs.fusedLstm(g, (LSTMCell) cell, w, input, init)
               : CellGraphs.composite(g, cell, w, input, stepMasks, init);
       seq = r.hidden();
@@ -111,7 +114,7 @@ final class TfKernels implements Kernels<Node> {
     return new RecurrentOutput<>(sequence, last, states);
   }
 
-  private boolean useFused(SingleCell cell, boolean masked) {
+  private boolean useFused(SingleCell cell, boolean masked, CellGraphs.TimeMajor input) {
     if (!(cell instanceof LSTMCell lstm) || lstmPath == LstmPath.COMPOSITE) {
       return false;
     }
@@ -121,7 +124,8 @@ final class TfKernels implements Kernels<Node> {
       }
       return true;
     }
-    return !masked && LstmPath.fusedComputes(lstm);
+    return !masked && LstmPath.fusedComputes(lstm)
+        && LstmPath.autoFuses(intraOpThreads, input.steps(), input.batch(), input.features(), lstm.units());
   }
 
   @Override

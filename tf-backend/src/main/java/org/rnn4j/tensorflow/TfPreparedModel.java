@@ -105,6 +105,15 @@ final class TfPreparedModel extends AbstractPreparedModel {
     }
   }
 
+  /** The types of the operations in the cached graphs (for tests). */
+  java.util.Set<String> operationTypes() {
+    synchronized (plans) {
+      java.util.Set<String> types = new java.util.TreeSet<>();
+      plans.asMap().values().forEach(plan -> types.addAll(plan.operationTypes()));
+      return types;
+    }
+  }
+
   @Override
   protected void release() {
     synchronized (plans) {

@@ -75,6 +75,33 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void autoPathFusesUnlessThreadsCanShareLargeSteps() {
+    // one thread, one step, or a step below PARALLEL_MIN_STEP_MACS: fused
+    assertTrue(LstmPath.autoFuses(1, 100, 128, 512, 1024));
+    assertTrue(LstmPath.autoFuses(2, 1, 128, 512, 1024));
+    assertTrue(LstmPath.autoFuses(2, 1000, 1, 32, 128));
+    assertTrue(LstmPath.autoFuses(2, 3, 2, 6, 4));
+    // W3 and W4 on two threads: composite
+    assertTrue(!LstmPath.autoFuses(2, 100, 32, 64, 256));
+    assertTrue(!LstmPath.autoFuses(2, 50, 128, 512, 1024));
+    // the step size at the bound: 4 · 256 · (768 + 256) multiply-adds is 2^20
+    assertTrue(LstmPath.autoFuses(2, 10, 1, 768, 255));
+    assertTrue(!LstmPath.autoFuses(2, 10, 1, 768, 256));
+    // what the session's threads decide is what the graph holds
+    Model m = Model.initialized(Sequential.of(InputSpec.sequence(64), LSTM.builder(256).returnSequences(true).build()), 3);
+    Tensor x = RandomData.uniform(3, -1, 1, 8, 4, 64);
+    try (Backend one = Backends.open("tensorflow", Map.of("intra_op_threads", "1"));
+        Backend two = Backends.open("tensorflow", Map.of("intra_op_threads", "2"));
+        TfPreparedModel p = (TfPreparedModel) one.prepare(m);
+        TfPreparedModel q = (TfPreparedModel) two.prepare(m)) {
+      Checks.assertResultsClose("1 vs 2 threads", p.run(x), q.run(x), Checks.ATOL, 0);
+      assertTrue(p.operationTypes().contains("BlockLSTMV2"), p.operationTypes().toString());
+      assertTrue(!q.operationTypes().contains("BlockLSTMV2") && q.operationTypes().contains("MatMul"),
+          q.operationTypes().toString());
+    }
+  }
+
+  @Test
   void buildsOneGraphPerCallSignature() {
     try (Backend tf = Backends.open("tensorflow");
         TfPreparedModel p = (TfPreparedModel) tf.prepare(notebookStack(2))) {
