@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Threads for every backend (reference: threads; tensorflow: intra_op_threads). Default: each backend's own default.")
   Integer threads;
 
-  @Option(names = "--seconds", paramLabel = "S", defaultValue = "1", description = "Warm-up time per measurement, in seconds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "1", description = "Warm-up time per measurement, in seconds; it goes on, up to 5 times as long, while calls still get faster (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(names = "--samples", paramLabel = "N", defaultValue = "7", description = "Measurements per workload and backend (default: ${DEFAULT-VALUE}).")

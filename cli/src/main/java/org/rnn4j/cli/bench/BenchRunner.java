@@ -4,21 +4,40 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * A quick in-process benchmark: warm up for a while, then time repeated batches of operations
- * and report the median, minimum and maximum of the per-operation scores. Results of different
- * backends measured in the same run can be compared; this machine's absolute figures vary.
+ * A quick in-process benchmark: warm up until the JIT has settled, then time repeated batches of
+ * operations and report the median, minimum and maximum of the per-operation scores. Results of
+ * different backends measured in the same run can be compared; this machine's absolute figures vary.
  */
 public final class BenchRunner {
+  /** The warm-up goes on at most this many times the given warm-up time while the JIT is still compiling. */
+  static final int WARMUP_LIMIT = 5;
+
   private final double warmupSeconds;
   private final double sampleSeconds;
   private final int samples;
+  private final LongSupplier nanoTime;
+  private final LongSupplier compilationMillis;
 
   public BenchRunner(double warmupSeconds, double sampleSeconds, int samples) {
+    this(warmupSeconds, sampleSeconds, samples, System::nanoTime, BenchRunner::jitMillis);
+  }
+
+  /** With the clock the measurements read and the JIT's total compilation time so far (for tests). */
+  BenchRunner(double warmupSeconds, double sampleSeconds, int samples, LongSupplier nanoTime, LongSupplier compilationMillis) {
     this.warmupSeconds = warmupSeconds;
     this.sampleSeconds = sampleSeconds;
     this.samples = samples;
+    this.nanoTime = nanoTime;
+    this.compilationMillis = compilationMillis;
+  }
+
+  /** The JIT's compilation time so far, in milliseconds; 0 where the JVM does not say. */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   /**
@@ -55,22 +74,15 @@ public final class BenchRunner {
    */
   public Measurement measure(Workload w, String backend, int threads, java.util.function.Supplier<Object> op,
       java.util.function.Supplier<Object> forward) {
-    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-    int calls = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() < warmEnd || calls < 3) {
-      sink = op.get();
-      calls++;
-    }
-    double perCall = (System.nanoTime() - start) / 1e9 / calls;
+    double perCall = warmUp(op);
     int batch = Math.max(1, (int) (sampleSeconds / perCall));
     List<Double> scores = new ArrayList<>();
     for (int s = 0; s < samples; s++) {
-      long t0 = System.nanoTime();
+      long t0 = nanoTime.getAsLong();
       for (int i = 0; i < batch; i++) {
         sink = op.get();
       }
-      scores.add(w.score((System.nanoTime() - t0) / 1e9 / batch));
+      scores.add(w.score((nanoTime.getAsLong() - t0) / 1e9 / batch));
     }
     double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double backward = Double.NaN;
@@ -78,11 +90,11 @@ public final class BenchRunner {
       int pairs = Math.max(3 * samples, samples * batch);
       double[] ratios = new double[pairs];
       for (int i = 0; i < pairs; i++) {
-        long t0 = System.nanoTime();
+        long t0 = nanoTime.getAsLong();
         sink = forward.get();
-        long t1 = System.nanoTime();
+        long t1 = nanoTime.getAsLong();
         sink = op.get();
-        long t2 = System.nanoTime();
+        long t2 = nanoTime.getAsLong();
         ratios[i] = (double) (t2 - t1 - (t1 - t0)) / (t1 - t0);
       }
       Arrays.sort(ratios);
@@ -90,6 +102,40 @@ public final class BenchRunner {
     }
     return new Measurement(w, backend, threads, median(sorted), Arrays.stream(sorted).min().orElse(0), Arrays.stream(sorted).max().orElse(0),
         -1, -1, backward);
+  }
+
+  /**
+   * Runs {@code op} for the warm-up time (and at least three calls), then in windows of a quarter
+   * of it until one passes without the JIT compiling anything — for the Vector API kernels, met
+   * at new sizes, that can take seconds, and calls measured meanwhile would run partly in the
+   * interpreter — up to {@link #WARMUP_LIMIT} times the warm-up time. Returns the seconds per call
+   * of the last window.
+   */
+  double warmUp(java.util.function.Supplier<Object> op) {
+    long limit = nanoTime.getAsLong() + (long) (WARMUP_LIMIT * warmupSeconds * 1e9);
+    double perCall = timeCalls(op, warmupSeconds, 3);
+    while (nanoTime.getAsLong() < limit) {
+      long compiled = compilationMillis.getAsLong();
+      perCall = timeCalls(op, warmupSeconds / 4, 1);
+      if (compilationMillis.getAsLong() == compiled) {
+        break;
+      }
+    }
+    return perCall;
+  }
+
+  /** Calls {@code op} for {@code seconds} and at least {@code minCalls} times; the seconds per call. */
+  private double timeCalls(java.util.function.Supplier<Object> op, double seconds, int minCalls) {
+    long start = nanoTime.getAsLong();
+    long end = start + (long) (seconds * 1e9);
+    int calls = 0;
+    long now = start;
+    while (now < end || calls < minCalls) {
+      sink = op.get();
+      calls++;
+      now = nanoTime.getAsLong();
+    }
+    return (now - start) / 1e9 / calls;
   }
 
   private static double median(double[] sorted) {
