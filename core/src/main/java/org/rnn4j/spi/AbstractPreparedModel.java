@@ -95,6 +95,23 @@ public abstract class AbstractPreparedModel implements PreparedModel {
    */
   protected abstract Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights);
 
+  /**
+   * Runs {@code work} as {@link #run} runs a call: under the read lock once the model is checked to
+   * be open, so that {@link #close} waits for it and releases nothing under it. For work outside
+   * {@link #execute} that touches resources {@link #release} frees, such as a {@link Stepper}'s.
+   *
+   * @throws IllegalStateException if the model is closed
+   */
+  protected final <T> T whileOpen(java.util.function.Supplier<T> work) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return work.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** @throws IllegalStateException if the model is closed */
   protected final void ensureOpen() {
     if (closed) {

@@ -213,18 +213,62 @@ final class GraphPlan implements AutoCloseable {
     try {
       Session.Runner runner = session.runner();
       feedCall(runner, call, fed);
-      List<Tensor> values = model.weights().values();
-      for (int i = 0; i < values.size(); i++) {
-        if (weights.get(i) != null) {
-          runner.feed(weights.get(i), shared.of(values.get(i)));
-        }
-      }
+      feedShared(runner, shared);
       try (Result result = runner.run()) {
         return returned(fetched(result));
       }
     } finally {
       fed.forEach(TFloat32::close);
     }
+  }
+
+  /** Feeds the prepared model's shared weights where this plan reads them from placeholders. */
+  private void feedShared(Session.Runner runner, SharedWeights shared) {
+    List<Tensor> values = model.weights().values();
+    for (int i = 0; i < values.size(); i++) {
+      if (weights.get(i) != null) {
+        runner.feed(weights.get(i), shared.of(values.get(i)));
+      }
+    }
+  }
+
+  /**
+   * Runs one step of a stream on tensors the caller keeps (a plan for a one-step call whose fed
+   * states are {@code layers}'): feeds {@code input} and the states, layer by layer in the order of
+   * {@code layers}, as they are; copies the first output into {@code output}. Returns the run's
+   * result, which holds the final states ({@link #finalState}) and which the caller closes.
+   */
+  Result runStep(TFloat32 input, List<Integer> layers, TFloat32[] stateTensors, SharedWeights shared, float[] output) {
+    Session.Runner runner = session.runner();
+    runner.feed(inputs.get(0), input);
+    int k = 0;
+    for (int layer : layers) {
+      for (Placeholder<TFloat32> p : states.get(layer)) {
+        runner.feed(p, stateTensors[k++]);
+      }
+    }
+    feedShared(runner, shared);
+    fetches.forEach(runner::fetch); // a plan that runs the model fetches no nulls
+    Result result = runner.run();
+    try {
+      ((TFloat32) result.get(slots.get(0))).asRawTensor().data().asFloats().read(output);
+      return result;
+    } catch (RuntimeException | Error e) {
+      result.close();
+      throw e;
+    }
+  }
+
+  /** The {@code k}-th final state of {@code layer} in the result of {@link #runStep}. */
+  TFloat32 finalState(Result result, int layer, int k) {
+    int pos = outputCount;
+    for (Map.Entry<Integer, Integer> e : stateCounts.entrySet()) {
+      if (e.getKey() == layer) {
+        return (TFloat32) result.get(slots.get(pos + k));
+      }
+      pos += e.getValue();
+    }
+    throw new IllegalArgumentException("layer " + layer + " returns no states");
   }
 
   /** The outputs and final states among a run's fetched tensors. */

@@ -5,6 +5,9 @@ import com.google.common.cache.CacheBuilder;
 import com.google.common.cache.RemovalCause;
 import com.google.common.cache.RemovalNotification;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.rnn4j.Gradients;
 import org.rnn4j.Loss;
 import org.rnn4j.Model;
@@ -12,6 +15,8 @@ import org.rnn4j.spi.AbstractPreparedModel;
 import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.ModelExecutor;
+import org.rnn4j.spi.Stepper;
+import org.rnn4j.spi.Stepping;
 import org.tensorflow.proto.ConfigProto;
 
 /**
@@ -21,7 +26,7 @@ import org.tensorflow.proto.ConfigProto;
  * graph building is serialized, and a plan evicted from the cache is closed only after the runs
  * holding it finish.
  */
-final class TfPreparedModel extends AbstractPreparedModel {
+final class TfPreparedModel extends AbstractPreparedModel implements Stepping {
   static final int MAX_PLANS = 16;
   /**
    * Above this many bytes of weights a model's graphs are fed one shared copy instead of each
@@ -33,6 +38,8 @@ final class TfPreparedModel extends AbstractPreparedModel {
   private final LstmPath lstmPath;
   private final ConfigProto config;
   private final SharedWeights weights = new SharedWeights();
+  /** The native tensors of this model's steppers, closed with it. */
+  private final Set<TfStepper.Tensors> streams = ConcurrentHashMap.newKeySet();
   private final boolean feedWeights;
   /**
    * Plans by signature, and gradient plans by {@link GradientKey}; the least recently used beyond
@@ -83,8 +90,23 @@ final class TfPreparedModel extends AbstractPreparedModel {
     }
   }
 
-  /** The plan for a signature (and a loss to differentiate, or null), held for one run. */
-  private GraphPlan plan(Signature sig, Loss loss) {
+  @Override
+  public Stepper stepper(int batch, Set<Integer> carried) {
+    return TfStepper.of(this, batch, carried, streams);
+  }
+
+  /** Runs a stepper's work as a call runs: with the model checked open, and closing it waiting. */
+  <T> T whileOpenForStream(Supplier<T> work) {
+    return whileOpen(work);
+  }
+
+  /** The weights fed to graphs of a large model. */
+  SharedWeights sharedWeights() {
+    return weights;
+  }
+
+  /** The plan for a signature (and a loss to differentiate, or null), held for one run until {@link GraphPlan#release}. */
+  GraphPlan plan(Signature sig, Loss loss) {
     Object key = loss == null ? sig : new GradientKey(sig, loss);
     synchronized (plans) {
       GraphPlan plan = plans.getIfPresent(key);
@@ -116,6 +138,7 @@ final class TfPreparedModel extends AbstractPreparedModel {
 
   @Override
   protected void release() {
+    List.copyOf(streams).forEach(TfStepper.Tensors::run);
     synchronized (plans) {
       plans.invalidateAll();
       plans.cleanUp();
