@@ -128,9 +128,9 @@ final class TfPreparedModel extends AbstractPreparedModel implements Stepping {
   }
 
   /** The types of the operations in the cached graphs (for tests). */
-  java.util.Set<String> operationTypes() {
+  Set<String> operationTypes() {
     synchronized (plans) {
-      java.util.Set<String> types = new java.util.TreeSet<>();
+      Set<String> types = new java.util.TreeSet<>();
       plans.asMap().values().forEach(plan -> types.addAll(plan.operationTypes()));
       return types;
     }
