@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.rnn4j.InvalidInputException;
 import org.rnn4j.LayerStates;
-import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
 import org.rnn4j.Weights;
 import org.rnn4j.layers.Activation;
@@ -135,20 +133,9 @@ final class ReferenceStepper implements Stepper {
       return;
     }
     for (RecurrentStage r : carried) {
-      List<Tensor> given = states.get(r.layer);
-      if (given == null || given.size() != r.stateCount()) {
-        throw new InvalidInputException("layer '" + name(r.layer) + "' needs " + r.stateCount() + " states, got "
-            + (given == null ? "none" : given.size()));
-      }
+      List<Tensor> given = Stepper.checkedStates(states, model.model().architecture(), r.layer, batch);
       for (int k = 0; k < given.size(); k++) {
-        float[] dst = r.state(k);
-        int units = dst.length / batch;
-        Tensor t = given.get(k);
-        if (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != units) {
-          throw new InvalidInputException("state " + k + " of layer '" + name(r.layer) + "' has shape "
-              + Shapes.format(t.shape()) + ", expected " + Shapes.format(batch, units));
-        }
-        t.copyTo(dst, 0);
+        given.get(k).copyTo(r.state(k), 0);
       }
     }
   }
@@ -178,10 +165,6 @@ final class ReferenceStepper implements Stepper {
         }
       }
     }
-  }
-
-  private String name(int layer) {
-    return model.model().architecture().layerName(layer);
   }
 
   /**

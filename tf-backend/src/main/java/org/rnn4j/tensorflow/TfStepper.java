@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.rnn4j.InvalidInputException;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Tensor;
 import org.rnn4j.layers.Architecture;
@@ -172,19 +171,7 @@ final class TfStepper implements Stepper {
     }
     List<Tensor> flat = new ArrayList<>();
     for (int layer : layers) {
-      List<Tensor> given = states.get(layer);
-      int expected = model.model().architecture().stateSizes(layer).size();
-      if (given == null || given.size() != expected) {
-        throw new InvalidInputException("layer '" + model.model().architecture().layerName(layer) + "' needs " + expected
-            + " states, got " + (given == null ? 0 : given.size()));
-      }
-      flat.addAll(given);
-    }
-    for (int k = 0; k < flat.size(); k++) {
-      if (!java.util.Arrays.equals(flat.get(k).shape(), stateShapes.get(k))) {
-        throw new InvalidInputException("state " + k + " has shape " + java.util.Arrays.toString(flat.get(k).shape())
-            + ", expected " + java.util.Arrays.toString(stateShapes.get(k)));
-      }
+      flat.addAll(Stepper.checkedStates(states, model.model().architecture(), layer, batch));
     }
     model.whileOpenForStream(() -> {
       TFloat32[] next = new TFloat32[flat.size()];
