@@ -49,7 +49,8 @@ class GemmKernelsTest {
   void bothKernelsMatchAFloat64Product() {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = { // m, k, gates, units
-        {1, 7, 4, 5}, {3, 1, 1, 16}, {4, 2, 3, 17}, {5, 3, 1, 40}, {13, 129, 4, 33}, {32, 300, 4, 130}, {9, 64, 1, 600}};
+        {1, 7, 4, 5}, {3, 1, 1, 16}, {4, 2, 3, 17}, {5, 3, 1, 40}, {13, 129, 4, 33}, {32, 300, 4, 130}, {9, 64, 1, 600},
+        {7, 140, 4, 300}}; // the last: gate blocks side by side past one block of columns
     for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
       for (int[] s : shapes) {
         for (boolean accumulate : new boolean[] {false, true}) {
