@@ -28,7 +28,8 @@ interface CellMath {
   /** How many zero-offset scratch rows ({@link StepArrays#lanes}) {@link #step} needs, of {@link #laneWidth} floats each. */
   int lanes();
 
-  int laneWidth();
+  /** Floats per lane for a block of {@code rows} rows. */
+  int laneWidth(int rows);
 
   /** Multiply-adds of one step for one batch row, to decide on threads. */
   long stepWork();

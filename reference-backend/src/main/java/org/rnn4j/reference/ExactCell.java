@@ -47,7 +47,7 @@ final class ExactCell implements CellMath {
   }
 
   @Override
-  public int laneWidth() {
+  public int laneWidth(int rows) {
     return 0;
   }
 

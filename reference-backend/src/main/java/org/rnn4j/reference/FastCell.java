@@ -165,15 +165,16 @@ final class FastCell implements CellMath {
     return kind == Kind.GRU_RESET_BEFORE ? units : 0;
   }
 
-  /** LSTM: i, f, g (then o), c, c' (then φ(c')), h' of one row; GRUs: z, r, a recurrent product's gate, the candidate, h, h'. */
+  /** LSTM: i, f, g, o and φ(c') of the block's rows; GRUs: z, r, a recurrent product's gate, the candidate, h, h' of one row. */
   @Override
   public int lanes() {
     return kind == Kind.SIMPLE ? 0 : 6;
   }
 
+  /** LSTM: a block's rows side by side ({@link #step}); GRUs: one row. Room for a vector kernel's padding. */
   @Override
-  public int laneWidth() {
-    return paddedUnits;
+  public int laneWidth(int rows) {
+    return kind == Kind.LSTM ? Packed.roundUp(rows * units, Packed.NR) : paddedUnits;
   }
 
   /**
@@ -216,37 +217,42 @@ final class FastCell implements CellMath {
         if (a.recordA != null && !activated) {
           System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
         }
+        // every row's gates side by side in four zero-offset lanes: each activation and product
+        // below is one long loop over the block, not one short loop a row
+        float[] gi = lanes[0];
+        float[] gf = lanes[1];
+        float[] gg = lanes[2];
+        float[] go = lanes[3];
+        float[] cn = lanes[4];
+        int n = rows * u;
+        int room = gi.length;
         for (int b = 0; b < rows; b++) {
           int zr = zOff + b * width;
-          simd.activate(recurrentActivation, z, zr, u, pu);
-          simd.activate(recurrentActivation, z, zr + pu, u, pu);
-          simd.activate(activation, z, zr + 2 * pu, u, pu);
-          simd.activate(recurrentActivation, z, zr + 3 * pu, u, pu);
-          int s = b * u;
-          float[] gi = lanes[0];
-          float[] gf = lanes[1];
-          float[] gg = lanes[2];
-          float[] c = lanes[3];
-          float[] cn = lanes[4];
-          float[] hn = lanes[5];
-          System.arraycopy(z, zr, gi, 0, u);
-          System.arraycopy(z, zr + pu, gf, 0, u);
-          System.arraycopy(z, zr + 2 * pu, gg, 0, u);
-          System.arraycopy(cCur, s, c, 0, u);
-          for (int j = 0; j < u; j++) {
-            cn[j] = gf[j] * c[j] + gi[j] * gg[j];
-          }
-          System.arraycopy(cn, 0, cNext, s, u);
-          simd.activate(activation, cn, 0, u, pu);
-          float[] go = gi;
-          System.arraycopy(z, zr + 3 * pu, go, 0, u);
-          for (int j = 0; j < u; j++) {
-            hn[j] = go[j] * cn[j];
-          }
-          System.arraycopy(hn, 0, hNext, s, u);
+          System.arraycopy(z, zr, gi, b * u, u);
+          System.arraycopy(z, zr + pu, gf, b * u, u);
+          System.arraycopy(z, zr + 2 * pu, gg, b * u, u);
+          System.arraycopy(z, zr + 3 * pu, go, b * u, u);
         }
-        if (a.recordA != null && activated && z != a.recordA) {
-          System.arraycopy(z, zOff, a.recordA, a.recordOff, rows * width);
+        activateRows(simd, recurrentActivation, gi, rows, room);
+        activateRows(simd, recurrentActivation, gf, rows, room);
+        activateRows(simd, activation, gg, rows, room);
+        activateRows(simd, recurrentActivation, go, rows, room);
+        for (int j = 0; j < n; j++) {
+          cNext[j] = gf[j] * cCur[j] + gi[j] * gg[j];
+        }
+        System.arraycopy(cNext, 0, cn, 0, n);
+        activateRows(simd, activation, cn, rows, room);
+        for (int j = 0; j < n; j++) {
+          hNext[j] = go[j] * cn[j];
+        }
+        if (a.recordA != null && activated) {
+          for (int b = 0; b < rows; b++) {
+            int r = a.recordOff + b * width;
+            System.arraycopy(gi, b * u, a.recordA, r, u);
+            System.arraycopy(gf, b * u, a.recordA, r + pu, u);
+            System.arraycopy(gg, b * u, a.recordA, r + 2 * pu, u);
+            System.arraycopy(go, b * u, a.recordA, r + 3 * pu, u);
+          }
         }
       }
       case GRU_RESET_AFTER -> {
@@ -315,6 +321,17 @@ final class FastCell implements CellMath {
           System.arraycopy(z, zr, hNext, b * u, u);
         }
       }
+    }
+  }
+
+  /** {@code f} over a lane of {@code rows} rows side by side: at once when it acts element by element, else row by row (softmax and its kind). */
+  private void activateRows(Simd simd, Activation f, float[] lane, int rows, int room) {
+    if (f.elementwise()) {
+      simd.activate(f, lane, 0, rows * units, room);
+      return;
+    }
+    for (int b = 0; b < rows; b++) {
+      simd.activate(f, lane, b * units, units, units);
     }
   }
 

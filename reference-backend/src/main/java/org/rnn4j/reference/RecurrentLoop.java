@@ -259,7 +259,7 @@ final class RecurrentLoop {
       arrays.z = proj;
       arrays.rec = cell.recurrentScratch() > 0 ? ws.get(Slot.RECURRENT, rows * cell.recurrentScratch()) : null;
       arrays.resetH = cell.resetScratch() > 0 ? ws.get(Slot.RESET_H, rows * cell.resetScratch()) : null;
-      arrays.lanes = ws.lanes(cell.lanes(), cell.laneWidth());
+      arrays.lanes = ws.lanes(cell.lanes(), cell.laneWidth(rows));
       for (int t0 = 0; t0 < steps; t0 += chunk) {
         int tc = Math.min(chunk, steps - t0);
         project(t0, tc, x, proj, inRecord);

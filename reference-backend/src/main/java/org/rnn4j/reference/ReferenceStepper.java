@@ -210,7 +210,7 @@ final class ReferenceStepper implements Stepper {
         z[k] = new float[batch * cell.width];
         recSize = Math.max(recSize, batch * cell.recurrentScratch());
         units = Math.max(units, cell.units);
-        padded = Math.max(padded, cell.laneWidth());
+        padded = Math.max(padded, cell.laneWidth(batch));
         laneCount = Math.max(laneCount, cell.lanes());
       }
       rec = new float[recSize];
