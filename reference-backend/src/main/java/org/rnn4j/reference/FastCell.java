@@ -168,7 +168,11 @@ final class FastCell implements CellMath {
   /** LSTM: i, f, g, o and φ(c') of the block's rows; GRUs: z, r, a recurrent product's gate, the candidate, h, h' of one row. */
   @Override
   public int lanes() {
-    return kind == Kind.SIMPLE ? 0 : 6;
+    return switch (kind) {
+      case SIMPLE -> 0;
+      case LSTM -> 5;
+      case GRU_RESET_AFTER, GRU_RESET_BEFORE -> 6;
+    };
   }
 
   /** LSTM: a block's rows side by side ({@link #step}); GRUs: one row. Room for a vector kernel's padding. */
