@@ -612,7 +612,7 @@ final class CellBackprop {
         System.arraycopy(d, r * width + c0, dCols, r * k, k);
       }
     }
-    Packed b = Packed.empty(n, 1, k, ws.recorded(n * Packed.roundUp(k, Packed.NR)));
+    Packed b = Packed.empty(n, 1, k, ws);
     float[] gradient = dCols;
     // the two copies, by blocks of rows: Vᵀ and d's panels
     split(n, (r0, r1) -> {

@@ -1,5 +1,7 @@
 package org.rnn4j.reference;
 
+import java.util.Arrays;
+
 /**
  * A weight matrix {@code (rows, cols)} repacked for the GEMM kernels, in one of two layouts (the
  * other built on first use): {@link #panels()} — columns in panels of {@link #NR}, each panel stored
@@ -50,16 +52,16 @@ final class Packed {
 
   /**
    * A {@code (rows, gates·units)} matrix for the caller to fill with {@link #fillRows}, from several
-   * threads if it likes; in the panel layout its data is {@code buffer} when that is large enough
-   * (an array reused from call to call), else a new array.
+   * threads if it likes, in the layout {@link SimdProvider#best} reads, its data in arrays {@code
+   * ws} reuses from call to call — one of its recorded arrays (the panel layout) or its {@link
+   * Workspace#rows} (one array per row) — or, without a workspace, in new arrays.
    */
-  static Packed empty(int rows, int gates, int units, float[] buffer) {
+  static Packed empty(int rows, int gates, int units, Workspace ws) {
     int cols = gates * roundUp(units, NR);
     if (SimdProvider.best().usesPanels()) {
-      float[] data = buffer != null && buffer.length >= rows * cols ? buffer : new float[rows * cols];
-      return new Packed(rows, gates, units, data, null);
+      return new Packed(rows, gates, units, ws == null ? new float[rows * cols] : ws.recorded(rows * cols), null);
     }
-    return new Packed(rows, gates, units, null, new float[rows][cols]);
+    return new Packed(rows, gates, units, null, ws == null ? new float[rows][cols] : ws.rows(rows, cols));
   }
 
   /** Rows [r0, r1) of the row-major Keras-layout {@code w} into this matrix (see {@link #of}). */
@@ -84,6 +86,7 @@ final class Packed {
     int padded = roundUp(units, NR);
     for (int gate = 0; gate < gates; gate++) {
       System.arraycopy(w, (k * gates + gate) * units, row, gate * padded, units);
+      Arrays.fill(row, gate * padded + units, (gate + 1) * padded, 0f); // a reused row's padding too
     }
   }
 
@@ -117,7 +120,7 @@ final class Packed {
     return d;
   }
 
-  /** One array of {@code cols} per row, built from the panels on first use. */
+  /** One array per row (at least {@link #rows} arrays of at least {@code cols} floats), built from the panels on first use. */
   float[][] rowArrays() {
     float[][] r = rowData;
     if (r == null) {

@@ -52,6 +52,19 @@ final class Workspace {
     return lanes;
   }
 
+  private float[][] rows = new float[0][];
+
+  /**
+   * {@code count} (or more) separate arrays of at least {@code width} floats each, reused: a backward
+   * pass's product operand in the one-array-per-row layout ({@link Packed#empty}); content undefined.
+   */
+  float[][] rows(int count, int width) {
+    if (rows.length < count || (count > 0 && rows[0].length < width)) {
+      rows = new float[Math.max(count, rows.length)][Math.max(width, rows.length == 0 ? 0 : rows[0].length)];
+    }
+    return rows;
+  }
+
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
   void startRecording() {
     recordedCursor = 0;
