@@ -42,27 +42,30 @@ final class Workspace {
   }
 
   private float[][] lanes = new float[0][];
+  private float[][] rows = new float[0][];
 
   /** {@code count} separate arrays of at least {@code width} floats each, reused; their content is undefined. */
   float[][] lanes(int count, int width) {
-    if (lanes.length < count || (count > 0 && lanes[0].length < width)) {
-      int w = Math.max(width, lanes.length == 0 ? 0 : lanes[0].length);
-      lanes = new float[Math.max(count, lanes.length)][w];
-    }
+    lanes = atLeast(lanes, count, width);
     return lanes;
   }
 
-  private float[][] rows = new float[0][];
-
   /**
-   * {@code count} (or more) separate arrays of at least {@code width} floats each, reused: a backward
-   * pass's product operand in the one-array-per-row layout ({@link Packed#empty}); content undefined.
+   * As {@link #lanes}, apart from them (at least {@code count} arrays): a backward pass's product
+   * operand in the one-array-per-row layout ({@link Packed#empty}).
    */
   float[][] rows(int count, int width) {
-    if (rows.length < count || (count > 0 && rows[0].length < width)) {
-      rows = new float[Math.max(count, rows.length)][Math.max(width, rows.length == 0 ? 0 : rows[0].length)];
-    }
+    rows = atLeast(rows, count, width);
     return rows;
+  }
+
+  /** {@code arrays} when it holds {@code count} arrays of {@code width} floats, else larger ones. */
+  private static float[][] atLeast(float[][] arrays, int count, int width) {
+    if (arrays.length >= count && (count == 0 || arrays[0].length >= width)) {
+      return arrays;
+    }
+    int w = Math.max(width, arrays.length == 0 ? 0 : arrays[0].length);
+    return new float[Math.max(count, arrays.length)][w];
   }
 
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
