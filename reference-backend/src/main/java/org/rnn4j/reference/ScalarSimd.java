@@ -43,8 +43,9 @@ final class ScalarSimd implements Simd {
     final int uEnd = Math.min(b.paddedUnits, Packed.roundUp(u1, Packed.NR));
     // every gate's units: the gate blocks side by side are one range of columns
     final boolean whole = u0 == 0 && uEnd == b.paddedUnits;
+    final int ranges = whole ? 1 : b.gates;
     final int span = whole ? b.cols : uEnd - u0;
-    for (int g = 0; g < (whole ? 1 : b.gates); g++) {
+    for (int g = 0; g < ranges; g++) {
       int gStart = g * b.paddedUnits + u0;
       int gEnd = gStart + span;
       for (int j0 = gStart; j0 < gEnd; j0 += NC) {
