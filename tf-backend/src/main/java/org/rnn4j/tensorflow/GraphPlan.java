@@ -10,6 +10,7 @@ import org.rnn4j.Gradients;
 import org.rnn4j.LayerStates;
 import org.rnn4j.Loss;
 import org.rnn4j.Model;
+import org.rnn4j.Shapes;
 import org.rnn4j.Tensor;
 import org.rnn4j.spi.CheckedCall;
 import org.rnn4j.spi.ModelExecutor;
@@ -44,6 +45,19 @@ final class GraphPlan implements AutoCloseable {
   private final Map<Integer, List<Placeholder<TFloat32>>> states = new HashMap<>();
   private final List<Operand<TFloat32>> fetches = new ArrayList<>();
   private final List<int[]> fetchShapes = new ArrayList<>();
+  /**
+   * Fetched tensors of at most this many elements are joined into one fetched tensor: each
+   * fetched tensor costs a native allocation and a hand-over (about 2 µs here), more than
+   * copying this many floats once more.
+   */
+  static final int JOIN_MAX_ELEMENTS = 1 << 12;
+  /** What {@link #run} and {@link #gradients} fetch: the joined small tensors (if any) first, then the others. */
+  private final List<Operand<TFloat32>> runFetches = new ArrayList<>();
+  /** For each of {@link #fetches}: its index in {@link #runFetches}, or -1 where it is part of the joined tensor. */
+  private int[] runSlots;
+  /** For each of {@link #fetches} joined: its offset in the joined tensor. */
+  private int[] joinedOffsets;
+  private boolean joins;
   /** For each returned tensor (outputs, then final states), its index in {@link #fetches}. */
   private final List<Integer> slots = new ArrayList<>();
   private final int outputCount;
@@ -113,6 +127,7 @@ final class GraphPlan implements AutoCloseable {
           fetch(n);
         }
       }
+      planRunFetches(g);
       session = new Session(graph, config);
     } catch (RuntimeException | Error e) {
       graph.close();
@@ -205,6 +220,38 @@ final class GraphPlan implements AutoCloseable {
       fetchShapes.add(n.shape());
     }
     slots.add(index);
+  }
+
+  /**
+   * Decides what {@link #run} and {@link #gradients} fetch: every small tensor flattened into one
+   * joined tensor (when there are two or more), each other tensor alone. A stream's {@link
+   * #runStep} still fetches the tensors one by one, as it feeds the states back.
+   */
+  private void planRunFetches(GraphOps g) {
+    runSlots = new int[fetches.size()];
+    joinedOffsets = new int[fetches.size()];
+    List<Operand<TFloat32>> flat = java.util.stream.IntStream.range(0, fetches.size()).filter(this::small)
+        .mapToObj(i -> g.reshape(fetches.get(i), -1)).toList();
+    joins = flat.size() > 1;
+    if (joins) {
+      runFetches.add(g.tf.concat(flat, g.tf.constant(0)));
+    }
+    int offset = 0;
+    for (int i = 0; i < fetches.size(); i++) {
+      if (joins && small(i)) {
+        runSlots[i] = -1;
+        joinedOffsets[i] = offset;
+        offset += Shapes.elementCount(fetchShapes.get(i));
+      } else if (fetches.get(i) != null) {
+        runSlots[i] = runFetches.size();
+        runFetches.add(fetches.get(i));
+      }
+    }
+  }
+
+  /** Whether the {@code i}-th fetched tensor is small enough to be joined. */
+  private boolean small(int i) {
+    return fetches.get(i) != null && Shapes.elementCount(fetchShapes.get(i)) <= JOIN_MAX_ELEMENTS;
   }
 
   /** Runs a call whose signature is this plan's, with the prepared model's weights where they are fed. */
@@ -332,24 +379,31 @@ final class GraphPlan implements AutoCloseable {
         runner.feed(e.getValue().get(s), feed(values.get(s), fed));
       }
     }
-    fetches.stream().filter(java.util.Objects::nonNull).forEach(runner::fetch);
+    runFetches.forEach(runner::fetch);
   }
 
-  /** The fetched tensors as rnn4j tensors, in fetch order (null where nothing was fetched). */
+  /** The fetched tensors as rnn4j tensors, in the order of {@link #fetches} (null where nothing was fetched). */
   private List<Tensor> fetched(Result result) {
+    float[] joined = joins ? values((TFloat32) result.get(0)) : null;
     List<Tensor> fetched = new ArrayList<>();
-    int r = 0;
     for (int i = 0; i < fetches.size(); i++) {
+      int[] shape = fetchShapes.get(i);
       if (fetches.get(i) == null) {
         fetched.add(null);
-        continue;
+      } else if (runSlots[i] < 0) {
+        int from = joinedOffsets[i];
+        fetched.add(Tensor.wrap(shape, java.util.Arrays.copyOfRange(joined, from, from + Shapes.elementCount(shape))));
+      } else {
+        fetched.add(Tensor.wrap(shape, values((TFloat32) result.get(runSlots[i]))));
       }
-      TFloat32 t = (TFloat32) result.get(r++);
-      float[] data = new float[(int) t.size()];
-      t.asRawTensor().data().asFloats().read(data);
-      fetched.add(Tensor.wrap(fetchShapes.get(i), data));
     }
     return fetched;
+  }
+
+  private static float[] values(TFloat32 t) {
+    float[] data = new float[(int) t.size()];
+    t.asRawTensor().data().asFloats().read(data);
+    return data;
   }
 
   /** A TensorFlow tensor holding a copy of {@code t}'s elements (one copy, from its buffer). */

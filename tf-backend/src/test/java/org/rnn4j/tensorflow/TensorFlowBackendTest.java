@@ -143,6 +143,38 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void joinsSmallFetchedTensorsIntoOneAndFetchesLargeOnesAlone() {
+    // outputs of 8·10·64 = 5120 elements (> JOIN_MAX_ELEMENTS, fetched alone) next to states of 512
+    // (joined); among the gradients, the kernels' alone, the bias' and the input's joined with the loss
+    assertTrue(8 * 10 * 64 > GraphPlan.JOIN_MAX_ELEMENTS && 20 * 4 * 64 > GraphPlan.JOIN_MAX_ELEMENTS
+        && 8 * 10 * 20 <= GraphPlan.JOIN_MAX_ELEMENTS);
+    Model m = Model.initialized(Sequential.of(InputSpec.sequence(20),
+        LSTM.builder(64).returnSequences(true).returnState(true).build()), 7);
+    Tensor x = RandomData.uniform(8, -1, 1, 8, 10, 20);
+    Call call = Call.of(x).withInitialState(RandomData.uniform(9, -1, 1, 8, 64), RandomData.uniform(10, -1, 1, 8, 64));
+    Tensor target = RandomData.uniform(11, -1, 1, 8, 10, 64);
+    org.rnn4j.Loss mse = org.rnn4j.Loss.of("mse", false);
+    try (Backend reference = Backends.open("reference");
+        Backend tf = Backends.open("tensorflow");
+        PreparedModel r = reference.prepare(m);
+        PreparedModel t = tf.prepare(m)) {
+      Checks.assertResultsClose("outputs and states", r.run(call), t.run(call), Checks.ATOL, 0);
+      org.rnn4j.Gradients expected = r.gradients(call, target, mse);
+      org.rnn4j.Gradients actual = t.gradients(call, target, mse);
+      assertEquals(expected.loss(), actual.loss(), Checks.ATOL);
+      for (int i = 0; i < expected.weights().size(); i++) {
+        Checks.assertClose("weight " + i, expected.weight(i), actual.weight(i), Checks.ATOL, 0);
+      }
+      Checks.assertClose("input", expected.input(), actual.input(), Checks.ATOL, 0);
+      for (int k = 0; k < 2; k++) {
+        Checks.assertClose("initial state " + k, expected.initialStates().get(0).get(k), actual.initialStates().get(0).get(k),
+            Checks.ATOL, 0);
+      }
+      Checks.assertClose("output", expected.output(), actual.output(), Checks.ATOL, 0);
+    }
+  }
+
+  @Test
   void streamsOneStepAtATimeWithoutRebuildingTheGraph() {
     try (Backend tf = Backends.open("tensorflow");
         TfPreparedModel p = (TfPreparedModel) tf.prepare(notebookStack(5))) {
