@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A quick in-process benchmark: warm up until the JIT has settled, then time repeated batches of
+ * A quick in-process benchmark: warm up until the JIT has settled (no compilation ended and its
+ * compiler threads idle for a window; see {@link #warmUp}), then time repeated batches of
  * operations and report the median, minimum and maximum of the per-operation scores. Results of
  * different backends measured in the same run can be compared; this machine's absolute figures vary.
  */
@@ -34,10 +35,16 @@ public final class BenchRunner {
     this.compilationMillis = compilationMillis;
   }
 
-  /** The JIT's compilation time so far, in milliseconds; 0 where the JVM does not say. */
+  /**
+   * How much the JIT has done so far, in milliseconds: the compilation time the JVM reports (which
+   * counts a compilation only once it ends) plus the CPU time of its compiler threads (which also
+   * sees a compilation that is still running: a C2 compilation of a large method can take seconds,
+   * during which the JVM's figure stands still). 0 where neither is known.
+   */
   private static long jitMillis() {
     java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    long reported = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    return reported + CompilerThreads.cpuMillis();
   }
 
   /**
