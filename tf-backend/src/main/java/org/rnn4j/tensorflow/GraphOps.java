@@ -83,8 +83,32 @@ final class GraphOps {
     return tf.reshape(x, ints(dims));
   }
 
+  /**
+   * {@code x} with its axes permuted; a reshape where the permutation keeps the order of the axes
+   * longer than 1 (a one-step sequence's time-major view), which TensorFlow runs without a copy.
+   */
   Operand<TFloat32> transpose(Operand<TFloat32> x, int... perm) {
+    if (!x.shape().hasUnknownDimension() && x.shape().numDimensions() == perm.length) {
+      long[] shape = x.shape().asArray();
+      long[] permuted = new long[perm.length];
+      for (int i = 0; i < perm.length; i++) {
+        permuted[i] = shape[perm[i]];
+      }
+      // the axes longer than 1, in their new order: in their old order, the elements do not move
+      if (increasing(java.util.stream.IntStream.of(perm).filter(a -> shape[a] != 1).toArray())) {
+        return tf.reshape(x, tf.constant(permuted));
+      }
+    }
     return tf.linalg.transpose(x, ints(perm));
+  }
+
+  private static boolean increasing(int[] axes) {
+    for (int i = 1; i < axes.length; i++) {
+      if (axes[i] < axes[i - 1]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Operand<TFloat32> matMul(Operand<TFloat32> a, Operand<TFloat32> b) {
@@ -113,8 +137,11 @@ final class GraphOps {
     return new java.util.ArrayList<>(tf.unstack(x, (long) n).output());
   }
 
-  /** Element (index) of x along axis 0. */
+  /** Element (index) of x along axis 0; of an axis of length 1, a reshape (no copy). */
   Operand<TFloat32> at(Operand<TFloat32> x, int index) {
+    if (!x.shape().hasUnknownDimension() && x.shape().numDimensions() > 0 && x.shape().size(0) == 1) {
+      return tf.reshape(x, tf.constant(java.util.Arrays.copyOfRange(x.shape().asArray(), 1, x.shape().numDimensions())));
+    }
     return tf.gather(x, tf.constant(index), tf.constant(0));
   }
 
