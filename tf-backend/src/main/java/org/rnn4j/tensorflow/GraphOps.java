@@ -90,13 +90,9 @@ final class GraphOps {
   Operand<TFloat32> transpose(Operand<TFloat32> x, int... perm) {
     if (!x.shape().hasUnknownDimension() && x.shape().numDimensions() == perm.length) {
       long[] shape = x.shape().asArray();
-      long[] permuted = new long[perm.length];
-      for (int i = 0; i < perm.length; i++) {
-        permuted[i] = shape[perm[i]];
-      }
       // the axes longer than 1, in their new order: in their old order, the elements do not move
       if (increasing(java.util.stream.IntStream.of(perm).filter(a -> shape[a] != 1).toArray())) {
-        return tf.reshape(x, tf.constant(permuted));
+        return tf.reshape(x, tf.constant(java.util.stream.IntStream.of(perm).mapToLong(a -> shape[a]).toArray()));
       }
     }
     return tf.linalg.transpose(x, ints(perm));
@@ -137,9 +133,9 @@ final class GraphOps {
     return new java.util.ArrayList<>(tf.unstack(x, (long) n).output());
   }
 
-  /** Element (index) of x along axis 0; of an axis of length 1, a reshape (no copy). */
+  /** Element (index) of x along axis 0; the only element of an axis of length 1 as a reshape (no copy). */
   Operand<TFloat32> at(Operand<TFloat32> x, int index) {
-    if (!x.shape().hasUnknownDimension() && x.shape().numDimensions() > 0 && x.shape().size(0) == 1) {
+    if (index == 0 && !x.shape().hasUnknownDimension() && x.shape().numDimensions() > 0 && x.shape().size(0) == 1) {
       return tf.reshape(x, tf.constant(java.util.Arrays.copyOfRange(x.shape().asArray(), 1, x.shape().numDimensions())));
     }
     return tf.gather(x, tf.constant(index), tf.constant(0));

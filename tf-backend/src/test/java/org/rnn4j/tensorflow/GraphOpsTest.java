@@ -64,6 +64,7 @@ class GraphOpsTest {
       Operand<TFloat32> b = g.at(two, 1);
       assertEquals("Reshape", a.op().type());
       assertEquals("GatherV2", b.op().type());
+      assertEquals("GatherV2", g.at(one, 1).op().type(), "an index past the axis stays a gather, which fails when run");
       float[] values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
       try (Session session = new Session(graph);
           TFloat32 x1 = TFloat32.tensorOf(GraphOps.shape(1, 2, 3), DataBuffers.of(java.util.Arrays.copyOf(values, 6), true, false));

@@ -56,6 +56,10 @@ final class CompilerThreads {
       return 0;
     }
     String[] fields = stat.substring(close + 1).trim().split("\\s+");
-    return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
+    try {
+      return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
+    } catch (NumberFormatException e) {
+      return 0; // not the stat line this reads: counts as no compilation, the JVM's own figure still counts
+    }
   }
 }

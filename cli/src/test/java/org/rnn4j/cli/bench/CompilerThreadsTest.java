@@ -26,5 +26,6 @@ class CompilerThreadsTest {
   void anEndedThreadCountsNothing() {
     assertEquals(0, CompilerThreads.compilerTicks("", ""));
     assertEquals(0, CompilerThreads.compilerTicks("C2 CompilerThre\n", ""));
+    assertEquals(0, CompilerThreads.compilerTicks("C2 CompilerThre\n", "1 (C2 CompilerThre) S 1 2 3 0 -1 4 5 0 1 0 x 2 0"));
   }
 }
