@@ -70,7 +70,8 @@ public final class TensorFlowBackendProvider implements BackendProvider {
 
   @Override
   public String description() {
-    return "TensorFlow Java graph ops (fused BlockLSTM where it fits)";
+    return "TensorFlow Java graph ops (fused BlockLSTM where it fits)"
+        + (availability().available() ? TensorFlowRuntime.memoryCheckNote() : "");
   }
 
   @Override

@@ -28,4 +28,24 @@ final class TensorFlowRuntime {
     }
     return TensorFlow.version();
   }
+
+  /**
+   * What the backend's description adds when JavaCPP's check is on — set by the application, or
+   * left at its default because JavaCPP loaded before this backend (the application used
+   * TensorFlow Java or another JavaCPP library first): a small call then costs several times more
+   * (W1a: 36 against 9.6 µs for a plain graph). Empty when the check is off.
+   *
+   * @param maxPhysicalBytes JavaCPP's limit in force ({@code Pointer.maxPhysicalBytes()}; 0: no check)
+   */
+  static String memoryCheckNote(long maxPhysicalBytes) {
+    return maxPhysicalBytes > 0
+        ? "; JavaCPP checks resident memory on every native allocation, which makes small calls several times"
+            + " slower: start the JVM with -D" + MAX_PHYSICAL_BYTES + "=0"
+        : "";
+  }
+
+  /** {@link #memoryCheckNote} for the JavaCPP of this process (after {@link #version}). */
+  static String memoryCheckNote() {
+    return memoryCheckNote(org.bytedeco.javacpp.Pointer.maxPhysicalBytes());
+  }
 }

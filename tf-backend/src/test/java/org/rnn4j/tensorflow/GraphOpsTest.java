@@ -14,6 +14,12 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 class GraphOpsTest {
+  /** TensorFlow loaded as the backend loads it (JavaCPP's memory check off), whichever test class runs first. */
+  @org.junit.jupiter.api.BeforeAll
+  static void loadTensorFlowAsTheBackendDoes() {
+    TensorFlowRuntime.version();
+  }
+
   /** {@code g.transpose} against TensorFlow's Transpose on the same values, and which op it built. */
   private static void assertTransposes(int[] shape, int[] perm, String expectedOp) {
     try (Graph graph = new Graph()) {

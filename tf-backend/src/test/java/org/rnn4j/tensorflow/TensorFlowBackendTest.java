@@ -301,6 +301,14 @@ class TensorFlowBackendTest {
   }
 
   @Test
+  void itsDescriptionSaysWhenJavaCppsMemoryCheckIsOn() {
+    assertEquals("", TensorFlowRuntime.memoryCheckNote(0));
+    assertTrue(TensorFlowRuntime.memoryCheckNote(1L << 33).contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"));
+    // this test JVM loads TensorFlow through the provider first (GraphOpsTest too), so the check is off
+    assertTrue(!Backends.describe("tensorflow").description().contains("JavaCPP"), Backends.describe("tensorflow").description());
+  }
+
+  @Test
   void reportsTensorFlowsOwnVersion() {
     try (Backend tf = Backends.open("tensorflow")) {
       assertTrue(tf.version().matches("\\d+\\.\\d+\\.\\d+.*"), tf.version());
