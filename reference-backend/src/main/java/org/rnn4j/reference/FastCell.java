@@ -230,13 +230,7 @@ final class FastCell implements CellMath {
         float[] cn = lanes[4];
         int n = rows * u;
         int room = gi.length;
-        for (int b = 0; b < rows; b++) {
-          int zr = zOff + b * width;
-          System.arraycopy(z, zr, gi, b * u, u);
-          System.arraycopy(z, zr + pu, gf, b * u, u);
-          System.arraycopy(z, zr + 2 * pu, gg, b * u, u);
-          System.arraycopy(z, zr + 3 * pu, go, b * u, u);
-        }
+        moveGates(z, zOff, lanes, rows, true);
         activateRows(simd, recurrentActivation, gi, rows, room);
         activateRows(simd, recurrentActivation, gf, rows, room);
         activateRows(simd, activation, gg, rows, room);
@@ -250,13 +244,7 @@ final class FastCell implements CellMath {
           hNext[j] = go[j] * cn[j];
         }
         if (a.recordA != null && activated) {
-          for (int b = 0; b < rows; b++) {
-            int r = a.recordOff + b * width;
-            System.arraycopy(gi, b * u, a.recordA, r, u);
-            System.arraycopy(gf, b * u, a.recordA, r + pu, u);
-            System.arraycopy(gg, b * u, a.recordA, r + 2 * pu, u);
-            System.arraycopy(go, b * u, a.recordA, r + 3 * pu, u);
-          }
+          moveGates(a.recordA, a.recordOff, lanes, rows, false);
         }
       }
       case GRU_RESET_AFTER -> {
@@ -323,6 +311,24 @@ final class FastCell implements CellMath {
           int zr = zOff + b * width;
           simd.activate(activation, z, zr, u, pu);
           System.arraycopy(z, zr, hNext, b * u, u);
+        }
+      }
+    }
+  }
+
+  /**
+   * Between the gate blocks of {@code rows} rows ({@code blocked[off + b·width + k·paddedUnits ..]},
+   * a row's gate k) and the lanes (gate k of row b at {@code lanes[k][b·units ..]}): into the lanes
+   * when {@code toLanes}, else back.
+   */
+  private void moveGates(float[] blocked, int off, float[][] lanes, int rows, boolean toLanes) {
+    for (int b = 0; b < rows; b++) {
+      for (int k = 0; k < gates; k++) {
+        int at = off + b * width + k * paddedUnits;
+        if (toLanes) {
+          System.arraycopy(blocked, at, lanes[k], b * units, units);
+        } else {
+          System.arraycopy(lanes[k], b * units, blocked, at, units);
         }
       }
     }

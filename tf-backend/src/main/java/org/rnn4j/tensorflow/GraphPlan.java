@@ -400,7 +400,8 @@ final class GraphPlan implements AutoCloseable {
     return fetched;
   }
 
-  private static float[] values(TFloat32 t) {
+  /** A TensorFlow tensor's elements in a new array. */
+  static float[] values(TFloat32 t) {
     float[] data = new float[(int) t.size()];
     t.asRawTensor().data().asFloats().read(data);
     return data;
