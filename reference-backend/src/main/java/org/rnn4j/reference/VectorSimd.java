@@ -6,21 +6,32 @@ import jdk.incubator.vector.VectorSpecies;
 import org.rnn4j.layers.Activation;
 
 /**
- * The kernels on the Vector API with 256-bit vectors (8 floats): a 6-row by 16-column register
- * tile for the GEMM (12 accumulators; the six rows of A packed so that their broadcasts read one
- * cache line) inside cache blocks of rows and k, a four-panel kernel for single rows, and
- * exp-based sigmoid and tanh. Only loaded when {@code jdk.incubator.vector} is present (see {@link
- * SimdProvider}).
+ * The kernels on the Vector API with the widest vectors up to 512 bits the CPU has (at least 256;
+ * {@code -Drnn4j.simd.bits=256} keeps a 512-bit CPU at 256): a register tile of 6 rows by two
+ * vectors for the GEMM (12 accumulators; the six rows of A packed so that their broadcasts read one
+ * cache line) inside cache blocks of rows and k, an eight-vector kernel for single rows, and
+ * exp-based sigmoid and tanh. A 16-column panel is two 256-bit vectors or one 512-bit vector, so a
+ * tile covers one panel or two. Each element of C is the same chain of fused multiply-adds over k
+ * at either width: the width changes the speed, not the results. Only loaded when {@code
+ * jdk.incubator.vector} is present (see {@link SimdProvider}).
  */
 final class VectorSimd implements Simd {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-  private static final int L = 8;
+  private static final VectorSpecies<Float> S = species(Integer.getInteger("rnn4j.simd.bits", 512));
+  /** Floats per vector: 8 or 16. */
+  private static final int L = S.length();
+  /** Panels per GEMM tile: a tile is two vectors wide. */
+  private static final int TILE_PANELS = 2 * L / Packed.NR;
 
   private VectorSimd() {}
 
+  /** The widest species of at most {@code maxBits} (256 or 512) this CPU runs at full width. */
+  private static VectorSpecies<Float> species(int maxBits) {
+    return maxBits >= 512 && FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  }
+
   /** The kernels, or null when this CPU's vectors are narrower than 256 bits. */
   static Simd create() {
-    return FloatVector.SPECIES_PREFERRED.length() >= L ? new VectorSimd() : null;
+    return FloatVector.SPECIES_PREFERRED.length() >= 8 ? new VectorSimd() : null;
   }
 
   @Override
@@ -82,8 +93,12 @@ final class VectorSimd implements Simd {
             for (int t = 0; t < tiles; t++) {
               int row = r0 + 6 * t;
               int rows = Math.min(6, m - row);
-              for (int p = p0; p < p1; p++) {
-                tile6(pack, (t * k + k0) * 6, kc, w, (p * k + k0) * Packed.NR, c, cOff + row * ldc + p * Packed.NR, ldc, rows, acc);
+              for (int p = p0; p < p1; p += TILE_PANELS) {
+                // the second vector: the panel's upper half, or the next panel (this one again
+                // past the last, computed but not stored)
+                int b0 = (p * k + k0) * Packed.NR;
+                int b1 = L == Packed.NR ? (p + 1 < p1 ? b0 + k * Packed.NR : b0) : b0 + L;
+                tile6(pack, (t * k + k0) * 6, kc, w, b0, b1, p + TILE_PANELS <= p1, c, cOff + row * ldc + p * Packed.NR, ldc, rows, acc);
               }
             }
           }
@@ -117,114 +132,141 @@ final class VectorSimd implements Simd {
     }
   }
 
-  /** Six rows (the first {@code rows} stored) of one 16-column panel, over {@code k} k-rows. */
-  private static void tile6(float[] ap, int apOff, int k, float[] w, int wi, float[] c, int ci, int ldc, int rows, boolean acc) {
+  /**
+   * Six rows (the first {@code rows} stored) by two vectors of B (from {@code w[b0]} and {@code
+   * w[b1]}, each {@link Packed#NR} floats further per k-row), over {@code k} k-rows; their columns
+   * lie side by side in C, the second stored only if {@code both}.
+   */
+  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
+      int rows, boolean acc) {
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
     for (int kk = 0; kk < k; kk++) {
-      int wk = wi + kk * Packed.NR;
+      int wk = kk * Packed.NR;
       int ak = apOff + kk * 6;
-      FloatVector b0 = FloatVector.fromArray(S, w, wk);
-      FloatVector b1 = FloatVector.fromArray(S, w, wk + L);
+      FloatVector v0 = FloatVector.fromArray(S, w, b0 + wk);
+      FloatVector v1 = FloatVector.fromArray(S, w, b1 + wk);
       FloatVector x = FloatVector.broadcast(S, ap[ak]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
+      c00 = x.fma(v0, c00);
+      c01 = x.fma(v1, c01);
       x = FloatVector.broadcast(S, ap[ak + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
+      c10 = x.fma(v0, c10);
+      c11 = x.fma(v1, c11);
       x = FloatVector.broadcast(S, ap[ak + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
+      c20 = x.fma(v0, c20);
+      c21 = x.fma(v1, c21);
       x = FloatVector.broadcast(S, ap[ak + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
+      c30 = x.fma(v0, c30);
+      c31 = x.fma(v1, c31);
       x = FloatVector.broadcast(S, ap[ak + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
+      c40 = x.fma(v0, c40);
+      c41 = x.fma(v1, c41);
       x = FloatVector.broadcast(S, ap[ak + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
+      c50 = x.fma(v0, c50);
+      c51 = x.fma(v1, c51);
     }
-    store(c00, c01, c, ci, acc);
+    store(c00, c01, both, c, ci, acc);
     if (rows > 1) {
-      store(c10, c11, c, ci + ldc, acc);
+      store(c10, c11, both, c, ci + ldc, acc);
     }
     if (rows > 2) {
-      store(c20, c21, c, ci + 2 * ldc, acc);
+      store(c20, c21, both, c, ci + 2 * ldc, acc);
     }
     if (rows > 3) {
-      store(c30, c31, c, ci + 3 * ldc, acc);
+      store(c30, c31, both, c, ci + 3 * ldc, acc);
     }
     if (rows > 4) {
-      store(c40, c41, c, ci + 4 * ldc, acc);
+      store(c40, c41, both, c, ci + 4 * ldc, acc);
     }
     if (rows > 5) {
-      store(c50, c51, c, ci + 5 * ldc, acc);
+      store(c50, c51, both, c, ci + 5 * ldc, acc);
     }
   }
 
-  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci, boolean acc) {
+  private static void store(FloatVector lo, FloatVector hi, boolean both, float[] c, int ci, boolean acc) {
     if (acc) {
       lo = lo.add(FloatVector.fromArray(S, c, ci));
-      hi = hi.add(FloatVector.fromArray(S, c, ci + L));
     }
     lo.intoArray(c, ci);
-    hi.intoArray(c, ci + L);
+    if (both) {
+      if (acc) {
+        hi = hi.add(FloatVector.fromArray(S, c, ci + L));
+      }
+      hi.intoArray(c, ci + L);
+    }
+  }
+
+  private static void store(FloatVector v, float[] c, int ci, boolean acc) {
+    (acc ? v.add(FloatVector.fromArray(S, c, ci)) : v).intoArray(c, ci);
   }
 
   /**
-   * One row of A, four panels at a time: each k broadcasts one element of A into eight
-   * accumulators fed by four sequential streams (one per panel); leftover panels one by one.
+   * One row of A, eight vectors of B at a time (four panels of two 256-bit vectors, or eight of one
+   * 512-bit vector): each k broadcasts one element of A into eight accumulators, each fed by a
+   * sequential stream; leftover panels one by one.
    */
   private static void gemv(float[] a, int ai, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
     final int nr = Packed.NR;
     final int stride = k * nr;
+    final int perPanel = nr / L;
+    final int group = 8 / perPanel;
     int p = p0;
-    for (; p + 4 <= p1; p += 4) {
+    for (; p + group <= p1; p += group) {
+      // vector j: panel p + j / perPanel, its (j % perPanel)-th vector
       int w0 = p * stride;
-      int w1 = w0 + stride;
-      int w2 = w1 + stride;
-      int w3 = w2 + stride;
-      FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
+      int w1 = vectorStart(w0, 1, stride);
+      int w2 = vectorStart(w0, 2, stride);
+      int w3 = vectorStart(w0, 3, stride);
+      int w4 = vectorStart(w0, 4, stride);
+      int w5 = vectorStart(w0, 5, stride);
+      int w6 = vectorStart(w0, 6, stride);
+      int w7 = vectorStart(w0, 7, stride);
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
       for (int kk = 0; kk < k; kk++) {
         int o = kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
         s0 = x.fma(FloatVector.fromArray(S, w, w0 + o), s0);
-        s1 = x.fma(FloatVector.fromArray(S, w, w0 + o + L), s1);
-        t0 = x.fma(FloatVector.fromArray(S, w, w1 + o), t0);
-        t1 = x.fma(FloatVector.fromArray(S, w, w1 + o + L), t1);
-        u0 = x.fma(FloatVector.fromArray(S, w, w2 + o), u0);
-        u1 = x.fma(FloatVector.fromArray(S, w, w2 + o + L), u1);
-        v0 = x.fma(FloatVector.fromArray(S, w, w3 + o), v0);
-        v1 = x.fma(FloatVector.fromArray(S, w, w3 + o + L), v1);
+        s1 = x.fma(FloatVector.fromArray(S, w, w1 + o), s1);
+        s2 = x.fma(FloatVector.fromArray(S, w, w2 + o), s2);
+        s3 = x.fma(FloatVector.fromArray(S, w, w3 + o), s3);
+        s4 = x.fma(FloatVector.fromArray(S, w, w4 + o), s4);
+        s5 = x.fma(FloatVector.fromArray(S, w, w5 + o), s5);
+        s6 = x.fma(FloatVector.fromArray(S, w, w6 + o), s6);
+        s7 = x.fma(FloatVector.fromArray(S, w, w7 + o), s7);
       }
+      // the eight vectors' columns lie side by side in C
       int cp = ci + p * nr;
-      store(s0, s1, c, cp, acc);
-      store(t0, t1, c, cp + nr, acc);
-      store(u0, u1, c, cp + 2 * nr, acc);
-      store(v0, v1, c, cp + 3 * nr, acc);
+      store(s0, c, cp, acc);
+      store(s1, c, cp + L, acc);
+      store(s2, c, cp + 2 * L, acc);
+      store(s3, c, cp + 3 * L, acc);
+      store(s4, c, cp + 4 * L, acc);
+      store(s5, c, cp + 5 * L, acc);
+      store(s6, c, cp + 6 * L, acc);
+      store(s7, c, cp + 7 * L, acc);
     }
     for (; p < p1; p++) {
-      int w0 = p * stride;
-      FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
-      int kk = 0;
-      for (; kk + 2 <= k; kk += 2) {
-        int wk = w0 + kk * nr;
-        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
-        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
-        x = FloatVector.broadcast(S, a[ai + kk + 1]);
-        t0 = x.fma(FloatVector.fromArray(S, w, wk + nr), t0);
-        t1 = x.fma(FloatVector.fromArray(S, w, wk + nr + L), t1);
+      for (int v = 0; v < perPanel; v++) {
+        int w0 = p * stride + v * L;
+        FloatVector s0 = FloatVector.zero(S), t0 = s0;
+        int kk = 0;
+        for (; kk + 2 <= k; kk += 2) {
+          int wk = w0 + kk * nr;
+          s0 = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, w, wk), s0);
+          t0 = FloatVector.broadcast(S, a[ai + kk + 1]).fma(FloatVector.fromArray(S, w, wk + nr), t0);
+        }
+        if (kk < k) {
+          s0 = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, w, w0 + kk * nr), s0);
+        }
+        store(s0.add(t0), c, ci + p * nr + v * L, acc);
       }
-      if (kk < k) {
-        int wk = w0 + kk * nr;
-        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
-        s0 = x.fma(FloatVector.fromArray(S, w, wk), s0);
-        s1 = x.fma(FloatVector.fromArray(S, w, wk + L), s1);
-      }
-      store(s0.add(t0), s1.add(t1), c, ci + p * nr, acc);
     }
+  }
+
+  /** Where vector {@code j} of a group starting at panel offset {@code w0} starts. */
+  private static int vectorStart(int w0, int j, int stride) {
+    int perPanel = Packed.NR / L;
+    return w0 + j / perPanel * stride + j % perPanel * L;
   }
 
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);

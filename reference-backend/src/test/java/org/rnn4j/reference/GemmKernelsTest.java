@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * Both GEMM kernels (plain Java and, where the JVM has it, the Vector API) against a float64 product
  * of the Keras-layout matrices, over the shapes that reach their edges: tail rows (m not a multiple
  * of the row block), odd and long k (tail k-rows, several k-blocks), gate blocks with padding,
- * column ranges within a gate, and accumulation into C with strides and offsets.
+ * column ranges within a gate, and accumulation into C with strides and offsets. The build runs it
+ * with the Vector API's widest vectors and again at 256 bits.
  */
 class GemmKernelsTest {
   @Test
@@ -50,7 +51,8 @@ class GemmKernelsTest {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = { // m, k, gates, units
         {1, 7, 4, 5}, {3, 1, 1, 16}, {4, 2, 3, 17}, {5, 3, 1, 40}, {13, 129, 4, 33}, {32, 300, 4, 130}, {9, 64, 1, 600},
-        {7, 140, 4, 300}}; // the last: gate blocks side by side past one block of columns
+        {7, 140, 4, 300}, // gate blocks side by side past one block of columns
+        {1, 33, 1, 300}, {1, 9, 4, 130}}; // single rows: groups of eight vectors and leftover panels
     for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
       for (int[] s : shapes) {
         for (boolean accumulate : new boolean[] {false, true}) {
