@@ -593,10 +593,14 @@ final class CellBackprop {
     return Packed.of(t, k, 1, rows);
   }
 
+  /** A row of ones, read with both strides 0: a bias part's row of {@code Vᵀ}. */
+  private static final float[] ONE = {1f};
+
   /**
    * {@code part.out[part.offset + i·width + c0 + j] += Σ_r part.values[r·part.cols + i] · d[r·width +
    * c0 + j]} for columns [c0, c1) of {@code d} and every part (null parts skipped): {@code Vᵀ·d}
-   * over {@code n} rows with {@code V} the parts side by side, as one GEMM.
+   * over {@code n} rows with {@code V} the parts side by side, as one GEMM that reads each part's
+   * transpose in place.
    */
   private void transposedTimes(float[] d, int c0, int c1, int n, Part... parts) {
     int k = c1 - c0;
@@ -604,7 +608,6 @@ final class CellBackprop {
     for (Part part : parts) {
       m += part == null ? 0 : part.cols();
     }
-    float[] vt = ws.recorded(m * n);
     float[] dCols = d;
     if (k != width) {
       dCols = new float[n * k];
@@ -614,24 +617,25 @@ final class CellBackprop {
     }
     Packed b = Packed.empty(n, 1, k, ws);
     float[] gradient = dCols;
-    // the two copies, by blocks of rows: Vᵀ and d's panels
-    split(n, (r0, r1) -> {
+    split(n, (r0, r1) -> b.fillRows(gradient, r0, r1));
+    float[] c = ws.recorded(m * b.cols);
+    // each thread's rows of Vᵀ, part by part
+    split(m, (r0, r1) -> {
       int at = 0;
       for (Part part : parts) {
         if (part == null) {
           continue;
         }
-        for (int r = r0; r < r1; r++) {
-          for (int i = 0; i < part.cols(); i++) {
-            vt[(at + i) * n + r] = part.values() == null ? 1f : part.values()[r * part.cols() + i];
-          }
+        int lo = Math.max(r0, at);
+        int hi = Math.min(r1, at + part.cols());
+        if (lo < hi) {
+          boolean ones = part.values() == null;
+          simd.gemm(ones ? ONE : part.values(), ones ? 0 : lo - at, ones ? 0 : 1, ones ? 0 : part.cols(), hi - lo, b, 0,
+              b.paddedUnits, c, lo * b.cols, b.cols, false);
         }
         at += part.cols();
       }
-      b.fillRows(gradient, r0, r1);
     });
-    float[] c = ws.recorded(m * b.cols);
-    split(m, (r0, r1) -> simd.gemm(vt, r0 * n, n, r1 - r0, b, 0, b.paddedUnits, c, r0 * b.cols, b.cols, false));
     int at = 0;
     for (Part part : parts) {
       if (part == null) {

@@ -36,7 +36,8 @@ final class ScalarSimd implements Simd {
   }
 
   @Override
-  public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+  public void gemm(float[] a, int aOff, int rowStride, int kStride, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc,
+      boolean accumulate) {
     final float[][] w = b.rowArrays();
     final int k = b.rows;
     final float[][] acc = accumulators(b.cols);
@@ -54,16 +55,16 @@ final class ScalarSimd implements Simd {
           int k1 = Math.min(k, k0 + KC);
           boolean add = accumulate || k0 > 0;
           for (int r = 0; r < m; r += ROWS) {
-            block(a, aOff + r * lda, lda, Math.min(ROWS, m - r), w, k0, k1, j0, j1, acc, c, cOff + r * ldc, ldc, add);
+            block(a, aOff + r * rowStride, rowStride, kStride, Math.min(ROWS, m - r), w, k0, k1, j0, j1, acc, c, cOff + r * ldc, ldc, add);
           }
         }
       }
     }
   }
 
-  /** {@code rows} (≤ 4) rows of C, columns [j0, j1), plus the products over B's rows [k0, k1). */
-  private static void block(float[] a, int ai, int lda, int rows, float[][] w, int k0, int k1, int j0, int j1, float[][] acc, float[] c,
-      int ci, int ldc, boolean add) {
+  /** {@code rows} (≤ 4) rows of C, columns [j0, j1), plus the products over B's rows [k0, k1) (A's strides as in {@link #gemm}). */
+  private static void block(float[] a, int ai, int rs, int ks, int rows, float[][] w, int k0, int k1, int j0, int j1, float[][] acc,
+      float[] c, int ci, int ldc, boolean add) {
     for (int i = 0; i < rows; i++) {
       if (add) {
         System.arraycopy(c, ci + i * ldc + j0, acc[i], j0, j1 - j0);
@@ -72,29 +73,34 @@ final class ScalarSimd implements Simd {
       }
     }
     if (rows == ROWS) {
-      int a1 = ai + lda;
-      int a2 = ai + 2 * lda;
-      int a3 = ai + 3 * lda;
+      int a1 = ai + rs;
+      int a2 = ai + 2 * rs;
+      int a3 = ai + 3 * rs;
       int kk = k0;
       for (; kk + 1 < k1; kk += 2) {
-        fourRowsTwoK(acc[0], acc[1], acc[2], acc[3], w[kk], w[kk + 1], a[ai + kk], a[a1 + kk], a[a2 + kk], a[a3 + kk],
-            a[ai + kk + 1], a[a1 + kk + 1], a[a2 + kk + 1], a[a3 + kk + 1], j0, j1);
+        int o = kk * ks;
+        int p = o + ks;
+        fourRowsTwoK(acc[0], acc[1], acc[2], acc[3], w[kk], w[kk + 1], a[ai + o], a[a1 + o], a[a2 + o], a[a3 + o],
+            a[ai + p], a[a1 + p], a[a2 + p], a[a3 + p], j0, j1);
       }
       if (kk < k1) {
-        fourRows(acc[0], acc[1], acc[2], acc[3], w[kk], a[ai + kk], a[a1 + kk], a[a2 + kk], a[a3 + kk], j0, j1);
+        int o = kk * ks;
+        fourRows(acc[0], acc[1], acc[2], acc[3], w[kk], a[ai + o], a[a1 + o], a[a2 + o], a[a3 + o], j0, j1);
       }
     } else {
       for (int i = 0; i < rows; i++) {
         int kk = k0;
-        int ar = ai + i * lda;
+        int ar = ai + i * rs;
         for (; kk + 3 < k1; kk += 4) {
-          oneRowFourK(acc[i], w[kk], w[kk + 1], w[kk + 2], w[kk + 3], a[ar + kk], a[ar + kk + 1], a[ar + kk + 2], a[ar + kk + 3], j0, j1);
+          int o = ar + kk * ks;
+          oneRowFourK(acc[i], w[kk], w[kk + 1], w[kk + 2], w[kk + 3], a[o], a[o + ks], a[o + 2 * ks], a[o + 3 * ks], j0, j1);
         }
         for (; kk + 1 < k1; kk += 2) {
-          oneRowTwoK(acc[i], w[kk], w[kk + 1], a[ar + kk], a[ar + kk + 1], j0, j1);
+          int o = ar + kk * ks;
+          oneRowTwoK(acc[i], w[kk], w[kk + 1], a[o], a[o + ks], j0, j1);
         }
         if (kk < k1) {
-          oneRow(acc[i], w[kk], a[ar + kk], j0, j1);
+          oneRow(acc[i], w[kk], a[ar + kk * ks], j0, j1);
         }
       }
     }

@@ -20,7 +20,17 @@ interface Simd {
    * Packed#NR}, or the padded end). With {@code accumulate} the products are added to {@code c},
    * else they replace it.
    */
-  void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate);
+  default void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+    gemm(a, aOff, lda, 1, m, b, u0, u1, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * {@link #gemm} with A's element {@code (r, k)} at {@code a[aOff + r·rowStride + k·kStride]}: a
+   * row-major A has {@code kStride} 1; the transpose {@code Vᵀ} of a row-major {@code V} with
+   * {@code n} columns is read in place with {@code rowStride} 1 and {@code kStride} n.
+   */
+  void gemm(float[] a, int aOff, int rowStride, int kStride, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc,
+      boolean accumulate);
 
   /**
    * {@code x[off .. off+len) = f(x[...])} in place. The elements {@code [off+len, off+room)} are

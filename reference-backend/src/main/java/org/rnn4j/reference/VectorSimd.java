@@ -21,6 +21,12 @@ final class VectorSimd implements Simd {
   private static final int L = S.length();
   /** Panels per GEMM tile: a tile is two vectors wide. */
   private static final int TILE_PANELS = 2 * L / Packed.NR;
+  /**
+   * Rows per GEMM tile: 6 with 256-bit vectors (12 accumulators of AVX2's 16 registers), 8 with
+   * 512-bit ones (16 of AVX-512's 32; a 16-row block, as each of two threads takes of a 32-row
+   * step, is two whole tiles).
+   */
+  private static final int MR = L == 16 ? 8 : 6;
 
   private VectorSimd() {}
 
@@ -55,19 +61,20 @@ final class VectorSimd implements Simd {
   private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[MC * 512]);
 
   @Override
-  public void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
+  public void gemm(float[] a, int aOff, int rowStride, int kStride, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc,
+      boolean accumulate) {
     final int k = b.rows;
     final float[] w = b.panels();
     final int pu0 = u0 / Packed.NR;
     final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
     final int perGate = b.paddedUnits / Packed.NR;
     if (m == 1 && pu0 == 0 && pu1 == perGate) {
-      gemv(a, aOff, k, w, 0, b.panels, c, cOff, accumulate); // every gate's panels: one range
+      gemv(a, aOff, kStride, k, w, 0, b.panels, c, cOff, accumulate); // every gate's panels: one range
       return;
     }
     if (m == 1) {
       for (int g = 0; g < b.gates; g++) {
-        gemv(a, aOff, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff, accumulate);
+        gemv(a, aOff, kStride, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff, accumulate);
       }
       return;
     }
@@ -77,12 +84,12 @@ final class VectorSimd implements Simd {
       PACK.set(pack);
     }
     // Cache blocking: a block of up to MC rows of A is packed once; for each slice of KC k-rows
-    // and each block of NC_PANELS panels of B (which stays in L2), every six-row tile of the block
+    // and each block of NC_PANELS panels of B (which stays in L2), every MR-row tile of the block
     // runs through those panels, writing C along its rows.
     for (int r0 = 0; r0 < m; r0 += MC) {
       int mc = Math.min(MC, m - r0);
-      int tiles = (mc + 5) / 6;
-      packRows(a, aOff + r0 * lda, lda, mc, k, pack);
+      int tiles = (mc + MR - 1) / MR;
+      packRows(a, aOff + r0 * rowStride, rowStride, kStride, mc, k, pack);
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
         boolean acc = accumulate || k0 > 0;
@@ -91,14 +98,21 @@ final class VectorSimd implements Simd {
           for (int p0 = g * perGate + pu0; p0 < gEnd; p0 += NC_PANELS) {
             int p1 = Math.min(gEnd, p0 + NC_PANELS);
             for (int t = 0; t < tiles; t++) {
-              int row = r0 + 6 * t;
-              int rows = Math.min(6, m - row);
+              int row = r0 + MR * t;
+              int rows = Math.min(MR, m - row);
               for (int p = p0; p < p1; p += TILE_PANELS) {
                 // the second vector: the panel's upper half, or the next panel (this one again
                 // past the last, computed but not stored)
                 int b0 = (p * k + k0) * Packed.NR;
                 int b1 = L == Packed.NR ? (p + 1 < p1 ? b0 + k * Packed.NR : b0) : b0 + L;
-                tile6(pack, (t * k + k0) * 6, kc, w, b0, b1, p + TILE_PANELS <= p1, c, cOff + row * ldc + p * Packed.NR, ldc, rows, acc);
+                int ap = (t * k + k0) * MR;
+                boolean both = p + TILE_PANELS <= p1;
+                int ci = cOff + row * ldc + p * Packed.NR;
+                if (MR == 8) {
+                  tile8(pack, ap, kc, w, b0, b1, both, c, ci, ldc, rows, acc);
+                } else {
+                  tile6(pack, ap, kc, w, b0, b1, both, c, ci, ldc, rows, acc);
+                }
               }
             }
           }
@@ -108,25 +122,24 @@ final class VectorSimd implements Simd {
   }
 
   /**
-   * Packs {@code rows} rows of A tile by tile: tile t holds rows 6t..6t+5 interleaved by k ({@code
-   * pack[(t·k + kk)·6 + q]}), so that a tile's six broadcasts per k read one cache line; rows past
-   * the end are zero.
+   * Packs {@code rows} rows of A (strides as in {@link #gemm}) tile by tile: tile t holds rows
+   * MR·t .. MR·t + MR − 1 interleaved by k ({@code pack[(t·k + kk)·MR + q]}), so that a tile's
+   * broadcasts per k read one cache line; rows past the end are zero.
    */
-  private static void packRows(float[] a, int aOff, int lda, int rows, int k, float[] pack) {
-    int tiles = (rows + 5) / 6;
+  private static void packRows(float[] a, int aOff, int rs, int ks, int rows, int k, float[] pack) {
+    int tiles = (rows + MR - 1) / MR;
     for (int t = 0; t < tiles; t++) {
-      int base = t * k * 6;
-      for (int q = 0; q < 6; q++) {
-        int row = 6 * t + q;
-        if (row < rows) {
-          int ai = aOff + row * lda;
-          for (int kk = 0; kk < k; kk++) {
-            pack[base + kk * 6 + q] = a[ai + kk];
-          }
-        } else {
-          for (int kk = 0; kk < k; kk++) {
-            pack[base + kk * 6 + q] = 0f;
-          }
+      int base = t * k * MR;
+      int full = Math.min(MR, rows - MR * t);
+      int first = aOff + MR * t * rs;
+      for (int kk = 0; kk < k; kk++) {
+        int at = base + kk * MR;
+        int ai = first + kk * ks;
+        for (int q = 0; q < full; q++) {
+          pack[at + q] = a[ai + q * rs];
+        }
+        for (int q = full; q < MR; q++) {
+          pack[at + q] = 0f;
         }
       }
     }
@@ -183,6 +196,107 @@ final class VectorSimd implements Simd {
     }
   }
 
+  /** A tile's worth of C (8 rows of two 512-bit vectors) for {@link #tile8}'s tiles at C's edges. */
+  private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[8 * 32]);
+
+  /**
+   * As {@link #tile6}, eight rows. Its 16 accumulators leave C2 no room to inline a helper per row
+   * (a call left out boxes its vectors), so the write-back is spelled out and always covers the
+   * whole tile: a tile at C's last rows or last panel runs on a copy of its part of C.
+   */
+  private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
+      int rows, boolean acc) {
+    if (rows == 8 && both) {
+      tile8(ap, apOff, k, w, b0, b1, c, ci, ldc, acc);
+      return;
+    }
+    float[] edge = EDGE.get();
+    int cols = both ? 2 * L : L;
+    for (int r = 0; r < rows && acc; r++) {
+      System.arraycopy(c, ci + r * ldc, edge, r * 2 * L, cols);
+    }
+    tile8(ap, apOff, k, w, b0, b1, edge, 0, 2 * L, acc);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(edge, r * 2 * L, c, ci + r * ldc, cols);
+    }
+  }
+
+  private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, float[] c, int ci, int ldc, boolean acc) {
+    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+    for (int kk = 0; kk < k; kk++) {
+      int wk = kk * Packed.NR;
+      int ak = apOff + kk * 8;
+      FloatVector v0 = FloatVector.fromArray(S, w, b0 + wk);
+      FloatVector v1 = FloatVector.fromArray(S, w, b1 + wk);
+      FloatVector x = FloatVector.broadcast(S, ap[ak]);
+      c00 = x.fma(v0, c00);
+      c01 = x.fma(v1, c01);
+      x = FloatVector.broadcast(S, ap[ak + 1]);
+      c10 = x.fma(v0, c10);
+      c11 = x.fma(v1, c11);
+      x = FloatVector.broadcast(S, ap[ak + 2]);
+      c20 = x.fma(v0, c20);
+      c21 = x.fma(v1, c21);
+      x = FloatVector.broadcast(S, ap[ak + 3]);
+      c30 = x.fma(v0, c30);
+      c31 = x.fma(v1, c31);
+      x = FloatVector.broadcast(S, ap[ak + 4]);
+      c40 = x.fma(v0, c40);
+      c41 = x.fma(v1, c41);
+      x = FloatVector.broadcast(S, ap[ak + 5]);
+      c50 = x.fma(v0, c50);
+      c51 = x.fma(v1, c51);
+      x = FloatVector.broadcast(S, ap[ak + 6]);
+      c60 = x.fma(v0, c60);
+      c61 = x.fma(v1, c61);
+      x = FloatVector.broadcast(S, ap[ak + 7]);
+      c70 = x.fma(v0, c70);
+      c71 = x.fma(v1, c71);
+    }
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    int c4 = c3 + ldc;
+    int c5 = c4 + ldc;
+    int c6 = c5 + ldc;
+    int c7 = c6 + ldc;
+    if (acc) {
+      c00 = c00.add(FloatVector.fromArray(S, c, ci));
+      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, c1));
+      c11 = c11.add(FloatVector.fromArray(S, c, c1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, c2));
+      c21 = c21.add(FloatVector.fromArray(S, c, c2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, c3));
+      c31 = c31.add(FloatVector.fromArray(S, c, c3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, c4));
+      c41 = c41.add(FloatVector.fromArray(S, c, c4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, c5));
+      c51 = c51.add(FloatVector.fromArray(S, c, c5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, c6));
+      c61 = c61.add(FloatVector.fromArray(S, c, c6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, c7));
+      c71 = c71.add(FloatVector.fromArray(S, c, c7 + L));
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
+  }
+
   private static void store(FloatVector lo, FloatVector hi, boolean both, float[] c, int ci, boolean acc) {
     if (acc) {
       lo = lo.add(FloatVector.fromArray(S, c, ci));
@@ -205,7 +319,7 @@ final class VectorSimd implements Simd {
    * 512-bit vector): each k broadcasts one element of A into eight accumulators, each fed by a
    * sequential stream; leftover panels one by one.
    */
-  private static void gemv(float[] a, int ai, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
+  private static void gemv(float[] a, int ai, int ks, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
     final int nr = Packed.NR;
     final int stride = k * nr;
     final int perPanel = nr / L;
@@ -224,7 +338,7 @@ final class VectorSimd implements Simd {
       FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
       for (int kk = 0; kk < k; kk++) {
         int o = kk * nr;
-        FloatVector x = FloatVector.broadcast(S, a[ai + kk]);
+        FloatVector x = FloatVector.broadcast(S, a[ai + kk * ks]);
         s0 = x.fma(FloatVector.fromArray(S, w, w0 + o), s0);
         s1 = x.fma(FloatVector.fromArray(S, w, w1 + o), s1);
         s2 = x.fma(FloatVector.fromArray(S, w, w2 + o), s2);
@@ -252,11 +366,11 @@ final class VectorSimd implements Simd {
         int kk = 0;
         for (; kk + 2 <= k; kk += 2) {
           int wk = w0 + kk * nr;
-          s0 = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, w, wk), s0);
-          t0 = FloatVector.broadcast(S, a[ai + kk + 1]).fma(FloatVector.fromArray(S, w, wk + nr), t0);
+          s0 = FloatVector.broadcast(S, a[ai + kk * ks]).fma(FloatVector.fromArray(S, w, wk), s0);
+          t0 = FloatVector.broadcast(S, a[ai + (kk + 1) * ks]).fma(FloatVector.fromArray(S, w, wk + nr), t0);
         }
         if (kk < k) {
-          s0 = FloatVector.broadcast(S, a[ai + kk]).fma(FloatVector.fromArray(S, w, w0 + kk * nr), s0);
+          s0 = FloatVector.broadcast(S, a[ai + kk * ks]).fma(FloatVector.fromArray(S, w, w0 + kk * nr), s0);
         }
         store(s0.add(t0), c, ci + p * nr + v * L, acc);
       }

@@ -63,18 +63,40 @@ class GemmKernelsTest {
     }
   }
 
+  /** A read in place as the transpose of a row-major matrix, and as a row of ones (both strides 0). */
+  @Test
+  void bothKernelsReadAnyStridesOfA() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    int[][] shapes = {{1, 9, 1, 40}, {5, 3, 1, 16}, {13, 300, 1, 130}, {161, 600, 1, 70}};
+    for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
+      for (int[] s : shapes) {
+        check(simd, rnd, s[0], s[1], s[2], s[3], 0, Packed.roundUp(s[3], Packed.NR), false, 1, s[0] + 3);
+        check(simd, rnd, s[0], s[1], s[2], s[3], 0, Packed.roundUp(s[3], Packed.NR), true, 0, 0);
+      }
+    }
+  }
+
   private static void check(Simd simd, SplittableRandom rnd, int m, int k, int gates, int units, int u0, int u1, boolean accumulate) {
+    check(simd, rnd, m, k, gates, units, u0, u1, accumulate, k + 3, 1);
+  }
+
+  /** A's element (r, kk) at {@code a[2 + r·rs + kk·ks]}. */
+  private static void check(Simd simd, SplittableRandom rnd, int m, int k, int gates, int units, int u0, int u1, boolean accumulate,
+      int rs, int ks) {
     float[] w = random(rnd, k * gates * units);
     Packed b = Packed.of(w, k, gates, units);
-    int lda = k + 3;
     int aOff = 2;
-    float[] a = random(rnd, aOff + m * lda);
+    float[] a = random(rnd, aOff + 1 + (m - 1) * rs + (k - 1) * ks);
+    if (rs == 0 && ks == 0) {
+      a[aOff] = 1f;
+    }
     int ldc = b.cols + 5;
     int cOff = 7;
     float[] c = random(rnd, cOff + m * ldc);
     float[] before = c.clone();
-    simd.gemm(a, aOff, lda, m, b, u0, u1, c, cOff, ldc, accumulate);
-    String what = simd.name() + " m=" + m + " k=" + k + " gates=" + gates + " units=" + units + " [" + u0 + "," + u1 + ") acc=" + accumulate;
+    simd.gemm(a, aOff, rs, ks, m, b, u0, u1, c, cOff, ldc, accumulate);
+    String what = simd.name() + " m=" + m + " k=" + k + " gates=" + gates + " units=" + units + " [" + u0 + "," + u1 + ") acc=" + accumulate
+        + " strides " + rs + "," + ks;
     for (int r = 0; r < m; r++) {
       for (int g = 0; g < gates; g++) {
         for (int u = 0; u < b.paddedUnits; u++) {
@@ -88,8 +110,8 @@ class GemmKernelsTest {
           double magnitude = Math.abs(exact);
           for (int kk = 0; kk < k; kk++) {
             double wv = u < units ? w[kk * gates * units + g * units + u] : 0;
-            exact += a[aOff + r * lda + kk] * wv;
-            magnitude += Math.abs(a[aOff + r * lda + kk] * wv);
+            exact += a[aOff + r * rs + kk * ks] * wv;
+            magnitude += Math.abs(a[aOff + r * rs + kk * ks] * wv);
           }
           // float32 summation of k + 1 terms: at most (k + 1) roundings of 2^-24 of the running magnitude
           double bound = (k + 1) * 0x1p-24 * magnitude + 1e-30;
