@@ -7,7 +7,8 @@ import java.lang.invoke.MethodType;
  * Chooses the kernels, as Apache Lucene chooses its vectorization provider: the Vector API
  * implementation when the JVM was started with {@code --add-modules jdk.incubator.vector} and has
  * wide enough vectors, plain Java otherwise. No flag is needed for correct results; the one flag
- * unlocks SIMD. {@code -Drnn4j.simd=false} forces plain Java.
+ * unlocks SIMD. {@code -Drnn4j.simd=false} forces plain Java; {@code -Drnn4j.simd.bits=256} holds
+ * the Vector API kernels at 256 bits on a CPU with 512-bit vectors (see {@code VectorSimd}).
  */
 final class SimdProvider {
   private static final Simd SCALAR = new ScalarSimd();

@@ -7,11 +7,11 @@ import org.rnn4j.layers.Activation;
 
 /**
  * The kernels on the Vector API with the widest vectors up to 512 bits the CPU has (at least 256;
- * {@code -Drnn4j.simd.bits=256} keeps a 512-bit CPU at 256): a register tile of 6 rows by two
- * vectors for the GEMM (12 accumulators; the six rows of A packed so that their broadcasts read one
- * cache line) inside cache blocks of rows and k, an eight-vector kernel for single rows, and
- * exp-based sigmoid and tanh. A 16-column panel is two 256-bit vectors or one 512-bit vector, so a
- * tile covers one panel or two. Each element of C is the same chain of fused multiply-adds over k
+ * {@code -Drnn4j.simd.bits=256} keeps a 512-bit CPU at 256): a register tile of {@link #MR} rows
+ * by two vectors for the GEMM (the rows of A packed so that a tile's broadcasts read one cache line)
+ * inside cache blocks of rows and k, an eight-vector kernel for single rows, and exp-based sigmoid
+ * and tanh. A 16-column panel is two 256-bit vectors or one 512-bit vector, so a tile covers one
+ * panel (six rows, 256 bits) or two (eight rows, 512 bits). Each element of C is the same chain of fused multiply-adds over k
  * at either width: the width changes the speed, not the results. Only loaded when {@code
  * jdk.incubator.vector} is present (see {@link SimdProvider}).
  */
@@ -101,17 +101,15 @@ final class VectorSimd implements Simd {
               int row = r0 + MR * t;
               int rows = Math.min(MR, m - row);
               for (int p = p0; p < p1; p += TILE_PANELS) {
-                // the second vector: the panel's upper half, or the next panel (this one again
-                // past the last, computed but not stored)
                 int b0 = (p * k + k0) * Packed.NR;
-                int b1 = L == Packed.NR ? (p + 1 < p1 ? b0 + k * Packed.NR : b0) : b0 + L;
                 int ap = (t * k + k0) * MR;
-                boolean both = p + TILE_PANELS <= p1;
                 int ci = cOff + row * ldc + p * Packed.NR;
                 if (MR == 8) {
-                  tile8(pack, ap, kc, w, b0, b1, both, c, ci, ldc, rows, acc);
+                  // panels p and p + 1; past the last panel, p again (computed, not stored)
+                  boolean both = p + 1 < p1;
+                  tile8(pack, ap, kc, w, b0, both ? b0 + k * Packed.NR : b0, both, c, ci, ldc, rows, acc);
                 } else {
-                  tile6(pack, ap, kc, w, b0, b1, both, c, ci, ldc, rows, acc);
+                  tile6(pack, ap, kc, w, b0, c, ci, ldc, rows, acc);
                 }
               }
             }
@@ -146,12 +144,11 @@ final class VectorSimd implements Simd {
   }
 
   /**
-   * Six rows (the first {@code rows} stored) by two vectors of B (from {@code w[b0]} and {@code
-   * w[b1]}, each {@link Packed#NR} floats further per k-row), over {@code k} k-rows; their columns
-   * lie side by side in C, the second stored only if {@code both}.
+   * 256-bit vectors: six rows (the first {@code rows} stored) of one panel of B (from {@code w[b0]},
+   * {@link Packed#NR} floats further per k-row, as two vectors), over {@code k} k-rows.
    */
-  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
-      int rows, boolean acc) {
+  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, float[] c, int ci, int ldc, int rows, boolean acc) {
+    int b1 = b0 + L;
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
     for (int kk = 0; kk < k; kk++) {
@@ -178,21 +175,21 @@ final class VectorSimd implements Simd {
       c50 = x.fma(v0, c50);
       c51 = x.fma(v1, c51);
     }
-    store(c00, c01, both, c, ci, acc);
+    store(c00, c01, c, ci, acc);
     if (rows > 1) {
-      store(c10, c11, both, c, ci + ldc, acc);
+      store(c10, c11, c, ci + ldc, acc);
     }
     if (rows > 2) {
-      store(c20, c21, both, c, ci + 2 * ldc, acc);
+      store(c20, c21, c, ci + 2 * ldc, acc);
     }
     if (rows > 3) {
-      store(c30, c31, both, c, ci + 3 * ldc, acc);
+      store(c30, c31, c, ci + 3 * ldc, acc);
     }
     if (rows > 4) {
-      store(c40, c41, both, c, ci + 4 * ldc, acc);
+      store(c40, c41, c, ci + 4 * ldc, acc);
     }
     if (rows > 5) {
-      store(c50, c51, both, c, ci + 5 * ldc, acc);
+      store(c50, c51, c, ci + 5 * ldc, acc);
     }
   }
 
@@ -200,9 +197,12 @@ final class VectorSimd implements Simd {
   private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[8 * 32]);
 
   /**
-   * As {@link #tile6}, eight rows. Its 16 accumulators leave C2 no room to inline a helper per row
-   * (a call left out boxes its vectors), so the write-back is spelled out and always covers the
-   * whole tile: a tile at C's last rows or last panel runs on a copy of its part of C.
+   * 512-bit vectors: eight rows (the first {@code rows} stored) of two panels of B (from {@code
+   * w[b0]} and {@code w[b1]}, {@link Packed#NR} floats further per k-row), over {@code k} k-rows;
+   * the second panel's columns follow the first's in C and are stored only if {@code both}. Its 16
+   * accumulators leave C2 no room to inline a helper per row (a call left out boxes its vectors),
+   * so the write-back is spelled out and always covers the whole tile: a tile at C's last rows or
+   * last panel runs on a copy of its part of C.
    */
   private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
       int rows, boolean acc) {
@@ -297,17 +297,13 @@ final class VectorSimd implements Simd {
     c71.intoArray(c, c7 + L);
   }
 
-  private static void store(FloatVector lo, FloatVector hi, boolean both, float[] c, int ci, boolean acc) {
+  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci, boolean acc) {
     if (acc) {
       lo = lo.add(FloatVector.fromArray(S, c, ci));
+      hi = hi.add(FloatVector.fromArray(S, c, ci + L));
     }
     lo.intoArray(c, ci);
-    if (both) {
-      if (acc) {
-        hi = hi.add(FloatVector.fromArray(S, c, ci + L));
-      }
-      hi.intoArray(c, ci + L);
-    }
+    hi.intoArray(c, ci + L);
   }
 
   private static void store(FloatVector v, float[] c, int ci, boolean acc) {
