@@ -554,7 +554,17 @@ final class CellBackprop {
    * values} (null: a column of ones, whose product is a column sum), and where its rows of the
    * product are added: {@code out[offset + i·width + j]}.
    */
-  private record Part(float[] values, int cols, double[] out, int offset) {}
+  private record Part(float[] values, int cols, double[] out, int offset) {
+    /** A row of ones, read with both strides 0: a column sum's row of {@code Vᵀ}. */
+    private static final float[] ONE = {1f};
+
+    /** Rows [i0, i1) of this part's {@code Vᵀ} times {@code b}, into C's rows from {@code cRow}: {@code Vᵀ} read in place. */
+    void transposedTimes(Simd simd, int i0, int i1, Packed b, float[] c, int cRow) {
+      boolean ones = values == null;
+      simd.gemm(ones ? ONE : values, ones ? 0 : i0, ones ? 0 : 1, ones ? 0 : cols, i1 - i0, b, 0, b.paddedUnits, c, cRow * b.cols,
+          b.cols, false);
+    }
+  }
 
   /**
    * The transposed weights the backward pass multiplies by, built once per packed cell ({@link
@@ -593,9 +603,6 @@ final class CellBackprop {
     return Packed.of(t, k, 1, rows);
   }
 
-  /** A row of ones, read with both strides 0: a bias part's row of {@code Vᵀ}. */
-  private static final float[] ONE = {1f};
-
   /**
    * {@code part.out[part.offset + i·width + c0 + j] += Σ_r part.values[r·part.cols + i] · d[r·width +
    * c0 + j]} for columns [c0, c1) of {@code d} and every part (null parts skipped): {@code Vᵀ·d}
@@ -629,9 +636,7 @@ final class CellBackprop {
         int lo = Math.max(r0, at);
         int hi = Math.min(r1, at + part.cols());
         if (lo < hi) {
-          boolean ones = part.values() == null;
-          simd.gemm(ones ? ONE : part.values(), ones ? 0 : lo - at, ones ? 0 : 1, ones ? 0 : part.cols(), hi - lo, b, 0,
-              b.paddedUnits, c, lo * b.cols, b.cols, false);
+          part.transposedTimes(simd, lo - at, hi - at, b, c, lo);
         }
         at += part.cols();
       }
