@@ -14,6 +14,14 @@ import org.rnn4j.layers.Activation;
  * panel (six rows, 256 bits) or two (eight rows, 512 bits). Each element of C is the same chain of fused multiply-adds over k
  * at either width: the width changes the speed, not the results. Only loaded when {@code
  * jdk.incubator.vector} is present (see {@link SimdProvider}).
+ *
+ * <p>The vectors stay in registers only where C2 applies the Vector API's intrinsics, and whether it
+ * can at a call may depend on the profile it compiled with: a branch first taken after a method
+ * was compiled deoptimizes it, and the recompilation has failed intrinsics (every vector they
+ * touch boxed on the heap, several times slower) in some runs and not others. So the kernels have
+ * no branch between accumulation and store — they always add into C ({@code acc.add(load(C))}),
+ * and {@link #gemm} zeroes a C that is to be replaced — and the activations store in each branch,
+ * never a vector chosen by one.
  */
 final class VectorSimd implements Simd {
   private static final VectorSpecies<Float> S = species(Integer.getInteger("rnn4j.simd.bits", 512));
@@ -68,13 +76,16 @@ final class VectorSimd implements Simd {
     final int pu0 = u0 / Packed.NR;
     final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
     final int perGate = b.paddedUnits / Packed.NR;
+    if (!accumulate) {
+      zeroColumns(c, cOff, ldc, m, b.gates, perGate, pu0, pu1); // the kernels add into C
+    }
     if (m == 1 && pu0 == 0 && pu1 == perGate) {
-      gemv(a, aOff, kStride, k, w, 0, b.panels, c, cOff, accumulate); // every gate's panels: one range
+      gemv(a, aOff, kStride, k, w, 0, b.panels, c, cOff); // every gate's panels: one range
       return;
     }
     if (m == 1) {
       for (int g = 0; g < b.gates; g++) {
-        gemv(a, aOff, kStride, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff, accumulate);
+        gemv(a, aOff, kStride, k, w, g * perGate + pu0, g * perGate + pu1, c, cOff);
       }
       return;
     }
@@ -92,7 +103,6 @@ final class VectorSimd implements Simd {
       packRows(a, aOff + r0 * rowStride, rowStride, kStride, mc, k, pack);
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
-        boolean acc = accumulate || k0 > 0;
         for (int g = 0; g < b.gates; g++) {
           int gEnd = g * perGate + pu1;
           for (int p0 = g * perGate + pu0; p0 < gEnd; p0 += NC_PANELS) {
@@ -107,14 +117,24 @@ final class VectorSimd implements Simd {
                 if (MR == 8) {
                   // panels p and p + 1; past the last panel, p again (computed, not stored)
                   boolean both = p + 1 < p1;
-                  tile8(pack, ap, kc, w, b0, both ? b0 + k * Packed.NR : b0, both, c, ci, ldc, rows, acc);
+                  tile8(pack, ap, kc, w, b0, both ? b0 + k * Packed.NR : b0, both, c, ci, ldc, rows);
                 } else {
-                  tile6(pack, ap, kc, w, b0, c, ci, ldc, rows, acc);
+                  tile6(pack, ap, kc, w, b0, c, ci, ldc, rows);
                 }
               }
             }
           }
         }
+      }
+    }
+  }
+
+  /** Zeroes C's columns of panels [pu0, pu1) of every gate in {@code m} rows. */
+  private static void zeroColumns(float[] c, int cOff, int ldc, int m, int gates, int perGate, int pu0, int pu1) {
+    for (int r = 0; r < m; r++) {
+      for (int g = 0; g < gates; g++) {
+        int from = cOff + r * ldc + (g * perGate + pu0) * Packed.NR;
+        java.util.Arrays.fill(c, from, from + (pu1 - pu0) * Packed.NR, 0f);
       }
     }
   }
@@ -147,7 +167,7 @@ final class VectorSimd implements Simd {
    * 256-bit vectors: six rows (the first {@code rows} stored) of one panel of B (from {@code w[b0]},
    * {@link Packed#NR} floats further per k-row, as two vectors), over {@code k} k-rows.
    */
-  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, float[] c, int ci, int ldc, int rows, boolean acc) {
+  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, float[] c, int ci, int ldc, int rows) {
     int b1 = b0 + L;
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
@@ -175,21 +195,21 @@ final class VectorSimd implements Simd {
       c50 = x.fma(v0, c50);
       c51 = x.fma(v1, c51);
     }
-    store(c00, c01, c, ci, acc);
+    store(c00, c01, c, ci);
     if (rows > 1) {
-      store(c10, c11, c, ci + ldc, acc);
+      store(c10, c11, c, ci + ldc);
     }
     if (rows > 2) {
-      store(c20, c21, c, ci + 2 * ldc, acc);
+      store(c20, c21, c, ci + 2 * ldc);
     }
     if (rows > 3) {
-      store(c30, c31, c, ci + 3 * ldc, acc);
+      store(c30, c31, c, ci + 3 * ldc);
     }
     if (rows > 4) {
-      store(c40, c41, c, ci + 4 * ldc, acc);
+      store(c40, c41, c, ci + 4 * ldc);
     }
     if (rows > 5) {
-      store(c50, c51, c, ci + 5 * ldc, acc);
+      store(c50, c51, c, ci + 5 * ldc);
     }
   }
 
@@ -205,23 +225,23 @@ final class VectorSimd implements Simd {
    * last panel runs on a copy of its part of C.
    */
   private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
-      int rows, boolean acc) {
+      int rows) {
     if (rows == 8 && both) {
-      tile8(ap, apOff, k, w, b0, b1, c, ci, ldc, acc);
+      tile8(ap, apOff, k, w, b0, b1, c, ci, ldc);
       return;
     }
     float[] edge = EDGE.get();
     int cols = both ? 2 * L : L;
-    for (int r = 0; r < rows && acc; r++) {
+    for (int r = 0; r < rows; r++) {
       System.arraycopy(c, ci + r * ldc, edge, r * 2 * L, cols);
     }
-    tile8(ap, apOff, k, w, b0, b1, edge, 0, 2 * L, acc);
+    tile8(ap, apOff, k, w, b0, b1, edge, 0, 2 * L);
     for (int r = 0; r < rows; r++) {
       System.arraycopy(edge, r * 2 * L, c, ci + r * ldc, cols);
     }
   }
 
-  private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, float[] c, int ci, int ldc, boolean acc) {
+  private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, float[] c, int ci, int ldc) {
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
     for (int kk = 0; kk < k; kk++) {
@@ -261,53 +281,32 @@ final class VectorSimd implements Simd {
     int c5 = c4 + ldc;
     int c6 = c5 + ldc;
     int c7 = c6 + ldc;
-    if (acc) {
-      c00 = c00.add(FloatVector.fromArray(S, c, ci));
-      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, c1));
-      c11 = c11.add(FloatVector.fromArray(S, c, c1 + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, c2));
-      c21 = c21.add(FloatVector.fromArray(S, c, c2 + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, c3));
-      c31 = c31.add(FloatVector.fromArray(S, c, c3 + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, c4));
-      c41 = c41.add(FloatVector.fromArray(S, c, c4 + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, c5));
-      c51 = c51.add(FloatVector.fromArray(S, c, c5 + L));
-      c60 = c60.add(FloatVector.fromArray(S, c, c6));
-      c61 = c61.add(FloatVector.fromArray(S, c, c6 + L));
-      c70 = c70.add(FloatVector.fromArray(S, c, c7));
-      c71 = c71.add(FloatVector.fromArray(S, c, c7 + L));
-    }
-    c00.intoArray(c, ci);
-    c01.intoArray(c, ci + L);
-    c10.intoArray(c, c1);
-    c11.intoArray(c, c1 + L);
-    c20.intoArray(c, c2);
-    c21.intoArray(c, c2 + L);
-    c30.intoArray(c, c3);
-    c31.intoArray(c, c3 + L);
-    c40.intoArray(c, c4);
-    c41.intoArray(c, c4 + L);
-    c50.intoArray(c, c5);
-    c51.intoArray(c, c5 + L);
-    c60.intoArray(c, c6);
-    c61.intoArray(c, c6 + L);
-    c70.intoArray(c, c7);
-    c71.intoArray(c, c7 + L);
+    c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+    c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+    c10.add(FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
+    c11.add(FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
+    c20.add(FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
+    c21.add(FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
+    c30.add(FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
+    c31.add(FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
+    c40.add(FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
+    c41.add(FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
+    c50.add(FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
+    c51.add(FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
+    c60.add(FloatVector.fromArray(S, c, c6)).intoArray(c, c6);
+    c61.add(FloatVector.fromArray(S, c, c6 + L)).intoArray(c, c6 + L);
+    c70.add(FloatVector.fromArray(S, c, c7)).intoArray(c, c7);
+    c71.add(FloatVector.fromArray(S, c, c7 + L)).intoArray(c, c7 + L);
   }
 
-  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci, boolean acc) {
-    if (acc) {
-      lo = lo.add(FloatVector.fromArray(S, c, ci));
-      hi = hi.add(FloatVector.fromArray(S, c, ci + L));
-    }
-    lo.intoArray(c, ci);
-    hi.intoArray(c, ci + L);
+  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci) {
+    store(lo, c, ci);
+    store(hi, c, ci + L);
   }
 
-  private static void store(FloatVector v, float[] c, int ci, boolean acc) {
-    (acc ? v.add(FloatVector.fromArray(S, c, ci)) : v).intoArray(c, ci);
+  /** Adds an accumulator into C. */
+  private static void store(FloatVector v, float[] c, int ci) {
+    v.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
   }
 
   /**
@@ -315,7 +314,7 @@ final class VectorSimd implements Simd {
    * 512-bit vector): each k broadcasts one element of A into eight accumulators, each fed by a
    * sequential stream; leftover panels one by one.
    */
-  private static void gemv(float[] a, int ai, int ks, int k, float[] w, int p0, int p1, float[] c, int ci, boolean acc) {
+  private static void gemv(float[] a, int ai, int ks, int k, float[] w, int p0, int p1, float[] c, int ci) {
     final int nr = Packed.NR;
     final int stride = k * nr;
     final int perPanel = nr / L;
@@ -346,14 +345,14 @@ final class VectorSimd implements Simd {
       }
       // the eight vectors' columns lie side by side in C
       int cp = ci + p * nr;
-      store(s0, c, cp, acc);
-      store(s1, c, cp + L, acc);
-      store(s2, c, cp + 2 * L, acc);
-      store(s3, c, cp + 3 * L, acc);
-      store(s4, c, cp + 4 * L, acc);
-      store(s5, c, cp + 5 * L, acc);
-      store(s6, c, cp + 6 * L, acc);
-      store(s7, c, cp + 7 * L, acc);
+      store(s0, c, cp);
+      store(s1, c, cp + L);
+      store(s2, c, cp + 2 * L);
+      store(s3, c, cp + 3 * L);
+      store(s4, c, cp + 4 * L);
+      store(s5, c, cp + 5 * L);
+      store(s6, c, cp + 6 * L);
+      store(s7, c, cp + 7 * L);
     }
     for (; p < p1; p++) {
       for (int v = 0; v < perPanel; v++) {
@@ -368,7 +367,7 @@ final class VectorSimd implements Simd {
         if (kk < k) {
           s0 = FloatVector.broadcast(S, a[ai + kk * ks]).fma(FloatVector.fromArray(S, w, w0 + kk * nr), s0);
         }
-        store(s0.add(t0), c, ci + p * nr + v * L, acc);
+        store(s0.add(t0), c, ci + p * nr + v * L);
       }
     }
   }
@@ -406,7 +405,8 @@ final class VectorSimd implements Simd {
   private static int squash(float[] x, int i, int end, boolean tanh) {
     for (; i < end; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
-      FloatVector t = tanh ? v.abs().mul(-2f) : v.neg();
+      // t = −2|x| as min(−2x, 2x), −x as min(−x, −x): no vector chosen by a branch
+      FloatVector t = v.mul(tanh ? -2f : -1f).min(v.mul(tanh ? 2f : -1f));
       FloatVector tc = t.min(EXP_MAX).max(EXP_MIN);
       // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
       // bits then hold n itself, from which 2^n's exponent field is built without a conversion
@@ -418,18 +418,19 @@ final class VectorSimd implements Simd {
       FloatVector m = p.fma(r.mul(r), r);
       var bits = shifted.reinterpretAsInts().sub(ExpParts.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
       FloatVector scale = bits.reinterpretAsFloats();
-      FloatVector out;
+      // each branch stores its own result (see the class comment)
       if (tanh) {
         FloatVector em1 = scale.fma(m, scale.sub(ONE));
         // abs: at x = ±0 the quotient is −0
         FloatVector magnitude = em1.neg().div(TWO.add(em1)).abs();
         // x's sign bit onto the magnitude
         var sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
-        out = magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(x, i);
       } else {
-        out = ONE.div(ONE.add(scale.fma(m, scale)));
+        // the numerator broadcast from x's vector, not the constant: a quotient whose receiver is
+        // a static vector fails the store intrinsic in some compilations
+        v.broadcast(1f).div(ONE.add(scale.fma(m, scale))).intoArray(x, i);
       }
-      out.intoArray(x, i);
     }
     return i;
   }
