@@ -94,17 +94,18 @@ final class CellBackprop {
       q = recomputed[1];
       resetH = recomputed[2];
     }
-    // gradients of the pre-activations: dA (of x·W + b) and dQ (of h·U), logical layout
-    // float32, as the GEMMs that read them take it; with a mask zeroed, as masked rows' gradients
-    // stay zero (without one, every row's columns that are read are written)
-    float[] dA = valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
-    float[] dQ = cell.kind == FastCell.Kind.LSTM || cell.kind == FastCell.Kind.SIMPLE ? dA
-        : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dx = new float[n * in];
     Transposed weightsT = cell.transposed();
-    // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ]
+    // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
+    // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
     boolean inputInStep = weightsT.kernel() == null;
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, weightsT,
+    // else the gradients of the pre-activations, dA (of x·W + b) and dQ (of h·U), in logical layout
+    // float32, as the GEMMs that read them take it; with a mask zeroed, as masked rows' gradients
+    // stay zero (without one, every row's columns that are read are written)
+    Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
+    float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
+    float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
+    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, packedA, weightsT,
         recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
@@ -114,7 +115,7 @@ final class CellBackprop {
         pass.rows(b0, b1);
       }
     });
-    weightGradients(x, hPrev, resetH, n, dA, dQ);
+    weightGradients(x, hPrev, resetH, n, dA, dQ, packedA);
     if (!inputInStep) {
       Packed kernelT = weightsT.kernel();
       float[] product = ws.recorded(n * kernelT.cols);
@@ -157,8 +158,11 @@ final class CellBackprop {
     final int dHiddenFrom;
     final float[] dh;
     final float[] dc;
+    /** GRUs: the whole pass's gradient rows (else null). */
     final float[] dA;
     final float[] dQ;
+    /** LSTM, SimpleRNN: where each step's gradient rows go, packed as the weight gradient's B (else null). */
+    final Packed packedA;
     /** {@code Uᵀ} (GRU reset_before: z's and r's), with {@code Wᵀ} after it when {@link #dx} is set. */
     final Packed recurrentT;
     final Packed candidateT;
@@ -168,7 +172,8 @@ final class CellBackprop {
     final float[] dx;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
-        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Transposed weightsT, boolean recorded, float[] dx) {
+        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT, boolean recorded,
+        float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -183,6 +188,7 @@ final class CellBackprop {
       this.dc = dc;
       this.dA = dA;
       this.dQ = dQ;
+      this.packedA = packedA;
       this.recurrentT = weightsT.recurrent();
       this.candidateT = weightsT.candidate();
       this.recorded = recorded;
@@ -202,30 +208,41 @@ final class CellBackprop {
       float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
       // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
       boolean fastLstm = recorded && cell.recordsActivatedGates();
+      // a step's gradient rows: the thread's own rows, put into the packed B after the step, or the pass's
+      float[] outA = packedA != null ? new float[rows * width] : dA;
+      float[] outQ = packedA != null ? outA : dQ;
       for (int t = steps - 1; t >= 0; t--) {
         int first = t * batch + b0;
+        // the first of this step's rows in outA and outQ
+        int base = packedA != null ? 0 : first;
+        // where this block's gradient from outside starts in dHidden, or -1 for none
+        int outside = t >= dHiddenFrom ? (first - dHiddenFrom * batch) * u : -1;
         for (int lb = 0; lb < rows; lb++) {
-          int row = first + lb;
-          int h = (b0 + lb) * u;
-          // where this row's gradient from outside starts in dHidden, or -1 for none
-          int outside = t >= dHiddenFrom ? (row - dHiddenFrom * batch) * u : -1;
-          s.active[lb] = valid == null || valid[row];
-          if (s.active[lb] && fastLstm) {
-            lstmGradients(row, b0 + lb, a, cPrev, cs, dHidden, outside, dh, dc, dA, s);
-            continue;
-          }
-          for (int j = 0; outside >= 0 && j < u; j++) {
-            dh[h + j] += dHidden[outside + j];
-          }
-          if (s.active[lb]) {
-            gateGradients(row, b0 + lb, lb, a, q, hPrev, cPrev, cs, dh, dc, dA, dQ, s);
+          s.active[lb] = valid == null || valid[first + lb];
+        }
+        if (fastLstm) {
+          lstmGradients(first, b0, rows, outside, outA, s, a, cPrev, cs, dHidden, dh, dc);
+        } else {
+          for (int lb = 0; lb < rows; lb++) {
+            int h = (b0 + lb) * u;
+            for (int j = 0; outside >= 0 && j < u; j++) {
+              dh[h + j] += dHidden[outside + lb * u + j];
+            }
+            if (s.active[lb]) {
+              gateGradients(first + lb, b0 + lb, lb, (base + lb) * width, a, q, hPrev, cPrev, cs, dh, dc, outA, outQ, s);
+            } else if (packedA != null) {
+              Arrays.fill(outA, lb * width, (lb + 1) * width, 0f); // a masked row's gradients are zero
+            }
           }
         }
         if (candidateT != null) {
           simd.gemm(s.dCandidate, 0, u, rows, candidateT, 0, candidateT.paddedUnits, candidateProduct, 0, candidateT.cols, false);
-          candidateThroughReset(first, rows, hPrev, dA, dQ, candidateProduct, candidateT.cols, s);
+          candidateThroughReset(first, base, rows, hPrev, outA, outQ, candidateProduct, candidateT.cols, s);
         }
-        simd.gemm(dQ, first * width, width, rows, recurrentT, 0, recurrentT.paddedUnits, product, 0, recurrentT.cols, false);
+        simd.gemm(outQ, base * width, width, rows, recurrentT, 0, recurrentT.paddedUnits, product, 0, recurrentT.cols, false);
+        if (packedA != null) {
+          packedA.putRows(outA, 0, first, rows);
+        }
         for (int lb = 0; lb < rows; lb++) {
           if (s.active[lb]) {
             int h = (b0 + lb) * u;
@@ -313,7 +330,7 @@ final class CellBackprop {
     /** GRU reset_before (else null): each row's z and r pre-activations, then z and r; and the z gate's gradient. */
     final float[][] zrKeep;
     final double[][] dzKeep;
-    /** LSTM (else null): the fast path's zero-offset rows (C2 vectorizes loops over them), with room for a vector kernel's padding. */
+    /** LSTM (else null): the fast path's zero-offset lanes, a block's rows side by side (C2 vectorizes loops over them), with room for a vector kernel's padding. */
     final float[][] lstm;
 
     StepScratch(int rows) {
@@ -324,19 +341,18 @@ final class CellBackprop {
       dCandidate = resetBefore ? new float[rows * u] : null;
       zrKeep = resetBefore ? new float[rows][4 * u] : null;
       dzKeep = resetBefore ? new double[rows][u] : null;
-      lstm = kind == FastCell.Kind.LSTM ? new float[13][pu] : null;
+      lstm = kind == FastCell.Kind.LSTM ? new float[13][Packed.roundUp(rows * u, Packed.NR)] : null;
     }
   }
 
   /**
-   * One valid row's gate gradients at one step: sets {@code dA} and {@code dQ} at {@code row},
+   * One valid row's gate gradients at one step: sets {@code dA} and {@code dQ} from {@code o},
    * {@code s.direct} at {@code lb} (batch row {@code b}'s place in the block), and for LSTM the
    * previous c's gradient in {@code dc}.
    */
-  private void gateGradients(int row, int b, int lb, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, float[] dh,
+  private void gateGradients(int row, int b, int lb, int o, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, float[] dh,
       float[] dc, float[] dA, float[] dQ, StepScratch s) {
     int p = row * padded;
-    int o = row * width;
     int hb = b * u;
     int sb = lb * u;
     switch (cell.kind) {
@@ -428,73 +444,90 @@ final class CellBackprop {
 
   /**
    * {@link #gateGradients} of an LSTM with Keras' default activations (tanh, and sigmoid for the
-   * gates), in float32 as TensorFlow computes it, from the activated gates the forward recorded
-   * ({@link FastCell#recordsActivatedGates}): the derivatives from the activations' outputs (σ' =
-   * σ(1 − σ), tanh' = 1 − tanh²), in loops over zero-offset rows that C2 vectorizes.
+   * gates) for a block of {@code rows} rows from {@code first} (batch row {@code b0}), in float32 as
+   * TensorFlow computes it, from the activated gates the forward recorded ({@link
+   * FastCell#recordsActivatedGates}): the derivatives from the activations' outputs (σ' = σ(1 − σ),
+   * tanh' = 1 − tanh²), in loops over the block's rows side by side that C2 vectorizes. Each valid
+   * row's gradients go to {@code out}'s row, its previous c's to {@code dc}; a masked row's are
+   * zero, its states' gradients carried (its h's plus what reaches it from outside).
+   *
+   * @param outside where the block's gradient from outside starts in dHidden, or -1 for none
    */
-  private void lstmGradients(int row, int b, float[] a, float[] cPrev, float[] cs, float[] dHidden, int dHiddenAt, float[] dh, float[] dc,
-      float[] dA, StepScratch s) {
-    int p = row * padded;
-    int o = row * width;
-    int hb = b * u;
+  private void lstmGradients(int first, int b0, int rows, int outside, float[] out, StepScratch s, float[] a, float[] cPrev,
+      float[] cs, float[] dHidden, float[] dh, float[] dc) {
+    int n = rows * u;
+    int hb = b0 * u;
     float[][] r = s.lstm;
     float[] gi = r[0], gf = r[1], gg = r[2], go = r[3], tc = r[4], cp = r[5];
-    float[] dhRow = r[6], dcRow = r[7], di = r[8], df = r[9], dg = r[10], dout = r[11], outside = r[12];
-    System.arraycopy(a, p, gi, 0, u);
-    System.arraycopy(a, p + pu, gf, 0, u);
-    System.arraycopy(a, p + 2 * pu, gg, 0, u);
-    System.arraycopy(a, p + 3 * pu, go, 0, u);
-    System.arraycopy(cs, row * u, tc, 0, u);
-    System.arraycopy(cPrev, row * u, cp, 0, u);
-    System.arraycopy(dh, hb, dhRow, 0, u);
-    System.arraycopy(dc, hb, dcRow, 0, u);
-    if (dHiddenAt >= 0) {
-      System.arraycopy(dHidden, dHiddenAt, outside, 0, u);
-    } else {
-      Arrays.fill(outside, 0, u, 0f);
+    float[] dhRow = r[6], dcRow = r[7], di = r[8], df = r[9], dg = r[10], dout = r[11], dOutside = r[12];
+    for (int lb = 0; lb < rows; lb++) {
+      int p = (first + lb) * padded;
+      System.arraycopy(a, p, gi, lb * u, u);
+      System.arraycopy(a, p + pu, gf, lb * u, u);
+      System.arraycopy(a, p + 2 * pu, gg, lb * u, u);
+      System.arraycopy(a, p + 3 * pu, go, lb * u, u);
     }
-    simd.activate(Activation.TANH, tc, 0, u, pu); // φ(c')
+    System.arraycopy(cs, first * u, tc, 0, n);
+    System.arraycopy(cPrev, first * u, cp, 0, n);
+    System.arraycopy(dh, hb, dhRow, 0, n);
+    System.arraycopy(dc, hb, dcRow, 0, n);
+    if (outside >= 0) {
+      System.arraycopy(dHidden, outside, dOutside, 0, n);
+    } else {
+      Arrays.fill(dOutside, 0, n, 0f);
+    }
+    simd.activate(Activation.TANH, tc, 0, n, tc.length); // φ(c')
     // three short loops: C2 vectorizes a loop only if its body is small enough to unroll
-    for (int j = 0; j < u; j++) {
+    for (int j = 0; j < n; j++) {
       float oj = go[j];
       float tj = tc[j];
-      float dhj = dhRow[j] + outside[j];
+      float dhj = dhRow[j] + dOutside[j];
+      dhRow[j] = dhj;
       dout[j] = dhj * tj * (oj * (1 - oj));
       dcRow[j] += dhj * oj * (1 - tj * tj); // c's total gradient
     }
-    for (int j = 0; j < u; j++) {
+    for (int j = 0; j < n; j++) {
       float dcj = dcRow[j];
       float ij = gi[j];
       float gj = gg[j];
       di[j] = dcj * gj * (ij * (1 - ij));
       dg[j] = dcj * ij * (1 - gj * gj);
     }
-    for (int j = 0; j < u; j++) {
+    for (int j = 0; j < n; j++) {
       float dcj = dcRow[j];
       float fj = gf[j];
       df[j] = dcj * cp[j] * (fj * (1 - fj));
       dcRow[j] = dcj * fj;
     }
-    System.arraycopy(di, 0, dA, o, u);
-    System.arraycopy(df, 0, dA, o + u, u);
-    System.arraycopy(dg, 0, dA, o + 2 * u, u);
-    System.arraycopy(dout, 0, dA, o + 3 * u, u);
-    System.arraycopy(dcRow, 0, dc, hb, u);
+    for (int lb = 0; lb < rows; lb++) {
+      int o = lb * width;
+      int at = lb * u;
+      if (s.active[lb]) {
+        System.arraycopy(di, at, out, o, u);
+        System.arraycopy(df, at, out, o + u, u);
+        System.arraycopy(dg, at, out, o + 2 * u, u);
+        System.arraycopy(dout, at, out, o + 3 * u, u);
+        System.arraycopy(dcRow, at, dc, hb + at, u);
+      } else {
+        Arrays.fill(out, o, o + width, 0f);
+        System.arraycopy(dhRow, at, dh, hb + at, u);
+      }
+    }
   }
 
   /**
    * GRU reset_before, once {@code dResetH} holds {@code d(r∘h) = dCandidate·U_hᵀ} for the block
    * of rows from {@code first} (row stride {@code ld}): the reset gate's and the previous h's
-   * shares, then the z and r pre-activation gradients.
+   * shares, then the z and r pre-activation gradients (into dA's and dQ's rows from {@code base}).
    */
-  private void candidateThroughReset(int first, int rows, float[] hPrev, float[] dA, float[] dQ, float[] dResetH, int ld,
+  private void candidateThroughReset(int first, int base, int rows, float[] hPrev, float[] dA, float[] dQ, float[] dResetH, int ld,
       StepScratch s) {
     for (int lb = 0; lb < rows; lb++) {
       if (!s.active[lb]) {
         continue;
       }
       int row = first + lb;
-      int o = row * width;
+      int o = (base + lb) * width;
       float[] keep = s.zrKeep[lb];
       for (int j = 0; j < u; j++) {
         s.gate[j] = keep[2 * u + j];
@@ -531,12 +564,13 @@ final class CellBackprop {
   /**
    * dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), the bias
    * gradients as column sums {@code 1ᵀ·dA} (GRU reset_after's recurrent row: {@code 1ᵀ·dQ}), each
-   * sharing the GEMM of the same gradient.
+   * sharing the GEMM of the same gradient; LSTM's and SimpleRNN's from {@code dA} packed ({@code
+   * packedA}), the GRUs' from the rows of {@code dA} and {@code dQ}.
    */
-  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ) {
+  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ, Packed packedA) {
     Part inputBias = dBias == null ? null : new Part(null, 1, dBias, 0);
     switch (cell.kind) {
-      case LSTM, SIMPLE -> transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), new Part(hPrev, u, dRecurrent, 0), inputBias);
+      case LSTM, SIMPLE -> transposedTimes(packedA, 0, new Part(x, in, dKernel, 0), new Part(hPrev, u, dRecurrent, 0), inputBias);
       case GRU_RESET_AFTER -> {
         transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), inputBias);
         transposedTimes(dQ, 0, width, n, new Part(hPrev, u, dRecurrent, 0), dBias == null ? null : new Part(null, 1, dBias, width));
@@ -611,10 +645,6 @@ final class CellBackprop {
    */
   private void transposedTimes(float[] d, int c0, int c1, int n, Part... parts) {
     int k = c1 - c0;
-    int m = 0;
-    for (Part part : parts) {
-      m += part == null ? 0 : part.cols();
-    }
     float[] dCols = d;
     if (k != width) {
       dCols = new float[n * k];
@@ -625,6 +655,16 @@ final class CellBackprop {
     Packed b = Packed.empty(n, 1, k, ws);
     float[] gradient = dCols;
     split(n, (r0, r1) -> b.fillRows(gradient, r0, r1));
+    transposedTimes(b, c0, parts);
+  }
+
+  /** {@link #transposedTimes(float[], int, int, int, Part...)} with {@code d}'s columns from {@code c0} packed: {@code b}. */
+  private void transposedTimes(Packed b, int c0, Part... parts) {
+    int k = b.units;
+    int m = 0;
+    for (Part part : parts) {
+      m += part == null ? 0 : part.cols();
+    }
     float[] c = ws.recorded(m * b.cols);
     // each thread's rows of Vᵀ, part by part
     split(m, (r0, r1) -> {

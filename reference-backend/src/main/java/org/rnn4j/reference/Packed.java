@@ -66,26 +66,38 @@ final class Packed {
 
   /** Rows [r0, r1) of the row-major Keras-layout {@code w} into this matrix (see {@link #of}). */
   void fillRows(float[] w, int r0, int r1) {
-    // without padding a Keras row is already a packed row: no copy in between
-    boolean padding = units != paddedUnits;
-    float[] row = panelData != null && padding ? new float[cols] : null;
-    for (int k = r0; k < r1; k++) {
+    putRows(w, r0 * gates * units, r0, r1 - r0);
+  }
+
+  /** {@code count} rows of a row-major Keras-layout matrix, from {@code w[off]}, as this matrix's rows from {@code r0}. */
+  void putRows(float[] w, int off, int r0, int count) {
+    int logical = gates * units;
+    for (int i = 0; i < count; i++) {
+      int k = r0 + i;
+      int at = off + i * logical;
       if (panelData == null) {
-        paddedRow(w, k, gates, units, rowData[k]);
-      } else if (padding) {
-        paddedRow(w, k, gates, units, row);
-        rowIntoPanels(row, 0, cols, k, rows, panelData);
+        paddedRow(w, at, gates, units, rowData[k]);
       } else {
-        rowIntoPanels(w, k * cols, cols, k, rows, panelData);
+        // each panel's part of the row: its gate's columns there, then the gate's padding
+        for (int p = 0; p < panels; p++) {
+          int gate = p * NR / paddedUnits;
+          int unit = p * NR - gate * paddedUnits;
+          int filled = Math.max(0, Math.min(NR, units - unit));
+          int to = panelOffset(p, k, rows);
+          if (filled > 0) {
+            System.arraycopy(w, at + gate * units + unit, panelData, to, filled);
+          }
+          Arrays.fill(panelData, to + filled, to + NR, 0f);
+        }
       }
     }
   }
 
-  /** Row {@code k} of a Keras weight with each gate's columns starting at a multiple of NR. */
-  private static void paddedRow(float[] w, int k, int gates, int units, float[] row) {
+  /** A Keras weight's row (from {@code w[at]}) with each gate's columns starting at a multiple of NR. */
+  private static void paddedRow(float[] w, int at, int gates, int units, float[] row) {
     int padded = roundUp(units, NR);
     for (int gate = 0; gate < gates; gate++) {
-      System.arraycopy(w, (k * gates + gate) * units, row, gate * padded, units);
+      System.arraycopy(w, at + gate * units, row, gate * padded, units);
       Arrays.fill(row, gate * padded + units, (gate + 1) * padded, 0f); // a reused row's padding too
     }
   }
