@@ -72,20 +72,26 @@ final class Packed {
   /** {@code count} rows of a row-major Keras-layout matrix, from {@code w[off]}, as this matrix's rows from {@code r0}. */
   void putRows(float[] w, int off, int r0, int count) {
     int logical = gates * units;
-    for (int i = 0; i < count; i++) {
-      int k = r0 + i;
-      int at = off + i * logical;
-      if (panelData == null) {
-        paddedRow(w, at, gates, units, rowData[k]);
-      } else {
-        // each panel's part of the row: its gate's columns there, then the gate's padding
-        for (int p = 0; p < panels; p++) {
-          int gate = p * NR / paddedUnits;
-          int unit = p * NR - gate * paddedUnits;
-          int filled = Math.max(0, Math.min(NR, units - unit));
-          int to = panelOffset(p, k, rows);
+    if (panelData == null) {
+      for (int i = 0; i < count; i++) {
+        paddedRow(w, off + i * logical, gates, units, rowData[r0 + i]);
+      }
+      return;
+    }
+    // panel by panel, where the rows lie one after the other: each its gate's columns there, then
+    // the gate's padding
+    for (int p = 0; p < panels; p++) {
+      int gate = p * NR / paddedUnits;
+      int unit = p * NR - gate * paddedUnits;
+      int filled = Math.max(0, Math.min(NR, units - unit));
+      int from = off + gate * units + unit;
+      int to = panelOffset(p, r0, rows);
+      for (int i = 0; i < count; i++, from += logical, to += NR) {
+        if (filled == NR) {
+          System.arraycopy(w, from, panelData, to, NR);
+        } else {
           if (filled > 0) {
-            System.arraycopy(w, at + gate * units + unit, panelData, to, filled);
+            System.arraycopy(w, from, panelData, to, filled);
           }
           Arrays.fill(panelData, to + filled, to + NR, 0f);
         }

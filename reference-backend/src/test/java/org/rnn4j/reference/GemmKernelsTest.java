@@ -36,6 +36,44 @@ class GemmKernelsTest {
     }
   }
 
+  /**
+   * Rows put a few at a time, from a block that holds only them, into a matrix whose arrays hold
+   * stale values (as reused arrays do): every element they cover is the Keras matrix's, every
+   * padding element zero, in the layout the kernels read.
+   */
+  @Test
+  void rowsPutInBlocksOverwriteStaleArrays() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int rows = 11;
+    int gates = 3;
+    int units = 20;
+    int logical = gates * units;
+    float[] w = random(rnd, rows * logical);
+    Packed p = Packed.empty(rows, gates, units, null);
+    boolean panelLayout = SimdProvider.best().usesPanels();
+    if (panelLayout) {
+      java.util.Arrays.fill(p.panels(), Float.NaN);
+    } else {
+      for (float[] row : p.rowArrays()) {
+        java.util.Arrays.fill(row, Float.NaN);
+      }
+    }
+    for (int r0 = 0; r0 < rows; r0 += 3) {
+      int count = Math.min(3, rows - r0);
+      float[] block = java.util.Arrays.copyOfRange(w, r0 * logical, (r0 + count) * logical);
+      p.putRows(block, 0, r0, count);
+    }
+    for (int k = 0; k < rows; k++) {
+      for (int q = 0; q < p.cols; q++) {
+        int g = q / p.paddedUnits;
+        int u = q % p.paddedUnits;
+        float expected = u < units ? w[k * logical + g * units + u] : 0f;
+        float actual = panelLayout ? p.panels()[((q / Packed.NR) * rows + k) * Packed.NR + q % Packed.NR] : p.rowArrays()[k][q];
+        assertEquals(expected, actual, (panelLayout ? "panel" : "row") + " layout " + k + "," + q);
+      }
+    }
+  }
+
   @Test
   void plainKernelAccumulatorRowsLieApartModulo4KiB() {
     // rows allocated one after the other must not start a few bytes from a multiple of 4 KiB apart
