@@ -20,8 +20,8 @@ import org.rnn4j.layers.Activation;
  * was compiled deoptimizes it, and the recompilation has failed intrinsics (every vector they
  * touch boxed on the heap, several times slower) in some runs and not others. So the kernels have
  * no branch between accumulation and store — they always add into C ({@code acc.add(load(C))}),
- * and {@link #gemm} zeroes a C that is to be replaced — and the activations store in each branch,
- * never a vector chosen by one.
+ * and {@link #gemm} zeroes a C that is to be replaced — and the activations have no branch in
+ * their loops: sigmoid and tanh are one formula whose coefficients are picked before the loop.
  */
 final class VectorSimd implements Simd {
   private static final VectorSpecies<Float> S = species(Integer.getInteger("rnn4j.simd.bits", 512));
@@ -379,7 +379,6 @@ final class VectorSimd implements Simd {
   }
 
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-  private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
   private static final FloatVector LOG2E = FloatVector.broadcast(S, ExpParts.LOG2E);
   private static final FloatVector ROUND = FloatVector.broadcast(S, ExpParts.ROUND);
   private static final FloatVector LN2_HI = FloatVector.broadcast(S, ExpParts.LN2_HI);
@@ -395,18 +394,30 @@ final class VectorSimd implements Simd {
 
   /**
    * The sigmoid ({@code tanh} false) or tanh of {@code x[i .. end)}, a vector at a time, from one
-   * exponential each ({@link ExpParts}: t = n·ln 2 + r, m = e^r − 1, 2^n). The sigmoid is 1/(1 + 2^n(1 + m)) with t = −x; tanh is
-   * sign(x)·(−M)/(2 + M) with M = e^t − 1 = 2^n·m + (2^n − 1), t = −2|x|: near zero n = 0 and M is
-   * the polynomial alone, so tanh keeps its relative precision there without a second formula.
-   * NaN propagates through every step. Everything is written out in this one loop: a vector passed
-   * to a method the JIT declines to inline is boxed on the heap, which costs more than the
-   * arithmetic.
+   * exponential each ({@link ExpParts}: t = n·ln 2 + r, m = e^r − 1, 2^n). The sigmoid is 1/(1 + E)
+   * with E = e^t = 2^n·m + 2^n, t = −x; tanh is sign(x)·(−M)/(2 + M) with M = e^t − 1 = 2^n·m +
+   * (2^n − 1), t = −2|x|: near zero n = 0 and M is the polynomial alone, so tanh keeps its relative
+   * precision there without a second formula. NaN propagates through every step.
+   *
+   * <p>Both are one formula, (D·p + q)/(D + d) with D = 2^n·m + (2^n − c), whose scalar
+   * coefficients the flag picks before the loop, so the loop has no branch and one store (with a
+   * store in each branch of one, the second failed its intrinsic in some compilations, its species
+   * not folded to a constant, which boxed every vector of the loop). Every vector stays in this
+   * method: one passed to a method the JIT declines to inline is boxed on the heap.
    */
   private static int squash(float[] x, int i, int end, boolean tanh) {
+    // t = −2|x| as min(−2x, 2x), −x as min(−x, −x)
+    float ta = tanh ? -2f : -1f;
+    float tb = tanh ? 2f : -1f;
+    float c = tanh ? 1f : 0f;
+    float p = tanh ? -1f : 0f;
+    float q = tanh ? 0f : 1f;
+    float d = tanh ? 2f : 1f;
+    // tanh: x's sign bit onto the magnitude; the sigmoid is positive (or NaN) already
+    int sign = tanh ? Integer.MIN_VALUE : 0;
     for (; i < end; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, i);
-      // t = −2|x| as min(−2x, 2x), −x as min(−x, −x): no vector chosen by a branch
-      FloatVector t = v.mul(tanh ? -2f : -1f).min(v.mul(tanh ? 2f : -1f));
+      FloatVector t = v.mul(ta).min(v.mul(tb));
       FloatVector tc = t.min(EXP_MAX).max(EXP_MIN);
       // round to nearest by adding 1.5·2^23, which leaves no fraction bits; the sum's low mantissa
       // bits then hold n itself, from which 2^n's exponent field is built without a conversion
@@ -414,23 +425,14 @@ final class VectorSimd implements Simd {
       FloatVector n = shifted.sub(ROUND);
       FloatVector r = n.fma(LN2_HI.neg(), tc);
       r = n.fma(LN2_LO.neg(), r);
-      FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
-      FloatVector m = p.fma(r.mul(r), r);
+      FloatVector poly = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+      FloatVector m = poly.fma(r.mul(r), r);
       var bits = shifted.reinterpretAsInts().sub(ExpParts.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
       FloatVector scale = bits.reinterpretAsFloats();
-      // each branch stores its own result (see the class comment)
-      if (tanh) {
-        FloatVector em1 = scale.fma(m, scale.sub(ONE));
-        // abs: at x = ±0 the quotient is −0
-        FloatVector magnitude = em1.neg().div(TWO.add(em1)).abs();
-        // x's sign bit onto the magnitude
-        var sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
-        magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(x, i);
-      } else {
-        // the numerator broadcast from x's vector, not the constant: a quotient whose receiver is
-        // a static vector fails the store intrinsic in some compilations
-        v.broadcast(1f).div(ONE.add(scale.fma(m, scale))).intoArray(x, i);
-      }
+      FloatVector dd = scale.fma(m, scale.sub(c));
+      // abs: a magnitude for x's sign bit to go on (tanh)
+      FloatVector magnitude = dd.fma(p, q).div(dd.add(d)).abs();
+      magnitude.reinterpretAsInts().or(v.reinterpretAsInts().and(sign)).reinterpretAsFloats().intoArray(x, i);
     }
     return i;
   }
