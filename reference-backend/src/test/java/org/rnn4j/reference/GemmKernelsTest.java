@@ -3,6 +3,7 @@ package org.rnn4j.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +29,9 @@ class GemmKernelsTest {
       for (int g = 0; g < gates; g++) {
         for (int u = 0; u < p.paddedUnits; u++) {
           int q = g * p.paddedUnits + u;
-          float expected = u < units ? w[k * gates * units + g * units + u] : 0f;
+          float expected = packedElement(w, p, k, q);
           assertEquals(expected, byRow[k][q], "row layout " + k + "," + q);
-          assertEquals(expected, panels[((q / Packed.NR) * rows + k) * Packed.NR + q % Packed.NR], "panel layout " + k + "," + q);
+          assertEquals(expected, panels[panelIndex(p, k, q)], "panel layout " + k + "," + q);
         }
       }
     }
@@ -52,26 +53,34 @@ class GemmKernelsTest {
     Packed p = Packed.empty(rows, gates, units, null);
     boolean panelLayout = SimdProvider.best().usesPanels();
     if (panelLayout) {
-      java.util.Arrays.fill(p.panels(), Float.NaN);
+      Arrays.fill(p.panels(), Float.NaN);
     } else {
       for (float[] row : p.rowArrays()) {
-        java.util.Arrays.fill(row, Float.NaN);
+        Arrays.fill(row, Float.NaN);
       }
     }
     for (int r0 = 0; r0 < rows; r0 += 3) {
       int count = Math.min(3, rows - r0);
-      float[] block = java.util.Arrays.copyOfRange(w, r0 * logical, (r0 + count) * logical);
-      p.putRows(block, 0, r0, count);
+      p.putRows(Arrays.copyOfRange(w, r0 * logical, (r0 + count) * logical), 0, r0, count);
     }
     for (int k = 0; k < rows; k++) {
       for (int q = 0; q < p.cols; q++) {
-        int g = q / p.paddedUnits;
-        int u = q % p.paddedUnits;
-        float expected = u < units ? w[k * logical + g * units + u] : 0f;
-        float actual = panelLayout ? p.panels()[((q / Packed.NR) * rows + k) * Packed.NR + q % Packed.NR] : p.rowArrays()[k][q];
-        assertEquals(expected, actual, (panelLayout ? "panel" : "row") + " layout " + k + "," + q);
+        float actual = panelLayout ? p.panels()[panelIndex(p, k, q)] : p.rowArrays()[k][q];
+        assertEquals(packedElement(w, p, k, q), actual, (panelLayout ? "panel" : "row") + " layout " + k + "," + q);
       }
     }
+  }
+
+  /** Element (k, q) of {@code p} packed from the Keras-layout {@code w}: the gate's unit, or zero in its padding. */
+  private static float packedElement(float[] w, Packed p, int k, int q) {
+    int g = q / p.paddedUnits;
+    int u = q % p.paddedUnits;
+    return u < p.units ? w[k * p.gates * p.units + g * p.units + u] : 0f;
+  }
+
+  /** Where element (k, q) lies in the panel layout. */
+  private static int panelIndex(Packed p, int k, int q) {
+    return ((q / Packed.NR) * p.rows + k) * Packed.NR + q % Packed.NR;
   }
 
   @Test
