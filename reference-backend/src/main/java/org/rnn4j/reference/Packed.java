@@ -88,7 +88,7 @@ final class Packed {
       int to = panelOffset(p, r0, rows);
       for (int i = 0; i < count; i++, from += logical, to += NR) {
         if (filled == NR) {
-          System.arraycopy(w, from, panelData, to, NR);
+          System.arraycopy(w, from, panelData, to, NR); // the common case: a fixed-length copy, no fill call
         } else {
           if (filled > 0) {
             System.arraycopy(w, from, panelData, to, filled);

@@ -1,5 +1,6 @@
 package org.rnn4j.reference;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -134,7 +135,7 @@ final class VectorSimd implements Simd {
     for (int r = 0; r < m; r++) {
       for (int g = 0; g < gates; g++) {
         int from = cOff + r * ldc + (g * perGate + pu0) * Packed.NR;
-        java.util.Arrays.fill(c, from, from + (pu1 - pu0) * Packed.NR, 0f);
+        Arrays.fill(c, from, from + (pu1 - pu0) * Packed.NR, 0f);
       }
     }
   }
