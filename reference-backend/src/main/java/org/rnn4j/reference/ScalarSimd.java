@@ -22,6 +22,14 @@ final class ScalarSimd implements Simd {
   private static final int NC = 1024;
   /** Rows of B per block: a KC × NC block of B (512 KiB) stays in L2 while every row of A passes. */
   private static final int KC = 128;
+  /**
+   * The narrowest column range (and shortest activation row) the vectorized loops are given;
+   * narrower ones go to loops of their own. HotSpot unrolls a loop no further than the trip count
+   * it has profiled, and compiles it once: a kernel first run on a small model's 64 columns stays
+   * unrolled for 64 and runs a large model at half speed (W3's step after a small model's products
+   * in one JVM, one thread: 49 against 88 GFLOP/s).
+   */
+  static final int WIDE = 128;
   /** Per-thread accumulator rows, reused so that a product allocates nothing once warm. */
   private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[ROWS][0]);
 
@@ -49,8 +57,11 @@ final class ScalarSimd implements Simd {
     for (int g = 0; g < ranges; g++) {
       int gStart = g * b.paddedUnits + u0;
       int gEnd = gStart + span;
-      for (int j0 = gStart; j0 < gEnd; j0 += NC) {
-        int j1 = Math.min(gEnd, j0 + NC);
+      // blocks of equal width, so that none is narrower than it need be (see WIDE)
+      int blocks = (span + NC - 1) / NC;
+      int width = Packed.roundUp((span + blocks - 1) / blocks, Packed.NR);
+      for (int j0 = gStart; j0 < gEnd; j0 += width) {
+        int j1 = Math.min(gEnd, j0 + width);
         for (int k0 = 0; k0 < k; k0 += KC) {
           int k1 = Math.min(k, k0 + KC);
           boolean add = accumulate || k0 > 0;
@@ -72,7 +83,9 @@ final class ScalarSimd implements Simd {
         java.util.Arrays.fill(acc[i], j0, j1, 0f);
       }
     }
-    if (rows == ROWS) {
+    if (j1 - j0 < WIDE) {
+      narrowBlock(a, ai, rs, ks, rows, w, k0, k1, j0, j1, acc);
+    } else if (rows == ROWS) {
       int a1 = ai + rs;
       int a2 = ai + 2 * rs;
       int a3 = ai + 3 * rs;
@@ -106,6 +119,21 @@ final class ScalarSimd implements Simd {
     }
     for (int i = 0; i < rows; i++) {
       System.arraycopy(acc[i], j0, c, ci + i * ldc + j0, j1 - j0);
+    }
+  }
+
+  /** {@link #block}'s products for fewer than {@link #WIDE} columns, each row of A by each row of B in k order. */
+  private static void narrowBlock(float[] a, int ai, int rs, int ks, int rows, float[][] w, int k0, int k1, int j0, int j1,
+      float[][] acc) {
+    for (int i = 0; i < rows; i++) {
+      float[] ci = acc[i];
+      for (int kk = k0; kk < k1; kk++) {
+        float x = a[ai + i * rs + kk * ks];
+        float[] wk = w[kk];
+        for (int j = j0; j < j1; j++) {
+          ci[j] = Math.fma(x, wk[j], ci[j]);
+        }
+      }
     }
   }
 
@@ -203,9 +231,21 @@ final class ScalarSimd implements Simd {
    * vectorizes all but one: the reduction and polynomial, then 2^n (scalar: C2 does not vectorize
    * reading or building a float's bits), then the quotient. The sigmoid is 1/(1 + e^t) with t = −x; tanh is
    * sign(x)·(−m)/(2 + m) with m = e^t − 1, t = −2|x|, which keeps tanh's relative precision near
-   * zero (n = 0 there, so m is the polynomial alone).
+   * zero (n = 0 there, so m is the polynomial alone). Rows shorter than {@link #WIDE} go element by
+   * element through the same steps (the same results), which keeps the passes' profile wide.
    */
   private static void squash(float[] x, int off, int len, boolean tanh) {
+    if (len < WIDE) {
+      for (int i = off; i < off + len; i++) {
+        float v = x[i];
+        float t = clampedExponent(tanh ? -2f * Math.abs(v) : -v);
+        float n = exponent(t);
+        float scale = powerOfTwo(n);
+        float m = reducedExpm1(t, n);
+        x[i] = tanh ? Math.copySign(tanhFrom(scale, m), v) : sigmoidFrom(scale, m);
+      }
+      return;
+    }
     float[][] rows = SQUASH.get();
     if (rows[0].length < len) {
       rows = new float[][] {new float[len], new float[len]};
@@ -224,30 +264,60 @@ final class ScalarSimd implements Simd {
       }
     }
     for (int i = 0; i < len; i++) {
-      float t = Math.max(Math.min(m[i], ExpParts.MAX), ExpParts.MIN);
-      float n = Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND) - ExpParts.ROUND;
-      float r = Math.fma(n, -ExpParts.LN2_LO, Math.fma(n, -ExpParts.LN2_HI, t));
-      float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(ExpParts.P0, r, ExpParts.P1), r, ExpParts.P2), r, ExpParts.P3), r,
-          ExpParts.P4), r, ExpParts.P5);
-      m[i] = Math.fma(p, r * r, r);
+      float t = clampedExponent(m[i]);
+      float n = exponent(t);
+      m[i] = reducedExpm1(t, n);
       scale[i] = n;
     }
     for (int i = 0; i < len; i++) {
-      scale[i] = Float.intBitsToFloat(((int) scale[i] + 127) << 23);
+      scale[i] = powerOfTwo(scale[i]);
     }
     if (tanh) {
       for (int i = 0; i < len; i++) {
-        float em1 = Math.fma(scale[i], m[i], scale[i] - 1f);
-        m[i] = -em1 / (2f + em1);
+        m[i] = tanhFrom(scale[i], m[i]);
       }
       for (int i = 0; i < len; i++) {
         x[off + i] = Math.copySign(m[i], x[off + i]);
       }
     } else {
       for (int i = 0; i < len; i++) {
-        m[i] = 1f / (1f + Math.fma(scale[i], m[i], scale[i]));
+        m[i] = sigmoidFrom(scale[i], m[i]);
       }
       System.arraycopy(m, 0, x, off, len);
     }
+  }
+
+  /** t within float's exponent range. */
+  private static float clampedExponent(float t) {
+    return Math.max(Math.min(t, ExpParts.MAX), ExpParts.MIN);
+  }
+
+  /** n = round(t / ln 2), as a float. */
+  private static float exponent(float t) {
+    return Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND) - ExpParts.ROUND;
+  }
+
+  /** e^r − 1 for r = t − n·ln 2. */
+  private static float reducedExpm1(float t, float n) {
+    float r = Math.fma(n, -ExpParts.LN2_LO, Math.fma(n, -ExpParts.LN2_HI, t));
+    float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(ExpParts.P0, r, ExpParts.P1), r, ExpParts.P2), r, ExpParts.P3), r,
+        ExpParts.P4), r, ExpParts.P5);
+    return Math.fma(p, r * r, r);
+  }
+
+  /** 2^n for an integral n in float's exponent range. */
+  private static float powerOfTwo(float n) {
+    return Float.intBitsToFloat(((int) n + 127) << 23);
+  }
+
+  /** 1/(1 + e^t), e^t = scale·(m + 1). */
+  private static float sigmoidFrom(float scale, float m) {
+    return 1f / (1f + Math.fma(scale, m, scale));
+  }
+
+  /** −(e^t − 1)/(2 + e^t − 1) = tanh(|x|) for t = −2|x|, e^t = scale·(m + 1). */
+  private static float tanhFrom(float scale, float m) {
+    float em1 = Math.fma(scale, m, scale - 1f);
+    return -em1 / (2f + em1);
   }
 }

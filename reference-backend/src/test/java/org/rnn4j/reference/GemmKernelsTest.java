@@ -99,6 +99,7 @@ class GemmKernelsTest {
     int[][] shapes = { // m, k, gates, units
         {1, 7, 4, 5}, {3, 1, 1, 16}, {4, 2, 3, 17}, {5, 3, 1, 40}, {13, 129, 4, 33}, {32, 300, 4, 130}, {9, 64, 1, 600},
         {7, 140, 4, 300}, // gate blocks side by side past one block of columns
+        {6, 20, 4, 600}, {5, 30, 1, 1100}, // column blocks of equal width: 3 of 816, 816, 800; 2 of 552
         {1, 33, 1, 300}, {1, 9, 4, 130}}; // single rows: groups of eight vectors and leftover panels
     for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
       for (int[] s : shapes) {
@@ -107,6 +108,35 @@ class GemmKernelsTest {
         }
       }
       check(simd, rnd, 6, 20, 3, 48, 16, 32, true); // one panel of units inside each gate
+    }
+  }
+
+  /**
+   * The plain kernel's loops for narrow column ranges (fewer than {@link ScalarSimd#WIDE}) and for
+   * wide ones add the same products in the same order: one gate's range alone gives the bits of
+   * the same columns in the product of every gate at once.
+   */
+  @Test
+  void plainKernelNarrowAndWideRangesAgreeBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(13);
+    int m = 7;
+    int k = 300;
+    int gates = 4;
+    int units = 96;
+    Packed b = Packed.of(random(rnd, k * gates * units), k, gates, units);
+    float[] a = random(rnd, m * k);
+    Simd simd = SimdProvider.scalar();
+    float[] whole = new float[m * b.cols];
+    simd.gemm(a, 0, k, m, b, 0, units, whole, 0, b.cols, false); // 384 columns at once
+    float[] narrow = new float[m * b.cols];
+    simd.gemm(a, 0, k, m, b, 32, 80, narrow, 0, b.cols, false); // 48 columns of each gate, gate by gate
+    for (int r = 0; r < m; r++) {
+      for (int g = 0; g < gates; g++) {
+        for (int u = 32; u < 80; u++) {
+          int at = r * b.cols + g * b.paddedUnits + u;
+          assertEquals(Float.floatToIntBits(whole[at]), Float.floatToIntBits(narrow[at]), "(" + r + "," + (g * b.paddedUnits + u) + ")");
+        }
+      }
     }
   }
 
