@@ -239,9 +239,9 @@ final class ScalarSimd implements Simd {
       for (int i = off; i < off + len; i++) {
         float v = x[i];
         float t = clampedExponent(tanh ? -2f * Math.abs(v) : -v);
-        float n = exponent(t);
-        float scale = powerOfTwo(n);
-        float m = reducedExpm1(t, n);
+        float rounded = roundedExponent(t);
+        float scale = powerOfTwo(rounded);
+        float m = reducedExpm1(t, rounded - ExpParts.ROUND);
         x[i] = tanh ? Math.copySign(tanhFrom(scale, m), v) : sigmoidFrom(scale, m);
       }
       return;
@@ -265,9 +265,9 @@ final class ScalarSimd implements Simd {
     }
     for (int i = 0; i < len; i++) {
       float t = clampedExponent(m[i]);
-      float n = exponent(t);
-      m[i] = reducedExpm1(t, n);
-      scale[i] = n;
+      float rounded = roundedExponent(t);
+      m[i] = reducedExpm1(t, rounded - ExpParts.ROUND);
+      scale[i] = rounded;
     }
     for (int i = 0; i < len; i++) {
       scale[i] = powerOfTwo(scale[i]);
@@ -292,9 +292,9 @@ final class ScalarSimd implements Simd {
     return Math.max(Math.min(t, ExpParts.MAX), ExpParts.MIN);
   }
 
-  /** n = round(t / ln 2), as a float. */
-  private static float exponent(float t) {
-    return Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND) - ExpParts.ROUND;
+  /** {@link ExpParts#ROUND} + n with n = round(t / ln 2): n is the float's low bits, and this minus ROUND. */
+  private static float roundedExponent(float t) {
+    return Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND);
   }
 
   /** e^r − 1 for r = t − n·ln 2. */
@@ -305,9 +305,13 @@ final class ScalarSimd implements Simd {
     return Math.fma(p, r * r, r);
   }
 
-  /** 2^n for an integral n in float's exponent range. */
-  private static float powerOfTwo(float n) {
-    return Float.intBitsToFloat(((int) n + 127) << 23);
+  /**
+   * 2^n from {@link #roundedExponent}'s ROUND + n: its bits are ROUND's plus n, and shifted up to
+   * the exponent field ROUND's bits drop out (no float-to-int conversion, which C2 leaves scalar
+   * and which took twice as long).
+   */
+  private static float powerOfTwo(float rounded) {
+    return Float.intBitsToFloat((Float.floatToRawIntBits(rounded) + 127) << 23);
   }
 
   /** 1/(1 + e^t), e^t = scale·(m + 1). */
