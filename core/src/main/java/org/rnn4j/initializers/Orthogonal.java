@@ -59,6 +59,7 @@ public record Orthogonal(double gain) implements Initializer {
       r[i] = a[i].clone();
     }
     double[][] vs = new double[n][];
+    double[] dot = new double[n];
     for (int k = 0; k < n; k++) {
       double norm = 0;
       for (int i = k; i < m; i++) {
@@ -81,7 +82,7 @@ public record Orthogonal(double gain) implements Initializer {
           for (int i = k; i < m; i++) {
             v[i] /= vnorm;
           }
-          applyReflection(v, r, k, n);
+          applyReflection(v, r, k, n, dot);
         }
       }
       vs[k] = v;
@@ -91,7 +92,7 @@ public record Orthogonal(double gain) implements Initializer {
       q[j][j] = 1;
     }
     for (int k = n - 1; k >= 0; k--) {
-      applyReflection(vs[k], q, k, n);
+      applyReflection(vs[k], q, k, n, dot);
     }
     for (int j = 0; j < n; j++) {
       if (r[j][j] < 0) {
@@ -103,18 +104,27 @@ public record Orthogonal(double gain) implements Initializer {
     return q;
   }
 
-  /** x := (I - 2 v v^T) x for the columns {@code from..cols-1} of x; v is zero above row k. */
-  private static void applyReflection(double[] v, double[][] x, int k, int cols) {
+  /**
+   * x := (I − 2 v vᵀ) x on x's columns from k (v is zero above row k; the columns before k are zero
+   * from row k in Q, and in R below the diagonal, which is never read). Row by row — first every
+   * column's vᵀx, then the update — so that the loops run along x's rows: column by column, an
+   * LSTM(1024)'s recurrent kernel took 78 s.
+   */
+  private static void applyReflection(double[] v, double[][] x, int k, int cols, double[] dot) {
     int m = x.length;
-    for (int j = 0; j < cols; j++) {
-      double dot = 0;
-      for (int i = k; i < m; i++) {
-        dot += v[i] * x[i][j];
+    java.util.Arrays.fill(dot, k, cols, 0);
+    for (int i = k; i < m; i++) {
+      double vi = v[i];
+      double[] xi = x[i];
+      for (int j = k; j < cols; j++) {
+        dot[j] += vi * xi[j];
       }
-      if (dot != 0) {
-        for (int i = k; i < m; i++) {
-          x[i][j] -= 2 * v[i] * dot;
-        }
+    }
+    for (int i = k; i < m; i++) {
+      double twoVi = 2 * v[i];
+      double[] xi = x[i];
+      for (int j = k; j < cols; j++) {
+        xi[j] -= twoVi * dot[j];
       }
     }
   }

@@ -28,7 +28,7 @@ class InitializerTest {
 
   @Test
   void orthogonalIsOrthogonalForTallAndWideShapes() {
-    for (int[] shape : new int[][] {{4, 16}, {16, 4}, {5, 5}}) {
+    for (int[] shape : new int[][] {{4, 16}, {16, 4}, {5, 5}, {48, 192}, {130, 33}}) {
       float[] w = new Orthogonal(1.0).generate(shape, new SplittableRandom(3));
       int rows = shape[0];
       int cols = shape[1];
@@ -46,6 +46,42 @@ class InitializerTest {
           }
           assertEquals(a == b ? 1.0 : 0.0, dot, 1e-6, Arrays.toString(shape) + " vectors " + a + ", " + b);
         }
+      }
+    }
+  }
+
+  /** Q from thinQ and R = QᵀA in float64: Q·R gives A back, R is upper triangular with a positive diagonal. */
+  @Test
+  void thinQIsTheQOfTheQrWithPositiveDiagonal() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    int m = 70;
+    int n = 23;
+    double[][] a = new double[m][n];
+    for (double[] row : a) {
+      for (int j = 0; j < n; j++) {
+        row[j] = rnd.nextDouble(-1, 1);
+      }
+    }
+    double[][] q = Orthogonal.thinQ(a);
+    double[][] r = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        for (int k = 0; k < m; k++) {
+          r[i][j] += q[k][i] * a[k][j];
+        }
+        if (i > j) {
+          assertEquals(0, r[i][j], 1e-12, "R below the diagonal at " + i + "," + j);
+        }
+      }
+      assertTrue(r[i][i] > 0, "R's diagonal at " + i + ": " + r[i][i]);
+    }
+    for (int k = 0; k < m; k++) {
+      for (int j = 0; j < n; j++) {
+        double qr = 0;
+        for (int i = 0; i < n; i++) {
+          qr += q[k][i] * r[i][j];
+        }
+        assertEquals(a[k][j], qr, 1e-12, "Q·R at " + k + "," + j);
       }
     }
   }
