@@ -1,5 +1,6 @@
 package org.rnn4j.initializers;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnn4j.InvalidModelException;
 import org.rnn4j.Shapes;
@@ -107,12 +108,12 @@ public record Orthogonal(double gain) implements Initializer {
   /**
    * x := (I − 2 v vᵀ) x on x's columns from k (v is zero above row k; the columns before k are zero
    * from row k in Q, and in R below the diagonal, which is never read). Row by row — first every
-   * column's vᵀx, then the update — so that the loops run along x's rows: column by column, an
-   * LSTM(1024)'s recurrent kernel took 78 s.
+   * column's vᵀx, then the update — so that the loops run along x's rows: column by column,
+   * initializing an LSTM(1024) on 512 inputs took 78 s.
    */
   private static void applyReflection(double[] v, double[][] x, int k, int cols, double[] dot) {
     int m = x.length;
-    java.util.Arrays.fill(dot, k, cols, 0);
+    Arrays.fill(dot, k, cols, 0);
     for (int i = k; i < m; i++) {
       double vi = v[i];
       double[] xi = x[i];
