@@ -54,12 +54,12 @@ final class ScalarSimd implements Simd {
     final boolean whole = u0 == 0 && uEnd == b.paddedUnits;
     final int ranges = whole ? 1 : b.gates;
     final int span = whole ? b.cols : uEnd - u0;
+    // blocks of equal width, so that none is narrower than it need be (see WIDE)
+    final int blocks = (span + NC - 1) / NC;
+    final int width = Packed.roundUp((span + blocks - 1) / blocks, Packed.NR);
     for (int g = 0; g < ranges; g++) {
       int gStart = g * b.paddedUnits + u0;
       int gEnd = gStart + span;
-      // blocks of equal width, so that none is narrower than it need be (see WIDE)
-      int blocks = (span + NC - 1) / NC;
-      int width = Packed.roundUp((span + blocks - 1) / blocks, Packed.NR);
       for (int j0 = gStart; j0 < gEnd; j0 += width) {
         int j1 = Math.min(gEnd, j0 + width);
         for (int k0 = 0; k0 < k; k0 += KC) {
@@ -122,7 +122,11 @@ final class ScalarSimd implements Simd {
     }
   }
 
-  /** {@link #block}'s products for fewer than {@link #WIDE} columns, each row of A by each row of B in k order. */
+  /**
+   * {@link #block}'s products for fewer than {@link #WIDE} columns, each row of A by each row of B
+   * in k order. Its loop is {@link #oneRow}'s written again on purpose: calling {@code oneRow} would
+   * share that loop's profile, which is what narrow ranges must stay out of.
+   */
   private static void narrowBlock(float[] a, int ai, int rs, int ks, int rows, float[][] w, int k0, int k1, int j0, int j1,
       float[][] acc) {
     for (int i = 0; i < rows; i++) {
