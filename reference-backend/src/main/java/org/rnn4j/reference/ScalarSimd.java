@@ -241,12 +241,7 @@ final class ScalarSimd implements Simd {
   private static void squash(float[] x, int off, int len, boolean tanh) {
     if (len < WIDE) {
       for (int i = off; i < off + len; i++) {
-        float v = x[i];
-        float t = clampedExponent(tanh ? -2f * Math.abs(v) : -v);
-        float rounded = roundedExponent(t);
-        float scale = powerOfTwo(rounded);
-        float m = reducedExpm1(t, rounded - ExpParts.ROUND);
-        x[i] = tanh ? Math.copySign(tanhFrom(scale, m), v) : sigmoidFrom(scale, m);
+        x[i] = tanh ? ExpParts.tanh(x[i]) : ExpParts.sigmoid(x[i]);
       }
       return;
     }
@@ -268,64 +263,26 @@ final class ScalarSimd implements Simd {
       }
     }
     for (int i = 0; i < len; i++) {
-      float t = clampedExponent(m[i]);
-      float rounded = roundedExponent(t);
-      m[i] = reducedExpm1(t, rounded - ExpParts.ROUND);
+      float t = ExpParts.clampedExponent(m[i]);
+      float rounded = ExpParts.roundedExponent(t);
+      m[i] = ExpParts.reducedExpm1(t, rounded - ExpParts.ROUND);
       scale[i] = rounded;
     }
     for (int i = 0; i < len; i++) {
-      scale[i] = powerOfTwo(scale[i]);
+      scale[i] = ExpParts.powerOfTwo(scale[i]);
     }
     if (tanh) {
       for (int i = 0; i < len; i++) {
-        m[i] = tanhFrom(scale[i], m[i]);
+        m[i] = ExpParts.tanhFrom(scale[i], m[i]);
       }
       for (int i = 0; i < len; i++) {
         x[off + i] = Math.copySign(m[i], x[off + i]);
       }
     } else {
       for (int i = 0; i < len; i++) {
-        m[i] = sigmoidFrom(scale[i], m[i]);
+        m[i] = ExpParts.sigmoidFrom(scale[i], m[i]);
       }
       System.arraycopy(m, 0, x, off, len);
     }
-  }
-
-  /** t within float's exponent range. */
-  private static float clampedExponent(float t) {
-    return Math.max(Math.min(t, ExpParts.MAX), ExpParts.MIN);
-  }
-
-  /** {@link ExpParts#ROUND} + n with n = round(t / ln 2): n is the float's low bits, and this minus ROUND. */
-  private static float roundedExponent(float t) {
-    return Math.fma(t, ExpParts.LOG2E, ExpParts.ROUND);
-  }
-
-  /** e^r − 1 for r = t − n·ln 2. */
-  private static float reducedExpm1(float t, float n) {
-    float r = Math.fma(n, -ExpParts.LN2_LO, Math.fma(n, -ExpParts.LN2_HI, t));
-    float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(ExpParts.P0, r, ExpParts.P1), r, ExpParts.P2), r, ExpParts.P3), r,
-        ExpParts.P4), r, ExpParts.P5);
-    return Math.fma(p, r * r, r);
-  }
-
-  /**
-   * 2^n from {@link #roundedExponent}'s ROUND + n: its bits are ROUND's plus n, and shifted up to
-   * the exponent field ROUND's bits drop out (no float-to-int conversion, which C2 leaves scalar
-   * and which took twice as long).
-   */
-  private static float powerOfTwo(float rounded) {
-    return Float.intBitsToFloat((Float.floatToRawIntBits(rounded) + 127) << 23);
-  }
-
-  /** 1/(1 + e^t), e^t = scale·(m + 1). */
-  private static float sigmoidFrom(float scale, float m) {
-    return 1f / (1f + Math.fma(scale, m, scale));
-  }
-
-  /** −(e^t − 1)/(2 + e^t − 1) = tanh(|x|) for t = −2|x|, e^t = scale·(m + 1). */
-  private static float tanhFrom(float scale, float m) {
-    float em1 = Math.fma(scale, m, scale - 1f);
-    return -em1 / (2f + em1);
   }
 }

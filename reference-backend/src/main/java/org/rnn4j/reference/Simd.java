@@ -18,7 +18,9 @@ interface Simd {
    * {@code c[r·ldc + q] (+)= Σ_k a[aOff + r·lda + k] · B[k, q]} for rows {@code r < m} and, in
    * every gate block of {@code b}, the columns of units {@code [u0, u1)} (multiples of {@link
    * Packed#NR}, or the padded end). With {@code accumulate} the products are added to {@code c},
-   * else they replace it.
+   * else they replace it. Every implementation sums in one order — each element one chain of fused
+   * multiply-adds in k order from C's value (from zero when replaced) — so plain Java and the Vector
+   * API, at any width and however the rows are split, give the same bits.
    */
   default void gemm(float[] a, int aOff, int lda, int m, Packed b, int u0, int u1, float[] c, int cOff, int ldc, boolean accumulate) {
     gemm(a, aOff, lda, 1, m, b, u0, u1, c, cOff, ldc, accumulate);

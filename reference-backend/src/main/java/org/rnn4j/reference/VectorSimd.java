@@ -12,17 +12,20 @@ import org.rnn4j.layers.Activation;
  * by two vectors for the GEMM (the rows of A packed so that a tile's broadcasts read one cache line)
  * inside cache blocks of rows and k, an eight-vector kernel for single rows, and exp-based sigmoid
  * and tanh. A 16-column panel is two 256-bit vectors or one 512-bit vector, so a tile covers one
- * panel (six rows, 256 bits) or two (eight rows, 512 bits). Each element of C is the same chain of fused multiply-adds over k
- * at either width: the width changes the speed, not the results. Only loaded when {@code
- * jdk.incubator.vector} is present (see {@link SimdProvider}).
+ * panel (six rows, 256 bits) or two (eight rows, 512 bits). Each element of C is the chain
+ * {@link Simd#gemm} prescribes at either width: a tile's accumulators start from C's values and
+ * are stored back after each slice of k, so the slices change the speed, not the results; nor do
+ * the width or the flag. Only loaded when {@code jdk.incubator.vector} is present (see {@link
+ * SimdProvider}).
  *
  * <p>The vectors stay in registers only where C2 applies the Vector API's intrinsics, and whether it
  * can at a call may depend on the profile it compiled with: a branch first taken after a method
  * was compiled deoptimizes it, and the recompilation has failed intrinsics (every vector they
  * touch boxed on the heap, several times slower) in some runs and not others. So the kernels have
- * no branch between accumulation and store — they always add into C ({@code acc.add(load(C))}),
- * and {@link #gemm} zeroes a C that is to be replaced — and the activations have no branch in
- * their loops: sigmoid and tanh are one formula whose coefficients are picked before the loop.
+ * no branch between load and store — they always start from C and store all of a tile (one at
+ * C's edges runs on a copy), and {@link #gemm} zeroes a C that is to be replaced — and the
+ * activations have no branch in their loops: sigmoid and tanh are one formula whose coefficients
+ * are picked before the loop.
  */
 final class VectorSimd implements Simd {
   private static final VectorSpecies<Float> S = species(Integer.getInteger("rnn4j.simd.bits", 512));
@@ -78,7 +81,7 @@ final class VectorSimd implements Simd {
     final int pu1 = Packed.roundUp(u1, Packed.NR) / Packed.NR;
     final int perGate = b.paddedUnits / Packed.NR;
     if (!accumulate) {
-      zeroColumns(c, cOff, ldc, m, b.gates, perGate, pu0, pu1); // the kernels add into C
+      zeroColumns(c, cOff, ldc, m, b.gates, perGate, pu0, pu1); // the kernels start from C
     }
     if (m == 1 && pu0 == 0 && pu1 == perGate) {
       gemv(a, aOff, kStride, k, w, 0, b.panels, c, cOff); // every gate's panels: one range
@@ -165,13 +168,39 @@ final class VectorSimd implements Simd {
   }
 
   /**
-   * 256-bit vectors: six rows (the first {@code rows} stored) of one panel of B (from {@code w[b0]},
-   * {@link Packed#NR} floats further per k-row, as two vectors), over {@code k} k-rows.
+   * 256-bit vectors: six rows (the first {@code rows} of C) of one panel of B (from {@code w[b0]},
+   * {@link Packed#NR} floats further per k-row, as two vectors), over {@code k} k-rows; a tile at
+   * C's last rows runs on a copy of its part of C.
    */
   private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, float[] c, int ci, int ldc, int rows) {
+    if (rows == 6) {
+      tile6(ap, apOff, k, w, b0, c, ci, ldc);
+      return;
+    }
+    float[] edge = toEdge(c, ci, ldc, rows, 2 * L);
+    tile6(ap, apOff, k, w, b0, edge, 0, 2 * L);
+    fromEdge(edge, c, ci, ldc, rows, 2 * L);
+  }
+
+  private static void tile6(float[] ap, int apOff, int k, float[] w, int b0, float[] c, int ci, int ldc) {
     int b1 = b0 + L;
-    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    int c4 = c3 + ldc;
+    int c5 = c4 + ldc;
+    FloatVector c00 = load(c, ci);
+    FloatVector c01 = load(c, ci + L);
+    FloatVector c10 = load(c, c1);
+    FloatVector c11 = load(c, c1 + L);
+    FloatVector c20 = load(c, c2);
+    FloatVector c21 = load(c, c2 + L);
+    FloatVector c30 = load(c, c3);
+    FloatVector c31 = load(c, c3 + L);
+    FloatVector c40 = load(c, c4);
+    FloatVector c41 = load(c, c4 + L);
+    FloatVector c50 = load(c, c5);
+    FloatVector c51 = load(c, c5 + L);
     for (int kk = 0; kk < k; kk++) {
       int wk = kk * Packed.NR;
       int ak = apOff + kk * 6;
@@ -196,26 +225,38 @@ final class VectorSimd implements Simd {
       c50 = x.fma(v0, c50);
       c51 = x.fma(v1, c51);
     }
-    store(c00, c01, c, ci);
-    if (rows > 1) {
-      store(c10, c11, c, ci + ldc);
-    }
-    if (rows > 2) {
-      store(c20, c21, c, ci + 2 * ldc);
-    }
-    if (rows > 3) {
-      store(c30, c31, c, ci + 3 * ldc);
-    }
-    if (rows > 4) {
-      store(c40, c41, c, ci + 4 * ldc);
-    }
-    if (rows > 5) {
-      store(c50, c51, c, ci + 5 * ldc);
-    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
   }
 
-  /** A tile's worth of C (8 rows of two 512-bit vectors) for {@link #tile8}'s tiles at C's edges. */
+  /** A tile's worth of C (8 rows of two 512-bit vectors) for the tiles at C's edges. */
   private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[8 * 32]);
+
+  /** The first {@code cols} columns of {@code rows} rows of C from {@code c[ci]}, in a tile-sized copy with rows 2·L apart. */
+  private static float[] toEdge(float[] c, int ci, int ldc, int rows, int cols) {
+    float[] edge = EDGE.get();
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(c, ci + r * ldc, edge, r * 2 * L, cols);
+    }
+    return edge;
+  }
+
+  /** {@link #toEdge}'s part of C back from the copy. */
+  private static void fromEdge(float[] edge, float[] c, int ci, int ldc, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(edge, r * 2 * L, c, ci + r * ldc, cols);
+    }
+  }
 
   /**
    * 512-bit vectors: eight rows (the first {@code rows} stored) of two panels of B (from {@code
@@ -231,20 +272,36 @@ final class VectorSimd implements Simd {
       tile8(ap, apOff, k, w, b0, b1, c, ci, ldc);
       return;
     }
-    float[] edge = EDGE.get();
     int cols = both ? 2 * L : L;
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(c, ci + r * ldc, edge, r * 2 * L, cols);
-    }
+    float[] edge = toEdge(c, ci, ldc, rows, cols);
     tile8(ap, apOff, k, w, b0, b1, edge, 0, 2 * L);
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(edge, r * 2 * L, c, ci + r * ldc, cols);
-    }
+    fromEdge(edge, c, ci, ldc, rows, cols);
   }
 
   private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, float[] c, int ci, int ldc) {
-    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    int c4 = c3 + ldc;
+    int c5 = c4 + ldc;
+    int c6 = c5 + ldc;
+    int c7 = c6 + ldc;
+    FloatVector c00 = load(c, ci);
+    FloatVector c01 = load(c, ci + L);
+    FloatVector c10 = load(c, c1);
+    FloatVector c11 = load(c, c1 + L);
+    FloatVector c20 = load(c, c2);
+    FloatVector c21 = load(c, c2 + L);
+    FloatVector c30 = load(c, c3);
+    FloatVector c31 = load(c, c3 + L);
+    FloatVector c40 = load(c, c4);
+    FloatVector c41 = load(c, c4 + L);
+    FloatVector c50 = load(c, c5);
+    FloatVector c51 = load(c, c5 + L);
+    FloatVector c60 = load(c, c6);
+    FloatVector c61 = load(c, c6 + L);
+    FloatVector c70 = load(c, c7);
+    FloatVector c71 = load(c, c7 + L);
     for (int kk = 0; kk < k; kk++) {
       int wk = kk * Packed.NR;
       int ak = apOff + kk * 8;
@@ -275,45 +332,33 @@ final class VectorSimd implements Simd {
       c70 = x.fma(v0, c70);
       c71 = x.fma(v1, c71);
     }
-    int c1 = ci + ldc;
-    int c2 = c1 + ldc;
-    int c3 = c2 + ldc;
-    int c4 = c3 + ldc;
-    int c5 = c4 + ldc;
-    int c6 = c5 + ldc;
-    int c7 = c6 + ldc;
-    c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-    c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-    c10.add(FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
-    c11.add(FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
-    c20.add(FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
-    c21.add(FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
-    c30.add(FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
-    c31.add(FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
-    c40.add(FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
-    c41.add(FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
-    c50.add(FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
-    c51.add(FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
-    c60.add(FloatVector.fromArray(S, c, c6)).intoArray(c, c6);
-    c61.add(FloatVector.fromArray(S, c, c6 + L)).intoArray(c, c6 + L);
-    c70.add(FloatVector.fromArray(S, c, c7)).intoArray(c, c7);
-    c71.add(FloatVector.fromArray(S, c, c7 + L)).intoArray(c, c7 + L);
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
   }
 
-  private static void store(FloatVector lo, FloatVector hi, float[] c, int ci) {
-    store(lo, c, ci);
-    store(hi, c, ci + L);
-  }
-
-  /** Adds an accumulator into C. */
-  private static void store(FloatVector v, float[] c, int ci) {
-    v.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+  /** An accumulator's start: C's value. */
+  private static FloatVector load(float[] c, int ci) {
+    return FloatVector.fromArray(S, c, ci);
   }
 
   /**
    * One row of A, eight vectors of B at a time (four panels of two 256-bit vectors, or eight of one
    * 512-bit vector): each k broadcasts one element of A into eight accumulators, each fed by a
-   * sequential stream; leftover panels one by one.
+   * sequential stream; the vectors left four at a time.
    */
   private static void gemv(float[] a, int ai, int ks, int k, float[] w, int p0, int p1, float[] c, int ci) {
     final int nr = Packed.NR;
@@ -331,7 +376,16 @@ final class VectorSimd implements Simd {
       int w5 = vectorStart(w0, 5, stride);
       int w6 = vectorStart(w0, 6, stride);
       int w7 = vectorStart(w0, 7, stride);
-      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+      // the eight vectors' columns lie side by side in C
+      int cp = ci + p * nr;
+      FloatVector s0 = load(c, cp);
+      FloatVector s1 = load(c, cp + L);
+      FloatVector s2 = load(c, cp + 2 * L);
+      FloatVector s3 = load(c, cp + 3 * L);
+      FloatVector s4 = load(c, cp + 4 * L);
+      FloatVector s5 = load(c, cp + 5 * L);
+      FloatVector s6 = load(c, cp + 6 * L);
+      FloatVector s7 = load(c, cp + 7 * L);
       for (int kk = 0; kk < k; kk++) {
         int o = kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk * ks]);
@@ -344,31 +398,46 @@ final class VectorSimd implements Simd {
         s6 = x.fma(FloatVector.fromArray(S, w, w6 + o), s6);
         s7 = x.fma(FloatVector.fromArray(S, w, w7 + o), s7);
       }
-      // the eight vectors' columns lie side by side in C
-      int cp = ci + p * nr;
-      store(s0, c, cp);
-      store(s1, c, cp + L);
-      store(s2, c, cp + 2 * L);
-      store(s3, c, cp + 3 * L);
-      store(s4, c, cp + 4 * L);
-      store(s5, c, cp + 5 * L);
-      store(s6, c, cp + 6 * L);
-      store(s7, c, cp + 7 * L);
+      s0.intoArray(c, cp);
+      s1.intoArray(c, cp + L);
+      s2.intoArray(c, cp + 2 * L);
+      s3.intoArray(c, cp + 3 * L);
+      s4.intoArray(c, cp + 4 * L);
+      s5.intoArray(c, cp + 5 * L);
+      s6.intoArray(c, cp + 6 * L);
+      s7.intoArray(c, cp + 7 * L);
     }
-    for (; p < p1; p++) {
-      for (int v = 0; v < perPanel; v++) {
-        int w0 = p * stride + v * L;
-        FloatVector s0 = FloatVector.zero(S), t0 = s0;
-        int kk = 0;
-        for (; kk + 2 <= k; kk += 2) {
-          int wk = w0 + kk * nr;
-          s0 = FloatVector.broadcast(S, a[ai + kk * ks]).fma(FloatVector.fromArray(S, w, wk), s0);
-          t0 = FloatVector.broadcast(S, a[ai + (kk + 1) * ks]).fma(FloatVector.fromArray(S, w, wk + nr), t0);
-        }
-        if (kk < k) {
-          s0 = FloatVector.broadcast(S, a[ai + kk * ks]).fma(FloatVector.fromArray(S, w, w0 + kk * nr), s0);
-        }
-        store(s0.add(t0), c, ci + p * nr + v * L);
+    // the vectors left, four at a time, each one chain over k as in the groups; a group past the
+    // last vector repeats it and runs on a copy of its part of C (no branch between load and store)
+    int left = (p1 - p) * perPanel;
+    int w0 = p * stride;
+    int cp = ci + p * nr;
+    for (int j = 0; j < left; j += 4) {
+      int n = Math.min(4, left - j);
+      int q0 = vectorStart(w0, j, stride);
+      int q1 = vectorStart(w0, j + Math.min(1, n - 1), stride);
+      int q2 = vectorStart(w0, j + Math.min(2, n - 1), stride);
+      int q3 = vectorStart(w0, j + Math.min(3, n - 1), stride);
+      float[] t = n == 4 ? c : toEdge(c, cp + j * L, 0, 1, n * L);
+      int to = n == 4 ? cp + j * L : 0;
+      FloatVector s0 = load(t, to);
+      FloatVector s1 = load(t, to + L);
+      FloatVector s2 = load(t, to + 2 * L);
+      FloatVector s3 = load(t, to + 3 * L);
+      for (int kk = 0; kk < k; kk++) {
+        int o = kk * nr;
+        FloatVector x = FloatVector.broadcast(S, a[ai + kk * ks]);
+        s0 = x.fma(FloatVector.fromArray(S, w, q0 + o), s0);
+        s1 = x.fma(FloatVector.fromArray(S, w, q1 + o), s1);
+        s2 = x.fma(FloatVector.fromArray(S, w, q2 + o), s2);
+        s3 = x.fma(FloatVector.fromArray(S, w, q3 + o), s3);
+      }
+      s0.intoArray(t, to);
+      s1.intoArray(t, to + L);
+      s2.intoArray(t, to + 2 * L);
+      s3.intoArray(t, to + 3 * L);
+      if (n < 4) {
+        fromEdge(t, c, cp + j * L, 0, 1, n * L);
       }
     }
   }
@@ -452,23 +521,13 @@ final class VectorSimd implements Simd {
       case LINEAR -> off + len;
       case SIGMOID -> squash(x, off, vend, false);
       case TANH -> squash(x, off, vend, true);
-      case HARD_SIGMOID -> hardSigmoid(x, off, vend);
       case RELU -> relu(x, off, vend);
       default -> off; // the other activations are rare in recurrent layers: exact scalar definitions
     };
+    // the tail element by element, sigmoid and tanh by the same steps as the vectors (and as ScalarSimd)
     for (; i < off + len; i++) {
-      x[i] = f.apply(x[i]);
+      x[i] = f == Activation.SIGMOID ? ExpParts.sigmoid(x[i]) : f == Activation.TANH ? ExpParts.tanh(x[i]) : f.apply(x[i]);
     }
-  }
-
-  private static int hardSigmoid(float[] x, int i, int end) {
-    FloatVector zero = FloatVector.zero(S);
-    FloatVector k = FloatVector.broadcast(S, 0.2f);
-    FloatVector half = FloatVector.broadcast(S, 0.5f);
-    for (; i < end; i += L) {
-      FloatVector.fromArray(S, x, i).fma(k, half).max(zero).min(ONE).intoArray(x, i);
-    }
-    return i;
   }
 
   private static int relu(float[] x, int i, int end) {

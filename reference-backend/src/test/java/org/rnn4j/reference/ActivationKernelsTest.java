@@ -2,6 +2,7 @@ package org.rnn4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -80,6 +81,39 @@ class ActivationKernelsTest {
       }
       for (int i = 0; i < x.length; i++) {
         assertEquals(Float.floatToIntBits(whole[i]), Float.floatToIntBits(pieces[i]), f + "(" + x[i] + ")");
+      }
+    }
+  }
+
+  /**
+   * Plain Java and the Vector API give the same bits for every element-wise activation, on long rows
+   * and short ones (sigmoid and tanh from the same steps, the vector tails included). Needs the
+   * Vector API (skipped in the plain-Java run).
+   */
+  @Test
+  void plainAndVectorKernelsGiveTheSameBits() {
+    Simd vector = SimdProvider.best();
+    assumeTrue(vector.usesPanels(), "the Vector API is not in this JVM");
+    SplittableRandom rnd = new SplittableRandom(6);
+    float[] x = new float[300_000];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i % 3 == 0 ? Float.intBitsToFloat(rnd.nextInt()) : (float) (rnd.nextDouble(-30, 30) * Math.pow(10, -rnd.nextInt(12)));
+    }
+    for (Activation f : Activation.values()) {
+      if (!f.elementwise()) {
+        continue;
+      }
+      for (int row : new int[] {4096, ScalarSimd.WIDE - 1, 16}) {
+        float[] p = x.clone();
+        float[] v = x.clone();
+        for (int off = 0; off < x.length; off += row) {
+          int len = Math.min(row, x.length - off);
+          SimdProvider.scalar().activate(f, p, off, len, len);
+          vector.activate(f, v, off, len, len);
+        }
+        for (int i = 0; i < x.length; i++) {
+          assertEquals(Float.floatToIntBits(p[i]), Float.floatToIntBits(v[i]), f + "(" + x[i] + "), rows of " + row);
+        }
       }
     }
   }

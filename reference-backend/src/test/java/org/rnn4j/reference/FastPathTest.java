@@ -3,6 +3,7 @@ package org.rnn4j.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
 import org.rnn4j.Tensor;
 import org.rnn4j.initializers.RandomUniform;
+import org.rnn4j.layers.Bidirectional;
 import org.rnn4j.layers.GRU;
 import org.rnn4j.layers.InputSpec;
 import org.rnn4j.layers.LSTM;
@@ -82,6 +84,46 @@ class FastPathTest {
             for (int w = 0; w < serial.weights().size(); w++) {
               assertArrayEquals(serial.weight(w).toArray(), parallel.weight(w).toArray(), layer + " weight " + w + " gradient, run " + i);
             }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Plain Java and the Vector API sum in one order ({@link Simd#gemm}) and build the activations
+   * by the same steps, so a model gives the same bits with the kernels in plain Java ({@code
+   * simd=off}) as with the Vector API: outputs and gradients (a mask mid-sequence, sums over more
+   * than one chunk of k), every recurrent kind, Bidirectional and a stack. Needs the Vector API
+   * (skipped in the plain-Java run).
+   */
+  @Test
+  void plainJavaKernelsGiveTheVectorKernelsBits() {
+    assumeTrue(SimdProvider.best().usesPanels(), "the Vector API is not in this JVM");
+    org.rnn4j.Loss mse = org.rnn4j.Loss.of(org.rnn4j.Loss.Kind.MEAN_SQUARED_ERROR, false);
+    List<Sequential> models = new java.util.ArrayList<>();
+    for (RNN layer : layers()) {
+      models.add(Sequential.of(InputSpec.sequence(24), layer));
+    }
+    models.add(Sequential.of(InputSpec.sequence(24), Bidirectional.of(LSTM.builder(40).returnSequences(true).build())));
+    models.add(Sequential.of(InputSpec.sequence(24), LSTM.builder(48).returnSequences(true).build(), GRU.of(32)));
+    try (Backend vector = Backends.open("reference"); Backend plain = Backends.open("reference", Map.of("simd", "off"))) {
+      for (Sequential arch : models) {
+        Model m = Model.initialized(arch, 10);
+        Call call = Call.of(RandomData.uniform(7, -1, 1, 9, 40, 24)).withMask(RandomData.mask(8, 9, 40, 0.8));
+        try (PreparedModel v = vector.prepare(m); PreparedModel p = plain.prepare(m)) {
+          Result expected = v.run(call);
+          Result actual = p.run(call);
+          for (int k = 0; k < expected.flat().size(); k++) {
+            assertArrayEquals(expected.flat().get(k).toArray(), actual.flat().get(k).toArray(), arch + " output " + k);
+          }
+          Tensor target = RandomData.uniform(9, -1, 1, expected.output().shape());
+          org.rnn4j.Gradients g = v.gradients(call, target, mse);
+          org.rnn4j.Gradients h = p.gradients(call, target, mse);
+          assertEquals(Float.floatToIntBits(g.loss()), Float.floatToIntBits(h.loss()), arch + " loss");
+          assertArrayEquals(g.input().toArray(), h.input().toArray(), arch + " input gradient");
+          for (int w = 0; w < g.weights().size(); w++) {
+            assertArrayEquals(g.weight(w).toArray(), h.weight(w).toArray(), arch + " weight " + w + " gradient");
           }
         }
       }

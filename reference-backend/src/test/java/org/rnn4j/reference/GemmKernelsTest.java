@@ -2,6 +2,7 @@ package org.rnn4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -137,6 +138,76 @@ class GemmKernelsTest {
           assertEquals(Float.floatToIntBits(whole[at]), Float.floatToIntBits(narrow[at]), "(" + r + "," + (g * b.paddedUnits + u) + ")");
         }
       }
+    }
+  }
+
+  /**
+   * Plain Java and the Vector API sum in one order ({@link Simd#gemm}), so they give the same
+   * bits: single rows and blocks of rows, k within one of the blocked kernels' slices (256), at its
+   * end and past it, leftover panels of a single row, column ranges narrow and wide, both strides
+   * of A, with and without accumulation. Needs the Vector API (skipped in the plain-Java run).
+   */
+  @Test
+  void plainAndVectorKernelsGiveTheSameBits() {
+    Simd vector = SimdProvider.best();
+    assumeTrue(vector.usesPanels(), "the Vector API is not in this JVM");
+    Simd plain = SimdProvider.scalar();
+    SplittableRandom rnd = new SplittableRandom(21);
+    int[][] shapes = { // m, k, gates, units
+        {1, 6, 4, 4}, {1, 257, 4, 5}, {1, 600, 1, 40}, {1, 300, 4, 130}, {2, 255, 4, 33}, {3, 256, 3, 17}, {5, 257, 1, 600},
+        {8, 513, 4, 64}, {9, 100, 4, 300}, {17, 700, 1, 1100}, {33, 40, 4, 256}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int k = s[1];
+      int padded = Packed.roundUp(s[3], Packed.NR);
+      Packed b = Packed.of(random(rnd, k * s[2] * s[3]), k, s[2], s[3]);
+      float[] a = random(rnd, m * k + 3 * k);
+      float[] c = random(rnd, m * b.cols);
+      int[][] ranges = padded > 32 ? new int[][] {{0, padded}, {16, 32}} : new int[][] {{0, padded}};
+      for (int[] range : ranges) {
+        for (boolean accumulate : new boolean[] {false, true}) {
+          for (int[] strides : new int[][] {{k, 1}, {1, m + 3}}) {
+            float[] p = c.clone();
+            float[] v = c.clone();
+            plain.gemm(a, 0, strides[0], strides[1], m, b, range[0], range[1], p, 0, b.cols, accumulate);
+            vector.gemm(a, 0, strides[0], strides[1], m, b, range[0], range[1], v, 0, b.cols, accumulate);
+            String what = vector.name() + " m=" + m + " k=" + k + " units " + Arrays.toString(range) + " of " + s[2] + "×" + s[3]
+                + " acc=" + accumulate + " strides " + Arrays.toString(strides);
+            assertSameBits(p, v, what);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A row's sums do not depend on the rows beside it (how the threads split a product): every row
+   * of a block computed alone gives the block's bits, in both kernels.
+   */
+  @Test
+  void aRowAloneGivesTheBitsItHasInABlock() {
+    SplittableRandom rnd = new SplittableRandom(22);
+    int m = 11;
+    int k = 600;
+    Packed b = Packed.of(random(rnd, k * 4 * 70), k, 4, 70);
+    float[] a = random(rnd, m * k);
+    float[] c = random(rnd, m * b.cols);
+    for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
+      float[] block = c.clone();
+      simd.gemm(a, 0, k, m, b, 0, b.paddedUnits, block, 0, b.cols, true);
+      float[] rows = c.clone();
+      for (int r = 0; r < m; r++) {
+        simd.gemm(a, r * k, k, 1, b, 0, b.paddedUnits, rows, r * b.cols, b.cols, true);
+      }
+      assertSameBits(block, rows, simd.name());
+    }
+  }
+
+  private static void assertSameBits(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      int at = i;
+      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+          () -> what + ": element " + at + ", " + expected[at] + " vs " + actual[at]);
     }
   }
 
