@@ -189,18 +189,18 @@ final class VectorSimd implements Simd {
     int c3 = c2 + ldc;
     int c4 = c3 + ldc;
     int c5 = c4 + ldc;
-    FloatVector c00 = load(c, ci);
-    FloatVector c01 = load(c, ci + L);
-    FloatVector c10 = load(c, c1);
-    FloatVector c11 = load(c, c1 + L);
-    FloatVector c20 = load(c, c2);
-    FloatVector c21 = load(c, c2 + L);
-    FloatVector c30 = load(c, c3);
-    FloatVector c31 = load(c, c3 + L);
-    FloatVector c40 = load(c, c4);
-    FloatVector c41 = load(c, c4 + L);
-    FloatVector c50 = load(c, c5);
-    FloatVector c51 = load(c, c5 + L);
+    FloatVector c00 = FloatVector.fromArray(S, c, ci);
+    FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector c10 = FloatVector.fromArray(S, c, c1);
+    FloatVector c11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, c2);
+    FloatVector c21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, c3);
+    FloatVector c31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, c, c4);
+    FloatVector c41 = FloatVector.fromArray(S, c, c4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, c, c5);
+    FloatVector c51 = FloatVector.fromArray(S, c, c5 + L);
     for (int kk = 0; kk < k; kk++) {
       int wk = kk * Packed.NR;
       int ak = apOff + kk * 6;
@@ -286,22 +286,22 @@ final class VectorSimd implements Simd {
     int c5 = c4 + ldc;
     int c6 = c5 + ldc;
     int c7 = c6 + ldc;
-    FloatVector c00 = load(c, ci);
-    FloatVector c01 = load(c, ci + L);
-    FloatVector c10 = load(c, c1);
-    FloatVector c11 = load(c, c1 + L);
-    FloatVector c20 = load(c, c2);
-    FloatVector c21 = load(c, c2 + L);
-    FloatVector c30 = load(c, c3);
-    FloatVector c31 = load(c, c3 + L);
-    FloatVector c40 = load(c, c4);
-    FloatVector c41 = load(c, c4 + L);
-    FloatVector c50 = load(c, c5);
-    FloatVector c51 = load(c, c5 + L);
-    FloatVector c60 = load(c, c6);
-    FloatVector c61 = load(c, c6 + L);
-    FloatVector c70 = load(c, c7);
-    FloatVector c71 = load(c, c7 + L);
+    FloatVector c00 = FloatVector.fromArray(S, c, ci);
+    FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector c10 = FloatVector.fromArray(S, c, c1);
+    FloatVector c11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, c2);
+    FloatVector c21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, c3);
+    FloatVector c31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, c, c4);
+    FloatVector c41 = FloatVector.fromArray(S, c, c4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, c, c5);
+    FloatVector c51 = FloatVector.fromArray(S, c, c5 + L);
+    FloatVector c60 = FloatVector.fromArray(S, c, c6);
+    FloatVector c61 = FloatVector.fromArray(S, c, c6 + L);
+    FloatVector c70 = FloatVector.fromArray(S, c, c7);
+    FloatVector c71 = FloatVector.fromArray(S, c, c7 + L);
     for (int kk = 0; kk < k; kk++) {
       int wk = kk * Packed.NR;
       int ak = apOff + kk * 8;
@@ -350,11 +350,6 @@ final class VectorSimd implements Simd {
     c71.intoArray(c, c7 + L);
   }
 
-  /** An accumulator's start: C's value. */
-  private static FloatVector load(float[] c, int ci) {
-    return FloatVector.fromArray(S, c, ci);
-  }
-
   /**
    * One row of A, eight vectors of B at a time (four panels of two 256-bit vectors, or eight of one
    * 512-bit vector): each k broadcasts one element of A into eight accumulators, each fed by a
@@ -378,14 +373,14 @@ final class VectorSimd implements Simd {
       int w7 = vectorStart(w0, 7, stride);
       // the eight vectors' columns lie side by side in C
       int cp = ci + p * nr;
-      FloatVector s0 = load(c, cp);
-      FloatVector s1 = load(c, cp + L);
-      FloatVector s2 = load(c, cp + 2 * L);
-      FloatVector s3 = load(c, cp + 3 * L);
-      FloatVector s4 = load(c, cp + 4 * L);
-      FloatVector s5 = load(c, cp + 5 * L);
-      FloatVector s6 = load(c, cp + 6 * L);
-      FloatVector s7 = load(c, cp + 7 * L);
+      FloatVector s0 = FloatVector.fromArray(S, c, cp);
+      FloatVector s1 = FloatVector.fromArray(S, c, cp + L);
+      FloatVector s2 = FloatVector.fromArray(S, c, cp + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, c, cp + 3 * L);
+      FloatVector s4 = FloatVector.fromArray(S, c, cp + 4 * L);
+      FloatVector s5 = FloatVector.fromArray(S, c, cp + 5 * L);
+      FloatVector s6 = FloatVector.fromArray(S, c, cp + 6 * L);
+      FloatVector s7 = FloatVector.fromArray(S, c, cp + 7 * L);
       for (int kk = 0; kk < k; kk++) {
         int o = kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk * ks]);
@@ -420,10 +415,10 @@ final class VectorSimd implements Simd {
       int q3 = vectorStart(w0, j + Math.min(3, n - 1), stride);
       float[] t = n == 4 ? c : toEdge(c, cp + j * L, 0, 1, n * L);
       int to = n == 4 ? cp + j * L : 0;
-      FloatVector s0 = load(t, to);
-      FloatVector s1 = load(t, to + L);
-      FloatVector s2 = load(t, to + 2 * L);
-      FloatVector s3 = load(t, to + 3 * L);
+      FloatVector s0 = FloatVector.fromArray(S, t, to);
+      FloatVector s1 = FloatVector.fromArray(S, t, to + L);
+      FloatVector s2 = FloatVector.fromArray(S, t, to + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, t, to + 3 * L);
       for (int kk = 0; kk < k; kk++) {
         int o = kk * nr;
         FloatVector x = FloatVector.broadcast(S, a[ai + kk * ks]);
