@@ -49,7 +49,7 @@ final class BackpropKernels implements Kernels<Buf> {
     this.ws = ws;
     this.forward = new ReferenceKernels(engine, ws);
     for (Tensor w : weights) {
-      weightGrads.put(w, new double[w.size()]);
+      weightGrads.put(w, ws.recordedDoublesZeroed(w.size())); // reused from call to call, like the recordings
     }
   }
 
@@ -70,7 +70,7 @@ final class BackpropKernels implements Kernels<Buf> {
   /** A weight's gradient, in its shape. */
   Tensor weightGradient(Tensor weight) {
     double[] d = weightGrads.get(weight);
-    float[] f = new float[d.length];
+    float[] f = new float[weight.size()];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) d[i];
     }
