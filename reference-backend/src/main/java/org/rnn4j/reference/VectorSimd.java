@@ -263,8 +263,8 @@ final class VectorSimd implements Simd {
    * w[b0]} and {@code w[b1]}, {@link Packed#NR} floats further per k-row), over {@code k} k-rows;
    * the second panel's columns follow the first's in C and are stored only if {@code both}. Its 16
    * accumulators leave C2 no room to inline a helper per row (a call left out boxes its vectors),
-   * so the write-back is spelled out and always covers the whole tile: a tile at C's last rows or
-   * last panel runs on a copy of its part of C.
+   * so the loads from C and the stores back are spelled out and always cover the whole tile: a
+   * tile at C's last rows or last panel runs on a copy of its part of C.
    */
   private static void tile8(float[] ap, int apOff, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci, int ldc,
       int rows) {
