@@ -170,6 +170,8 @@ final class CellBackprop {
     final boolean recorded;
     /** The input's gradient, computed with the previous h's (LSTM, SimpleRNN), else null. */
     final float[] dx;
+    /** Whether part of the previous h's gradient bypasses U ({@link StepScratch#direct}: the GRUs'; zero for LSTM and SimpleRNN). */
+    final boolean carriesDirect;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
         int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT, boolean recorded,
@@ -193,6 +195,7 @@ final class CellBackprop {
       this.candidateT = weightsT.candidate();
       this.recorded = recorded;
       this.dx = dx;
+      this.carriesDirect = cell.kind == FastCell.Kind.GRU_RESET_AFTER || cell.kind == FastCell.Kind.GRU_RESET_BEFORE;
     }
 
     /**
@@ -244,11 +247,13 @@ final class CellBackprop {
           packedA.putRows(outA, 0, first, rows);
         }
         for (int lb = 0; lb < rows; lb++) {
-          if (s.active[lb]) {
+          if (s.active[lb] && carriesDirect) {
             int h = (b0 + lb) * u;
             for (int j = 0; j < u; j++) {
               dh[h + j] = (float) (s.direct[lb * u + j] + product[lb * recurrentT.cols + j]);
             }
+          } else if (s.active[lb]) {
+            System.arraycopy(product, lb * recurrentT.cols, dh, (b0 + lb) * u, u);
           }
           if (dx != null) {
             System.arraycopy(product, lb * recurrentT.cols + u, dx, (first + lb) * in, in);
@@ -322,7 +327,7 @@ final class CellBackprop {
     final double[] dxRow = new double[u];
     /** c' and φ(c') (LSTM), or the z and r pre-activations (GRU); room for a vector kernel's padding. */
     final float[] cell = new float[2 * u + Packed.NR];
-    /** The part of each row's previous-h gradient that does not go through U. */
+    /** GRUs: the part of each row's previous-h gradient that does not go through U. */
     final double[] direct;
     final float[] candidatePre = new float[u];
     /** GRU reset_before (else null): the candidate's pre-activation gradient, per row. */
@@ -378,7 +383,6 @@ final class CellBackprop {
           s.dGate[u + j] = dcTotal * cPrev[row * u + j];
           s.dGate[2 * u + j] = dcTotal * s.gate[j];
           dc[hb + j] = (float) (dcTotal * s.gate[pu + j]);
-          s.direct[sb + j] = 0;
         }
         preActivation(rec, a, p, 0, s, dA, o);
         preActivation(rec, a, p, 1, s, dA, o);
@@ -390,7 +394,6 @@ final class CellBackprop {
         simd.activate(act, s.gate, 0, u, pu);
         for (int j = 0; j < u; j++) {
           s.dGate[j] = dh[hb + j];
-          s.direct[sb + j] = 0;
         }
         preActivation(act, a, p, 0, s, dA, o);
       }

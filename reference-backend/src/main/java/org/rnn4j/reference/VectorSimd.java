@@ -150,6 +150,10 @@ final class VectorSimd implements Simd {
    */
   private static void packRows(float[] a, int aOff, int rs, int ks, int rows, int k, float[] pack) {
     int tiles = (rows + MR - 1) / MR;
+    if (rs == 1 && ks != 1) {
+      packColumns(a, aOff, ks, rows, tiles, k, pack);
+      return;
+    }
     for (int t = 0; t < tiles; t++) {
       int base = t * k * MR;
       int full = Math.min(MR, rows - MR * t);
@@ -162,6 +166,32 @@ final class VectorSimd implements Simd {
         }
         for (int q = full; q < MR; q++) {
           pack[at + q] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #packRows} of a transposed A ({@code rs} 1: the block's rows lie side by side in each
+   * k-row of {@code a}): k-row by k-row, so that {@code a} is read along its rows rather than down
+   * a tile's columns a cache line at a time.
+   */
+  private static void packColumns(float[] a, int aOff, int ks, int rows, int tiles, int k, float[] pack) {
+    int fullTiles = rows / MR;
+    for (int kk = 0; kk < k; kk++) {
+      int ai = aOff + kk * ks;
+      for (int t = 0; t < fullTiles; t++) {
+        int at = (t * k + kk) * MR;
+        int from = ai + t * MR;
+        for (int q = 0; q < MR; q++) {
+          pack[at + q] = a[from + q];
+        }
+      }
+      for (int t = fullTiles; t < tiles; t++) {
+        int at = (t * k + kk) * MR;
+        int full = rows - MR * t;
+        for (int q = 0; q < MR; q++) {
+          pack[at + q] = q < full ? a[ai + MR * t + q] : 0f;
         }
       }
     }
