@@ -128,6 +128,11 @@ final class CellBackprop {
     return dx;
   }
 
+  /** Whether part of the previous h's gradient bypasses U (the GRUs': {@code z∘dh}), else it is all {@code dQ·Uᵀ}. */
+  private boolean carriesDirect() {
+    return cell.kind == FastCell.Kind.GRU_RESET_AFTER || cell.kind == FastCell.Kind.GRU_RESET_BEFORE;
+  }
+
   /** Rows [0, n) split across the worker threads when the work is large (GEMMs over whole sequences). */
   private void split(int n, RowRange body) {
     int threads = (long) n * padded * (in + u) >= RecurrentLoop.PARALLEL_WORK ? loop.parallel().threads() : 1;
@@ -170,7 +175,7 @@ final class CellBackprop {
     final boolean recorded;
     /** The input's gradient, computed with the previous h's (LSTM, SimpleRNN), else null. */
     final float[] dx;
-    /** Whether part of the previous h's gradient bypasses U ({@link StepScratch#direct}: the GRUs'; zero for LSTM and SimpleRNN). */
+    /** {@link CellBackprop#carriesDirect}: whether {@link StepScratch#direct} is added to the product. */
     final boolean carriesDirect;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
@@ -195,7 +200,7 @@ final class CellBackprop {
       this.candidateT = weightsT.candidate();
       this.recorded = recorded;
       this.dx = dx;
-      this.carriesDirect = cell.kind == FastCell.Kind.GRU_RESET_AFTER || cell.kind == FastCell.Kind.GRU_RESET_BEFORE;
+      this.carriesDirect = carriesDirect();
     }
 
     /**
@@ -247,13 +252,13 @@ final class CellBackprop {
           packedA.putRows(outA, 0, first, rows);
         }
         for (int lb = 0; lb < rows; lb++) {
+          int h = (b0 + lb) * u;
           if (s.active[lb] && carriesDirect) {
-            int h = (b0 + lb) * u;
             for (int j = 0; j < u; j++) {
               dh[h + j] = (float) (s.direct[lb * u + j] + product[lb * recurrentT.cols + j]);
             }
           } else if (s.active[lb]) {
-            System.arraycopy(product, lb * recurrentT.cols, dh, (b0 + lb) * u, u);
+            System.arraycopy(product, lb * recurrentT.cols, dh, h, u);
           }
           if (dx != null) {
             System.arraycopy(product, lb * recurrentT.cols + u, dx, (first + lb) * in, in);
@@ -327,7 +332,7 @@ final class CellBackprop {
     final double[] dxRow = new double[u];
     /** c' and φ(c') (LSTM), or the z and r pre-activations (GRU); room for a vector kernel's padding. */
     final float[] cell = new float[2 * u + Packed.NR];
-    /** GRUs: the part of each row's previous-h gradient that does not go through U. */
+    /** GRUs (else null): the part of each row's previous-h gradient that does not go through U. */
     final double[] direct;
     final float[] candidatePre = new float[u];
     /** GRU reset_before (else null): the candidate's pre-activation gradient, per row. */
@@ -340,8 +345,8 @@ final class CellBackprop {
 
     StepScratch(int rows) {
       active = new boolean[rows];
-      direct = new double[rows * u];
       FastCell.Kind kind = CellBackprop.this.cell.kind;
+      direct = carriesDirect() ? new double[rows * u] : null;
       boolean resetBefore = kind == FastCell.Kind.GRU_RESET_BEFORE;
       dCandidate = resetBefore ? new float[rows * u] : null;
       zrKeep = resetBefore ? new float[rows][4 * u] : null;
