@@ -9,7 +9,8 @@ import org.rnn4j.layers.Activation;
 /**
  * The kernels on the Vector API with the widest vectors up to 512 bits the CPU has (at least 256;
  * {@code -Drnn4j.simd.bits=256} keeps a 512-bit CPU at 256): a register tile of {@link #MR} rows
- * by two vectors for the GEMM (the rows of A packed so that a tile's broadcasts read one cache line)
+ * by two vectors for the GEMM (the rows of A packed so that a tile's broadcasts read one cache line,
+ * or at 512 bits a row-major A read in place when there are few panels to amortize its packing)
  * inside cache blocks of rows and k, an eight-vector kernel for single rows, and exp-based sigmoid
  * and tanh. A 16-column panel is two 256-bit vectors or one 512-bit vector, so a tile covers one
  * panel (six rows, 256 bits) or two (eight rows, 512 bits). Each element of C is the chain
@@ -69,6 +70,9 @@ final class VectorSimd implements Simd {
   /** Panels per block of B: a KC × 8·16 block of B (128 KiB) stays in L2 across the row tiles. */
   static final int NC_PANELS = 8;
 
+  /** Panels below which a row-major A is read in place rather than packed (see {@link #tile8InPlace}). */
+  static final int IN_PLACE_PANELS = 32;
+
   /** Per-thread buffer for a packed block of rows of A. */
   private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[MC * 512]);
 
@@ -93,6 +97,9 @@ final class VectorSimd implements Simd {
       }
       return;
     }
+    // a row-major A multiplied into few panels is read in place: its packing would cost more than
+    // the packed tiles save over those panels
+    boolean inPlace = MR == 8 && kStride == 1 && b.gates * (pu1 - pu0) < IN_PLACE_PANELS;
     float[] pack = PACK.get();
     if (pack.length < MC * k) {
       pack = new float[MC * k];
@@ -104,7 +111,9 @@ final class VectorSimd implements Simd {
     for (int r0 = 0; r0 < m; r0 += MC) {
       int mc = Math.min(MC, m - r0);
       int tiles = (mc + MR - 1) / MR;
-      packRows(a, aOff + r0 * rowStride, rowStride, kStride, mc, k, pack);
+      if (!inPlace) {
+        packRows(a, aOff + r0 * rowStride, rowStride, kStride, mc, k, pack);
+      }
       for (int k0 = 0; k0 < k; k0 += KC) {
         int kc = Math.min(KC, k - k0);
         for (int g = 0; g < b.gates; g++) {
@@ -121,7 +130,12 @@ final class VectorSimd implements Simd {
                 if (MR == 8) {
                   // panels p and p + 1; past the last panel, p again (computed, not stored)
                   boolean both = p + 1 < p1;
-                  tile8(pack, ap, kc, w, b0, both ? b0 + k * Packed.NR : b0, both, c, ci, ldc, rows);
+                  int b1 = both ? b0 + k * Packed.NR : b0;
+                  if (inPlace) {
+                    tile8InPlace(a, aOff + row * rowStride + k0, rowStride, kc, w, b0, b1, both, c, ci, ldc, rows);
+                  } else {
+                    tile8(pack, ap, kc, w, b0, b1, both, c, ci, ldc, rows);
+                  }
                 } else {
                   tile6(pack, ap, kc, w, b0, c, ci, ldc, rows);
                 }
@@ -359,6 +373,103 @@ final class VectorSimd implements Simd {
       c60 = x.fma(v0, c60);
       c61 = x.fma(v1, c61);
       x = FloatVector.broadcast(S, ap[ak + 7]);
+      c70 = x.fma(v0, c70);
+      c71 = x.fma(v1, c71);
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, c1);
+    c11.intoArray(c, c1 + L);
+    c20.intoArray(c, c2);
+    c21.intoArray(c, c2 + L);
+    c30.intoArray(c, c3);
+    c31.intoArray(c, c3 + L);
+    c40.intoArray(c, c4);
+    c41.intoArray(c, c4 + L);
+    c50.intoArray(c, c5);
+    c51.intoArray(c, c5 + L);
+    c60.intoArray(c, c6);
+    c61.intoArray(c, c6 + L);
+    c70.intoArray(c, c7);
+    c71.intoArray(c, c7 + L);
+  }
+
+  /**
+   * {@link #tile8} with A read in place: the tile's rows from {@code a[a0]}, {@code lda} apart, each
+   * read along k. Its eight broadcasts per k touch eight cache lines rather than one (a little
+   * slower than the packed tile), but A needs no packing: a transpose per call that costs as much
+   * as the tiles' work over a few dozen panels.
+   */
+  private static void tile8InPlace(float[] a, int a0, int lda, int k, float[] w, int b0, int b1, boolean both, float[] c, int ci,
+      int ldc, int rows) {
+    if (rows == 8 && both) {
+      tile8InPlace(a, a0, lda, 8, k, w, b0, b1, c, ci, ldc);
+      return;
+    }
+    int cols = both ? 2 * L : L;
+    float[] edge = toEdge(c, ci, ldc, rows, cols);
+    tile8InPlace(a, a0, lda, rows, k, w, b0, b1, edge, 0, 2 * L);
+    fromEdge(edge, c, ci, ldc, rows, cols);
+  }
+
+  private static void tile8InPlace(float[] a, int a0, int lda, int rows, int k, float[] w, int b0, int b1, float[] c, int ci, int ldc) {
+    // rows past the last repeat it (computed, not stored)
+    int a1 = a0 + Math.min(1, rows - 1) * lda;
+    int a2 = a0 + Math.min(2, rows - 1) * lda;
+    int a3 = a0 + Math.min(3, rows - 1) * lda;
+    int a4 = a0 + Math.min(4, rows - 1) * lda;
+    int a5 = a0 + Math.min(5, rows - 1) * lda;
+    int a6 = a0 + Math.min(6, rows - 1) * lda;
+    int a7 = a0 + Math.min(7, rows - 1) * lda;
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    int c4 = c3 + ldc;
+    int c5 = c4 + ldc;
+    int c6 = c5 + ldc;
+    int c7 = c6 + ldc;
+    FloatVector c00 = FloatVector.fromArray(S, c, ci);
+    FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector c10 = FloatVector.fromArray(S, c, c1);
+    FloatVector c11 = FloatVector.fromArray(S, c, c1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, c, c2);
+    FloatVector c21 = FloatVector.fromArray(S, c, c2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, c, c3);
+    FloatVector c31 = FloatVector.fromArray(S, c, c3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, c, c4);
+    FloatVector c41 = FloatVector.fromArray(S, c, c4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, c, c5);
+    FloatVector c51 = FloatVector.fromArray(S, c, c5 + L);
+    FloatVector c60 = FloatVector.fromArray(S, c, c6);
+    FloatVector c61 = FloatVector.fromArray(S, c, c6 + L);
+    FloatVector c70 = FloatVector.fromArray(S, c, c7);
+    FloatVector c71 = FloatVector.fromArray(S, c, c7 + L);
+    for (int kk = 0; kk < k; kk++) {
+      int wk = kk * Packed.NR;
+      FloatVector v0 = FloatVector.fromArray(S, w, b0 + wk);
+      FloatVector v1 = FloatVector.fromArray(S, w, b1 + wk);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+      c00 = x.fma(v0, c00);
+      c01 = x.fma(v1, c01);
+      x = FloatVector.broadcast(S, a[a1 + kk]);
+      c10 = x.fma(v0, c10);
+      c11 = x.fma(v1, c11);
+      x = FloatVector.broadcast(S, a[a2 + kk]);
+      c20 = x.fma(v0, c20);
+      c21 = x.fma(v1, c21);
+      x = FloatVector.broadcast(S, a[a3 + kk]);
+      c30 = x.fma(v0, c30);
+      c31 = x.fma(v1, c31);
+      x = FloatVector.broadcast(S, a[a4 + kk]);
+      c40 = x.fma(v0, c40);
+      c41 = x.fma(v1, c41);
+      x = FloatVector.broadcast(S, a[a5 + kk]);
+      c50 = x.fma(v0, c50);
+      c51 = x.fma(v1, c51);
+      x = FloatVector.broadcast(S, a[a6 + kk]);
+      c60 = x.fma(v0, c60);
+      c61 = x.fma(v1, c61);
+      x = FloatVector.broadcast(S, a[a7 + kk]);
       c70 = x.fma(v0, c70);
       c71 = x.fma(v1, c71);
     }

@@ -113,29 +113,33 @@ class GemmKernelsTest {
   }
 
   /**
-   * The plain kernel's loops for narrow column ranges (fewer than {@link ScalarSimd#WIDE}) and for
-   * wide ones add the same products in the same order: one gate's range alone gives the bits of
-   * the same columns in the product of every gate at once.
+   * A block of columns alone gives the bits it has in the product of every column at once: the
+   * plain kernel's loops for narrow column ranges (fewer than {@link ScalarSimd#WIDE}) and for wide
+   * ones, and the Vector API's tiles that read A in place (fewer than {@link
+   * VectorSimd#IN_PLACE_PANELS} panels) and those that read it packed, add the same products in
+   * the same order. A partial tile of rows, and k past one slice (256).
    */
   @Test
-  void plainKernelNarrowAndWideRangesAgreeBitForBit() {
+  void narrowAndWideColumnRangesAgreeBitForBit() {
     SplittableRandom rnd = new SplittableRandom(13);
-    int m = 7;
+    int m = 11;
     int k = 300;
     int gates = 4;
-    int units = 96;
+    int units = 160; // 40 panels in all; the narrow range's 12 are read in place by the 512-bit tiles
     Packed b = Packed.of(random(rnd, k * gates * units), k, gates, units);
     float[] a = random(rnd, m * k);
-    Simd simd = SimdProvider.scalar();
-    float[] whole = new float[m * b.cols];
-    simd.gemm(a, 0, k, m, b, 0, units, whole, 0, b.cols, false); // 384 columns at once
-    float[] narrow = new float[m * b.cols];
-    simd.gemm(a, 0, k, m, b, 32, 80, narrow, 0, b.cols, false); // 48 columns of each gate, gate by gate
-    for (int r = 0; r < m; r++) {
-      for (int g = 0; g < gates; g++) {
-        for (int u = 32; u < 80; u++) {
-          int at = r * b.cols + g * b.paddedUnits + u;
-          assertEquals(Float.floatToIntBits(whole[at]), Float.floatToIntBits(narrow[at]), "(" + r + "," + (g * b.paddedUnits + u) + ")");
+    for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
+      float[] whole = new float[m * b.cols];
+      simd.gemm(a, 0, k, m, b, 0, units, whole, 0, b.cols, false); // 640 columns at once
+      float[] narrow = new float[m * b.cols];
+      simd.gemm(a, 0, k, m, b, 32, 80, narrow, 0, b.cols, false); // 48 columns of each gate, gate by gate
+      for (int r = 0; r < m; r++) {
+        for (int g = 0; g < gates; g++) {
+          for (int u = 32; u < 80; u++) {
+            int at = r * b.cols + g * b.paddedUnits + u;
+            assertEquals(Float.floatToIntBits(whole[at]), Float.floatToIntBits(narrow[at]),
+                simd.name() + " (" + r + "," + (g * b.paddedUnits + u) + ")");
+          }
         }
       }
     }
