@@ -41,7 +41,11 @@ final class BackpropKernels implements Kernels<Buf> {
   /** The call's workspace: the forward pass's recordings and the backward pass's large arrays come from it. */
   private final Workspace ws;
   private final Map<Buf, float[]> grads = new IdentityHashMap<>();
-  private final Map<Tensor, double[]> weightGrads = new IdentityHashMap<>();
+  /**
+   * Each weight's gradient, summed in float32 as TensorFlow sums a shared weight's (a weight with
+   * one contribution, as most have, gets it unrounded): new arrays, which become the results.
+   */
+  private final Map<Tensor, float[]> weightGrads = new IdentityHashMap<>();
 
   /** @param weights every weight of the model, whose gradients are collected */
   BackpropKernels(ReferenceEngine engine, Workspace ws, List<Tensor> weights) {
@@ -49,7 +53,7 @@ final class BackpropKernels implements Kernels<Buf> {
     this.ws = ws;
     this.forward = new ReferenceKernels(engine, ws);
     for (Tensor w : weights) {
-      weightGrads.put(w, ws.recordedDoublesZeroed(w.size())); // reused from call to call, like the recordings
+      weightGrads.put(w, new float[w.size()]);
     }
   }
 
@@ -67,14 +71,9 @@ final class BackpropKernels implements Kernels<Buf> {
     return Tensor.wrap(b.shape.clone(), g == null ? new float[b.data.length] : g.clone());
   }
 
-  /** A weight's gradient, in its shape. */
+  /** A weight's gradient, in its shape (after {@link #backward}; its array is handed over). */
   Tensor weightGradient(Tensor weight) {
-    double[] d = weightGrads.get(weight);
-    float[] f = new float[weight.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) d[i];
-    }
-    return Tensor.wrap(weight.shape(), f);
+    return Tensor.wrap(weight.shape(), weightGrads.get(weight));
   }
 
   /** Records an operation's backward step: {@code backward} runs with the gradient of {@code out}, if any reached it. */
@@ -111,9 +110,9 @@ final class BackpropKernels implements Kernels<Buf> {
   }
 
   private void addWeight(Tensor w, double[] g) {
-    double[] to = weightGrads.get(w);
+    float[] to = weightGrads.get(w);
     for (int i = 0; i < g.length; i++) {
-      to[i] += g[i];
+      to[i] += (float) g[i];
     }
   }
 
@@ -140,9 +139,9 @@ final class BackpropKernels implements Kernels<Buf> {
       for (SingleCell cell : call.layer().cell().cells()) {
         FastCell f = packed.get(cells.size());
         // each cell adds its weight gradients straight into the call's
-        double[] dKernel = weightGrads.get(call.weights().get(w++));
-        double[] dRecurrent = weightGrads.get(call.weights().get(w++));
-        double[] dBias = cell.useBias() ? weightGrads.get(call.weights().get(w++)) : null;
+        float[] dKernel = weightGrads.get(call.weights().get(w++));
+        float[] dRecurrent = weightGrads.get(call.weights().get(w++));
+        float[] dBias = cell.useBias() ? weightGrads.get(call.weights().get(w++)) : null;
         cells.add(new CellBackprop(f, dKernel, dRecurrent, dBias, engine.simd(), engine.loop(), ws));
         units.add(cell.units());
       }

@@ -38,11 +38,11 @@ final class CellBackprop {
    * Where the weight gradients are added, in Keras layout; the bias's as Keras stores it (GRU
    * reset_after: input row, then recurrent row), or null without a bias.
    */
-  private final double[] dKernel;
-  private final double[] dRecurrent;
-  private final double[] dBias;
+  private final float[] dKernel;
+  private final float[] dRecurrent;
+  private final float[] dBias;
 
-  CellBackprop(FastCell cell, double[] dKernel, double[] dRecurrent, double[] dBias, Simd simd, RecurrentLoop loop, Workspace ws) {
+  CellBackprop(FastCell cell, float[] dKernel, float[] dRecurrent, float[] dBias, Simd simd, RecurrentLoop loop, Workspace ws) {
     this.cell = cell;
     this.ws = ws;
     this.simd = simd;
@@ -596,7 +596,7 @@ final class CellBackprop {
    * values} (null: a column of ones, whose product is a column sum), and where its rows of the
    * product are added: {@code out[offset + i·width + j]}.
    */
-  private record Part(float[] values, int cols, double[] out, int offset) {
+  private record Part(float[] values, int cols, float[] out, int offset) {
     /** A row of ones, read with both strides 0: a column sum's row of {@code Vᵀ}. */
     private static final float[] ONE = {1f};
 

@@ -12,9 +12,6 @@ final class Workspace {
   /** Arrays a forward pass records for its backward pass, handed out in order from {@link #startRecording}. */
   private final java.util.List<float[]> recorded = new java.util.ArrayList<>();
   private int recordedCursor;
-  /** Likewise for double arrays. */
-  private final java.util.List<double[]> doubles = new java.util.ArrayList<>();
-  private int doublesCursor;
 
   enum Slot {
     INPUT, HIDDEN_A, HIDDEN_B, ROWS, PROJECTION, RECURRENT, H0, H1, C0, C1, RESET_H, OUTPUT
@@ -74,26 +71,6 @@ final class Workspace {
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
   void startRecording() {
     recordedCursor = 0;
-    doublesCursor = 0;
-  }
-
-  /**
-   * The next array of at least {@code size} doubles, zeroed over {@code size}, distinct from every
-   * other handed out since {@link #startRecording}: a backward pass's gradient accumulators.
-   */
-  double[] recordedDoublesZeroed(int size) {
-    int i = doublesCursor++;
-    if (i == doubles.size()) {
-      doubles.add(null);
-    }
-    double[] a = doubles.get(i);
-    if (a == null || a.length < size) {
-      a = new double[size];
-      doubles.set(i, a);
-    } else {
-      Arrays.fill(a, 0, size, 0.0);
-    }
-    return a;
   }
 
   /**
