@@ -43,7 +43,8 @@ final class BackpropKernels implements Kernels<Buf> {
   private final Map<Buf, float[]> grads = new IdentityHashMap<>();
   /**
    * Each weight's gradient, summed in float32 as TensorFlow sums a shared weight's (a weight with
-   * one contribution, as most have, gets it unrounded): new arrays, which become the results.
+   * one contribution, as most have, gets it unrounded), in arrays reused from call to call like the
+   * recordings: the results are copies, made last, so that a call holds no large new array while it runs.
    */
   private final Map<Tensor, float[]> weightGrads = new IdentityHashMap<>();
 
@@ -53,7 +54,7 @@ final class BackpropKernels implements Kernels<Buf> {
     this.ws = ws;
     this.forward = new ReferenceKernels(engine, ws);
     for (Tensor w : weights) {
-      weightGrads.put(w, new float[w.size()]);
+      weightGrads.put(w, ws.recordedZeroed(w.size()));
     }
   }
 
@@ -71,9 +72,9 @@ final class BackpropKernels implements Kernels<Buf> {
     return Tensor.wrap(b.shape.clone(), g == null ? new float[b.data.length] : g.clone());
   }
 
-  /** A weight's gradient, in its shape (after {@link #backward}; its array is handed over). */
+  /** A weight's gradient, in its shape (after {@link #backward}). */
   Tensor weightGradient(Tensor weight) {
-    return Tensor.wrap(weight.shape(), weightGrads.get(weight));
+    return Tensor.wrap(weight.shape(), java.util.Arrays.copyOf(weightGrads.get(weight), weight.size()));
   }
 
   /** Records an operation's backward step: {@code backward} runs with the gradient of {@code out}, if any reached it. */
