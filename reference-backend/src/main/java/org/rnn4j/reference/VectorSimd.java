@@ -100,8 +100,8 @@ final class VectorSimd implements Simd {
     // a row-major A multiplied into few panels is read in place: its packing would cost more than
     // the packed tiles save over those panels
     boolean inPlace = MR == 8 && kStride == 1 && b.gates * (pu1 - pu0) < IN_PLACE_PANELS;
-    float[] pack = PACK.get();
-    if (pack.length < MC * k) {
+    float[] pack = inPlace ? null : PACK.get();
+    if (!inPlace && pack.length < MC * k) {
       pack = new float[MC * k];
       PACK.set(pack);
     }
