@@ -340,8 +340,8 @@ final class CellBackprop {
     /** GRU reset_before (else null): each row's z and r pre-activations, then z and r; and the z gate's gradient. */
     final float[][] zrKeep;
     final double[][] dzKeep;
-    /** LSTM (else null): the fast path's zero-offset lanes, a block's rows side by side (C2 vectorizes loops over them), with room for a vector kernel's padding. */
-    final float[][] lstm;
+    /** LSTM (else null): φ(c') of a block's rows side by side, with room for a vector kernel's padding. */
+    final float[] tanhC;
 
     StepScratch(int rows) {
       active = new boolean[rows];
@@ -351,7 +351,7 @@ final class CellBackprop {
       dCandidate = resetBefore ? new float[rows * u] : null;
       zrKeep = resetBefore ? new float[rows][4 * u] : null;
       dzKeep = resetBefore ? new double[rows][u] : null;
-      lstm = kind == FastCell.Kind.LSTM ? new float[13][Packed.roundUp(rows * u, Packed.NR)] : null;
+      tanhC = kind == FastCell.Kind.LSTM ? new float[Packed.roundUp(rows * u, Packed.NR)] : null;
     }
   }
 
@@ -452,12 +452,11 @@ final class CellBackprop {
 
   /**
    * {@link #gateGradients} of an LSTM with Keras' default activations (tanh, and sigmoid for the
-   * gates) for a block of {@code rows} rows from {@code first} (batch row {@code b0}), in float32 as
-   * TensorFlow computes it, from the activated gates the forward recorded ({@link
-   * FastCell#recordsActivatedGates}): the derivatives from the activations' outputs (σ' = σ(1 − σ),
-   * tanh' = 1 − tanh²), in loops over the block's rows side by side that C2 vectorizes. Each valid
-   * row's gradients go to {@code out}'s row, its previous c's to {@code dc}; a masked row's are
-   * zero, its states' gradients carried (its h's plus what reaches it from outside).
+   * gates) for a block of {@code rows} rows from {@code first} (batch row {@code b0}), from the
+   * activated gates the forward recorded ({@link FastCell#recordsActivatedGates}), by the kernels'
+   * {@link Simd#lstmGateGradients}. Each valid row's gradients go to {@code out}'s row, its previous
+   * c's to {@code dc}; a masked row's are zero, its states' gradients carried (its h's plus what
+   * reaches it from outside).
    *
    * @param outside where the block's gradient from outside starts in dHidden, or -1 for none
    */
@@ -465,60 +464,14 @@ final class CellBackprop {
       float[] cs, float[] dHidden, float[] dh, float[] dc) {
     int n = rows * u;
     int hb = b0 * u;
-    float[][] r = s.lstm;
-    float[] gi = r[0], gf = r[1], gg = r[2], go = r[3], tc = r[4], cp = r[5];
-    float[] dhRow = r[6], dcRow = r[7], di = r[8], df = r[9], dg = r[10], dout = r[11], dOutside = r[12];
+    float[] tanhC = s.tanhC;
+    System.arraycopy(cs, first * u, tanhC, 0, n);
+    simd.activate(Activation.TANH, tanhC, 0, n, tanhC.length); // φ(c')
+    simd.lstmGateGradients(rows, s.active, a, first * padded, padded, pu, tanhC, cPrev, first * u, outside >= 0 ? dHidden : null,
+        outside, dh, dc, hb, out, width, u);
     for (int lb = 0; lb < rows; lb++) {
-      int p = (first + lb) * padded;
-      System.arraycopy(a, p, gi, lb * u, u);
-      System.arraycopy(a, p + pu, gf, lb * u, u);
-      System.arraycopy(a, p + 2 * pu, gg, lb * u, u);
-      System.arraycopy(a, p + 3 * pu, go, lb * u, u);
-    }
-    System.arraycopy(cs, first * u, tc, 0, n);
-    System.arraycopy(cPrev, first * u, cp, 0, n);
-    System.arraycopy(dh, hb, dhRow, 0, n);
-    System.arraycopy(dc, hb, dcRow, 0, n);
-    if (outside >= 0) {
-      System.arraycopy(dHidden, outside, dOutside, 0, n);
-    } else {
-      Arrays.fill(dOutside, 0, n, 0f);
-    }
-    simd.activate(Activation.TANH, tc, 0, n, tc.length); // φ(c')
-    // three short loops: C2 vectorizes a loop only if its body is small enough to unroll
-    for (int j = 0; j < n; j++) {
-      float oj = go[j];
-      float tj = tc[j];
-      float dhj = dhRow[j] + dOutside[j];
-      dhRow[j] = dhj;
-      dout[j] = dhj * tj * (oj * (1 - oj));
-      dcRow[j] += dhj * oj * (1 - tj * tj); // c's total gradient
-    }
-    for (int j = 0; j < n; j++) {
-      float dcj = dcRow[j];
-      float ij = gi[j];
-      float gj = gg[j];
-      di[j] = dcj * gj * (ij * (1 - ij));
-      dg[j] = dcj * ij * (1 - gj * gj);
-    }
-    for (int j = 0; j < n; j++) {
-      float dcj = dcRow[j];
-      float fj = gf[j];
-      df[j] = dcj * cp[j] * (fj * (1 - fj));
-      dcRow[j] = dcj * fj;
-    }
-    for (int lb = 0; lb < rows; lb++) {
-      int o = lb * width;
-      int at = lb * u;
-      if (s.active[lb]) {
-        System.arraycopy(di, at, out, o, u);
-        System.arraycopy(df, at, out, o + u, u);
-        System.arraycopy(dg, at, out, o + 2 * u, u);
-        System.arraycopy(dout, at, out, o + 3 * u, u);
-        System.arraycopy(dcRow, at, dc, hb + at, u);
-      } else {
-        Arrays.fill(out, o, o + width, 0f);
-        System.arraycopy(dhRow, at, dh, hb + at, u);
+      if (!s.active[lb]) {
+        Arrays.fill(out, lb * width, (lb + 1) * width, 0f);
       }
     }
   }

@@ -285,4 +285,74 @@ final class ScalarSimd implements Simd {
       System.arraycopy(m, 0, x, off, len);
     }
   }
+
+  /** Per-thread lanes for {@link #lstmGateGradients}: i, f, g, o, the previous c, dh, dc, then the gates' gradients. */
+  private static final ThreadLocal<float[][]> LSTM_LANES = ThreadLocal.withInitial(() -> new float[11][0]);
+
+  /**
+   * In passes over zero-offset lanes, a block's rows side by side (C2 vectorizes a loop over them,
+   * not over rows at an offset): the inputs copied in, three short loops (C2 vectorizes a loop only
+   * if its body is small enough to unroll), the active rows' results copied out.
+   */
+  @Override
+  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, float[] cPrev,
+      int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
+    int n = rows * u;
+    float[][] lanes = LSTM_LANES.get();
+    if (lanes[0].length < n) {
+      lanes = new float[11][n];
+      LSTM_LANES.set(lanes);
+    }
+    float[] gi = lanes[0], gf = lanes[1], gg = lanes[2], go = lanes[3], cp = lanes[4], dhRow = lanes[5], dcRow = lanes[6];
+    float[] di = lanes[7], df = lanes[8], dg = lanes[9], dout = lanes[10];
+    for (int r = 0; r < rows; r++) {
+      int p = aOff + r * aStride;
+      System.arraycopy(a, p, gi, r * u, u);
+      System.arraycopy(a, p + pu, gf, r * u, u);
+      System.arraycopy(a, p + 2 * pu, gg, r * u, u);
+      System.arraycopy(a, p + 3 * pu, go, r * u, u);
+    }
+    System.arraycopy(cPrev, cOff, cp, 0, n);
+    System.arraycopy(dh, hOff, dhRow, 0, n);
+    System.arraycopy(dc, hOff, dcRow, 0, n);
+    if (dOutside != null) {
+      float[] outside = di; // scratch until the gradients
+      System.arraycopy(dOutside, outsideOff, outside, 0, n);
+      for (int j = 0; j < n; j++) {
+        dhRow[j] += outside[j];
+      }
+      System.arraycopy(dhRow, 0, dh, hOff, n);
+    }
+    for (int j = 0; j < n; j++) {
+      float oj = go[j];
+      float tj = tanhC[j];
+      float dhj = dhRow[j];
+      dout[j] = dhj * tj * (oj * (1 - oj));
+      dcRow[j] += dhj * oj * (1 - tj * tj); // c's total gradient
+    }
+    for (int j = 0; j < n; j++) {
+      float dcj = dcRow[j];
+      float ij = gi[j];
+      float gj = gg[j];
+      di[j] = dcj * gj * (ij * (1 - ij));
+      dg[j] = dcj * ij * (1 - gj * gj);
+    }
+    for (int j = 0; j < n; j++) {
+      float dcj = dcRow[j];
+      float fj = gf[j];
+      df[j] = dcj * cp[j] * (fj * (1 - fj));
+      dcRow[j] = dcj * fj;
+    }
+    for (int r = 0; r < rows; r++) {
+      if (active[r]) {
+        int o = r * outStride;
+        int at = r * u;
+        System.arraycopy(di, at, out, o, u);
+        System.arraycopy(df, at, out, o + u, u);
+        System.arraycopy(dg, at, out, o + 2 * u, u);
+        System.arraycopy(dout, at, out, o + 3 * u, u);
+        System.arraycopy(dcRow, at, dc, hOff + at, u);
+      }
+    }
+  }
 }

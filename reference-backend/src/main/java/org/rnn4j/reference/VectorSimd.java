@@ -675,4 +675,70 @@ final class VectorSimd implements Simd {
     }
     return i;
   }
+
+  /** Row by row, a vector at a time along the row, every input read in place (no copies); a row's last elements one by one. */
+  @Override
+  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, float[] cPrev,
+      int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
+    if (dOutside != null) {
+      add(dOutside, outsideOff, dh, hOff, rows * u);
+    }
+    int whole = S.loopBound(u);
+    for (int r = 0; r < rows; r++) {
+      if (!active[r]) {
+        continue;
+      }
+      int p = aOff + r * aStride;
+      int t = r * u;
+      int c = cOff + t;
+      int h = hOff + t;
+      int o = r * outStride;
+      lstmRow(a, p, pu, tanhC, t, cPrev, c, dh, dc, h, out, o, u, whole);
+      // the tail by the same steps as the vectors (and as ScalarSimd)
+      for (int j = whole; j < u; j++) {
+        float gi = a[p + j];
+        float gf = a[p + pu + j];
+        float gg = a[p + 2 * pu + j];
+        float go = a[p + 3 * pu + j];
+        float tc = tanhC[t + j];
+        float dhj = dh[h + j];
+        float dcj = dc[h + j] + dhj * go * (1 - tc * tc);
+        out[o + j] = dcj * gg * (gi * (1 - gi));
+        out[o + u + j] = dcj * cPrev[c + j] * (gf * (1 - gf));
+        out[o + 2 * u + j] = dcj * gi * (1 - gg * gg);
+        out[o + 3 * u + j] = dhj * tc * (go * (1 - go));
+        dc[h + j] = dcj * gf;
+      }
+    }
+  }
+
+  /** {@code y[yOff ..] += x[xOff ..]} for n elements. */
+  private static void add(float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      FloatVector.fromArray(S, y, yOff + i).add(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] += x[xOff + i];
+    }
+  }
+
+  /** {@link #lstmGateGradients} of one row's elements {@code [0, end)}, {@code end} a multiple of the vector length. */
+  private static void lstmRow(float[] a, int p, int pu, float[] tanhC, int t, float[] cPrev, int c, float[] dh, float[] dc, int h,
+      float[] out, int o, int u, int end) {
+    for (int j = 0; j < end; j += L) {
+      FloatVector gi = FloatVector.fromArray(S, a, p + j);
+      FloatVector gf = FloatVector.fromArray(S, a, p + pu + j);
+      FloatVector gg = FloatVector.fromArray(S, a, p + 2 * pu + j);
+      FloatVector go = FloatVector.fromArray(S, a, p + 3 * pu + j);
+      FloatVector tc = FloatVector.fromArray(S, tanhC, t + j);
+      FloatVector dhj = FloatVector.fromArray(S, dh, h + j);
+      FloatVector dcj = FloatVector.fromArray(S, dc, h + j).add(dhj.mul(go).mul(ONE.sub(tc.mul(tc))));
+      dcj.mul(gg).mul(gi.mul(ONE.sub(gi))).intoArray(out, o + j);
+      dcj.mul(FloatVector.fromArray(S, cPrev, c + j)).mul(gf.mul(ONE.sub(gf))).intoArray(out, o + u + j);
+      dcj.mul(gi).mul(ONE.sub(gg.mul(gg))).intoArray(out, o + 2 * u + j);
+      dhj.mul(tc).mul(go.mul(ONE.sub(go))).intoArray(out, o + 3 * u + j);
+      dcj.mul(gf).intoArray(dc, h + j);
+    }
+  }
 }
