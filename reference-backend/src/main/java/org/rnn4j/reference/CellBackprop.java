@@ -84,7 +84,6 @@ final class CellBackprop {
     float[] c0 = rec.initialC.get(k);
     int n = steps * batch;
     float[] hPrev = shifted(hs, h0, batch, n);
-    float[] cPrev = cs == null ? null : shifted(cs, c0, batch, n);
     float[] a = recordedA;
     float[] q = recordedQ;
     float[] resetH = null;
@@ -105,7 +104,7 @@ final class CellBackprop {
     Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
     float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
-    Steps pass = new Steps(batch, steps, a, q, hPrev, cPrev, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, packedA, weightsT,
+    Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, packedA, weightsT,
         recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
@@ -156,7 +155,8 @@ final class CellBackprop {
     final float[] a;
     final float[] q;
     final float[] hPrev;
-    final float[] cPrev;
+    /** LSTM: the initial c (else null), the c before step 0's. */
+    final float[] c0;
     final float[] cs;
     final boolean[] valid;
     final float[] dHidden;
@@ -178,7 +178,7 @@ final class CellBackprop {
     /** {@link CellBackprop#carriesDirect}: whether {@link StepScratch#direct} is added to the product. */
     final boolean carriesDirect;
 
-    Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, boolean[] valid, float[] dHidden,
+    Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] c0, float[] cs, boolean[] valid, float[] dHidden,
         int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT, boolean recorded,
         float[] dx) {
       this.batch = batch;
@@ -186,7 +186,7 @@ final class CellBackprop {
       this.a = a;
       this.q = q;
       this.hPrev = hPrev;
-      this.cPrev = cPrev;
+      this.c0 = c0;
       this.cs = cs;
       this.valid = valid;
       this.dHidden = dHidden;
@@ -228,8 +228,11 @@ final class CellBackprop {
         for (int lb = 0; lb < rows; lb++) {
           s.active[lb] = valid == null || valid[first + lb];
         }
+        // LSTM: the previous c of the block's rows, read in place: the step before's c', or the initial c
+        float[] cPrev = t > 0 ? cs : c0;
+        int cPrevAt = t > 0 ? (first - batch) * u : b0 * u;
         if (fastLstm) {
-          lstmGradients(first, b0, rows, outside, outA, s, a, cPrev, cs, dHidden, dh, dc);
+          lstmGradients(first, b0, rows, outside, outA, s, a, cPrev, cPrevAt, cs, dHidden, dh, dc);
         } else {
           for (int lb = 0; lb < rows; lb++) {
             int h = (b0 + lb) * u;
@@ -237,7 +240,8 @@ final class CellBackprop {
               dh[h + j] += dHidden[outside + lb * u + j];
             }
             if (s.active[lb]) {
-              gateGradients(first + lb, b0 + lb, lb, (base + lb) * width, a, q, hPrev, cPrev, cs, dh, dc, outA, outQ, s);
+              gateGradients(first + lb, b0 + lb, lb, (base + lb) * width, a, q, hPrev, cPrev, cPrevAt + lb * u, cs, dh, dc, outA, outQ,
+                  s);
             } else if (packedA != null) {
               Arrays.fill(outA, lb * width, (lb + 1) * width, 0f); // a masked row's gradients are zero
             }
@@ -358,10 +362,10 @@ final class CellBackprop {
   /**
    * One valid row's gate gradients at one step: sets {@code dA} and {@code dQ} from {@code o},
    * {@code s.direct} at {@code lb} (batch row {@code b}'s place in the block), and for LSTM the
-   * previous c's gradient in {@code dc}.
+   * previous c's gradient in {@code dc} (the row's previous c at {@code cPrev[cPrevAt ..]}).
    */
-  private void gateGradients(int row, int b, int lb, int o, float[] a, float[] q, float[] hPrev, float[] cPrev, float[] cs, float[] dh,
-      float[] dc, float[] dA, float[] dQ, StepScratch s) {
+  private void gateGradients(int row, int b, int lb, int o, float[] a, float[] q, float[] hPrev, float[] cPrev, int cPrevAt, float[] cs,
+      float[] dh, float[] dc, float[] dA, float[] dQ, StepScratch s) {
     int p = row * padded;
     int hb = b * u;
     int sb = lb * u;
@@ -385,7 +389,7 @@ final class CellBackprop {
         for (int j = 0; j < u; j++) {
           double dcTotal = dc[hb + j] + s.dxRow[j];
           s.dGate[j] = dcTotal * s.gate[2 * pu + j];
-          s.dGate[u + j] = dcTotal * cPrev[row * u + j];
+          s.dGate[u + j] = dcTotal * cPrev[cPrevAt + j];
           s.dGate[2 * u + j] = dcTotal * s.gate[j];
           dc[hb + j] = (float) (dcTotal * s.gate[pu + j]);
         }
@@ -458,16 +462,17 @@ final class CellBackprop {
    * c's to {@code dc}; a masked row's are zero, its states' gradients carried (its h's plus what
    * reaches it from outside).
    *
+   * @param cPrevAt where the block's previous c starts in {@code cPrev}
    * @param outside where the block's gradient from outside starts in dHidden, or -1 for none
    */
   private void lstmGradients(int first, int b0, int rows, int outside, float[] out, StepScratch s, float[] a, float[] cPrev,
-      float[] cs, float[] dHidden, float[] dh, float[] dc) {
+      int cPrevAt, float[] cs, float[] dHidden, float[] dh, float[] dc) {
     int n = rows * u;
     int hb = b0 * u;
     float[] tanhC = s.tanhC;
     System.arraycopy(cs, first * u, tanhC, 0, n);
     simd.activate(Activation.TANH, tanhC, 0, n, tanhC.length); // φ(c')
-    simd.lstmGateGradients(rows, s.active, a, first * padded, padded, pu, tanhC, cPrev, first * u, outside >= 0 ? dHidden : null,
+    simd.lstmGateGradients(rows, s.active, a, first * padded, padded, pu, tanhC, cPrev, cPrevAt, outside >= 0 ? dHidden : null,
         outside, dh, dc, hb, out, width, u);
     for (int lb = 0; lb < rows; lb++) {
       if (!s.active[lb]) {
