@@ -69,7 +69,8 @@ final class BackpropKernels implements Kernels<Buf> {
   /** The gradient that reached {@code b}, or zeros. */
   Tensor gradient(Buf b) {
     float[] g = grads.get(b);
-    return Tensor.wrap(b.shape.clone(), g == null ? new float[b.data.length] : g.clone());
+    // the call's own array, done with once the pass is over: a tensor takes it without a copy
+    return Tensor.wrap(b.shape.clone(), g == null ? new float[b.data.length] : g);
   }
 
   /** A weight's gradient, in its shape (after {@link #backward}). */
@@ -100,6 +101,15 @@ final class BackpropKernels implements Kernels<Buf> {
     float[] to = grad(b);
     for (int i = 0; i < g.length; i++) {
       to[i] += g[i];
+    }
+  }
+
+  /** {@link #add(Buf, float[])} of an array no one else holds: the first gradient to reach {@code b} is taken as it is. */
+  private void addOwned(Buf b, float[] g) {
+    if (grads.containsKey(b)) {
+      add(b, g);
+    } else {
+      grads.put(b, g);
     }
   }
 
@@ -147,7 +157,7 @@ final class BackpropKernels implements Kernels<Buf> {
         units.add(cell.units());
       }
       RecurrentBackprop.Grads g = RecurrentBackprop.run(call.layer(), cells, units, rec, dSequence, dLast, dFinals);
-      add(call.input(), g.input());
+      addOwned(call.input(), g.input());
       if (call.initialState() != null) {
         for (int s = 0; s < g.initial().size(); s++) {
           add(call.initialState().get(s), g.initial().get(s));

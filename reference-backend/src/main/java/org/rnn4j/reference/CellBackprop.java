@@ -60,6 +60,11 @@ final class CellBackprop {
     this.dBias = dBias;
   }
 
+  /** The width of the cell's input rows. */
+  int inputWidth() {
+    return in;
+  }
+
   /**
    * Runs the cell's backward pass over what the forward recorded for it ({@code rec}'s cell {@code
    * k}: its input sequence, carried h (and c) after every step and initial states, time-major in
@@ -69,7 +74,8 @@ final class CellBackprop {
    *     for steps from {@code dHiddenFrom} (none reaches the steps before it)
    * @param dh in: the final h's gradient {@code (batch, u)}; out: the initial h's
    * @param dc likewise for c (LSTM), else null
-   * @return the input sequence's gradient, time-major
+   * @return the input sequence's gradient, time-major: the first {@code steps·batch·}{@link #inputWidth}
+   *     elements of a workspace array
    */
   float[] run(RecurrentLoop.Recording rec, int k, float[] dHidden, int dHiddenFrom, float[] dh, float[] dc) {
     int batch = rec.batch;
@@ -93,7 +99,7 @@ final class CellBackprop {
       q = recomputed[1];
       resetH = recomputed[2];
     }
-    float[] dx = new float[n * in];
+    float[] dx = ws.recorded(n * in); // every row written below
     Transposed weightsT = cell.transposed();
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
     // and dA is needed after the steps only as the weight gradient's B: the steps write it packed

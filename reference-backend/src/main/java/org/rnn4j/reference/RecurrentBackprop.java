@@ -50,7 +50,7 @@ final class RecurrentBackprop {
       }
       initial.add(0, dh);
     }
-    return new Grads(inputOrder(dHidden, batch, steps, layer.goBackwards()), initial);
+    return new Grads(inputOrder(dHidden, batch, steps, cells.get(0).inputWidth(), layer.goBackwards()), initial);
   }
 
   private static float[] copyOrZeros(float[] values, int size) {
@@ -87,9 +87,8 @@ final class RecurrentBackprop {
   }
 
   /** A time-major gradient in processing order, back to {@code (batch, steps, features)} in input order. */
-  private static float[] inputOrder(float[] timeMajor, int batch, int steps, boolean backwards) {
-    int f = timeMajor.length / (batch * steps);
-    float[] out = new float[timeMajor.length];
+  private static float[] inputOrder(float[] timeMajor, int batch, int steps, int f, boolean backwards) {
+    float[] out = new float[batch * steps * f];
     for (int t = 0; t < steps; t++) {
       int ti = backwards ? steps - 1 - t : t;
       for (int b = 0; b < batch; b++) {
