@@ -242,7 +242,9 @@ final class RecurrentLoop {
 
     void run() {
       // the record itself as the projection rows, where the cell records them as its step leaves them
-      boolean inRecord = arrays.recordA != null && cell.recordsStepRows();
+      // and this thread has every batch row (a block of rows lies apart in the record from step to
+      // step, which would take a small projection GEMM per step; the step writes its record anyway)
+      boolean inRecord = arrays.recordA != null && cell.recordsStepRows() && rows == batch;
       int chunk = Math.max(1, Math.min(steps, CHUNK_FLOATS / Math.max(1, rows * width)));
       float[] proj = inRecord ? arrays.recordA : ws.get(Slot.PROJECTION, chunk * rows * width);
       float[] x = ws.get(Slot.ROWS, chunk * rows * in);
@@ -275,17 +277,10 @@ final class RecurrentLoop {
 
     /**
      * The projection of this thread's rows of steps [t0, t0 + tc) at once, into {@code proj} from
-     * 0, or ({@code inRecord}) where the record keeps each step's rows: at once when this thread
-     * has every batch row, else step by step.
+     * 0, or ({@code inRecord}, this thread having every batch row) where the record keeps each
+     * step's rows.
      */
     private void project(int t0, int tc, float[] x, float[] proj, boolean inRecord) {
-      if (inRecord && rows < batch) {
-        for (int t = t0; t < t0 + tc; t++) {
-          System.arraycopy(input, (t * batch + b0) * in, x, 0, rows * in);
-          cell.project(simd, x, rows, proj, (t * batch + b0) * width);
-        }
-        return;
-      }
       for (int t = 0; t < tc; t++) {
         System.arraycopy(input, ((t0 + t) * batch + b0) * in, x, t * rows * in, rows * in);
       }
