@@ -89,29 +89,33 @@ final class CellBackprop {
     float[] h0 = rec.initialH.get(k);
     float[] c0 = rec.initialC.get(k);
     int n = steps * batch;
-    float[] hPrev = shifted(hs, h0, batch, n);
+    Transposed weightsT = cell.transposed();
+    // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
+    // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
+    boolean inputInStep = weightsT.kernel() == null;
+    // the previous h of every step: LSTM and SimpleRNN keep it beside the input (V = [x | h | 1]),
+    // the GRUs alone
+    int hStride = inputInStep ? in + u + (dBias == null ? 0 : 1) : u;
+    int hAt = inputInStep ? in : 0;
+    float[] hPrev = inputInStep ? inputsBesidePrevious(x, hs, h0, batch, n, hStride) : shifted(hs, h0, batch, n);
     float[] a = recordedA;
     float[] q = recordedQ;
     float[] resetH = null;
     if (a == null) {
-      float[][] recomputed = preActivations(x, hPrev, n);
+      float[][] recomputed = preActivations(x, hPrev, hAt, hStride, n);
       a = recomputed[0];
       q = recomputed[1];
       resetH = recomputed[2];
     }
     float[] dx = ws.recorded(n * in); // every row written below
-    Transposed weightsT = cell.transposed();
-    // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
-    // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
-    boolean inputInStep = weightsT.kernel() == null;
     // else the gradients of the pre-activations, dA (of x·W + b) and dQ (of h·U), in logical layout
     // float32, as the GEMMs that read them take it; with a mask zeroed, as masked rows' gradients
     // stay zero (without one, every row's columns that are read are written)
     Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
     float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
-    Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ, packedA, weightsT,
-        recordedA != null, inputInStep ? dx : null);
+    Steps pass = new Steps(batch, steps, a, q, inputInStep ? null : hPrev, c0, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ,
+        packedA, weightsT, recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -120,7 +124,7 @@ final class CellBackprop {
         pass.rows(b0, b1);
       }
     });
-    weightGradients(x, hPrev, resetH, n, dA, dQ, packedA);
+    weightGradients(x, hPrev, hStride, resetH, n, dA, dQ, packedA);
     if (!inputInStep) {
       Packed kernelT = weightsT.kernel();
       float[] product = ws.recorded(n * kernelT.cols);
@@ -160,7 +164,6 @@ final class CellBackprop {
     final int steps;
     final float[] a;
     final float[] q;
-    final float[] hPrev;
     /** LSTM: the initial c (else null), the c before step 0's. */
     final float[] c0;
     final float[] cs;
@@ -169,6 +172,8 @@ final class CellBackprop {
     final int dHiddenFrom;
     final float[] dh;
     final float[] dc;
+    /** GRUs: the previous h of every step (else null). */
+    final float[] hPrev;
     /** GRUs: the whole pass's gradient rows (else null). */
     final float[] dA;
     final float[] dQ;
@@ -283,7 +288,7 @@ final class CellBackprop {
    * (LSTM, SimpleRNN: {@code + h·U}; GRU reset_before: z and r {@code + h·U_zr}, the candidate
    * {@code + (r∘h)·U_h}), GRU reset_after's {@code q = h·U + b_rec}, GRU reset_before's {@code r∘h}.
    */
-  private float[][] preActivations(float[] x, float[] hPrev, int n) {
+  private float[][] preActivations(float[] x, float[] hPrev, int hAt, int hStride, int n) {
     float[] a = new float[n * padded];
     float[] q = null;
     float[] resetH = null;
@@ -292,7 +297,8 @@ final class CellBackprop {
     }
     split(n, (r0, r1) -> simd.gemm(x, r0 * in, in, r1 - r0, cell.kernel, 0, pu, a, r0 * padded, padded, true));
     switch (cell.kind) {
-      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, a, r0 * padded, padded, true));
+      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * hStride + hAt, hStride, r1 - r0, cell.recurrent, 0, pu, a,
+          r0 * padded, padded, true));
       case GRU_RESET_AFTER -> {
         q = new float[n * padded];
         for (int r = 0; r < n; r++) {
@@ -321,6 +327,32 @@ final class CellBackprop {
       }
     }
     return new float[][] {a, q, resetH};
+  }
+
+  /**
+   * LSTM, SimpleRNN: each step's input beside its previous h (and a 1 when the cell has a bias), rows
+   * of {@code cols}, {@code V = [x | h | 1]}: the weight gradient {@code Vᵀ·dA} is then one GEMM,
+   * which streams the 13 MB of a W3-sized dA once per block of V's columns, where one GEMM per part
+   * streamed it once per part and once more for the bias's column sum.
+   */
+  private float[] inputsBesidePrevious(float[] x, float[] hs, float[] h0, int batch, int n, int cols) {
+    float[] v = ws.recorded(n * cols);
+    boolean ones = cols > in + u;
+    split(n, (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int o = r * cols;
+        System.arraycopy(x, r * in, v, o, in);
+        if (r < batch) {
+          System.arraycopy(h0, r * u, v, o + in, u);
+        } else {
+          System.arraycopy(hs, (r - batch) * u, v, o + in, u);
+        }
+        if (ones) {
+          v[o + in + u] = 1f;
+        }
+      }
+    });
+    return v;
   }
 
   /** The previous step's states for every step: {@code init} before step 0, else the step before's. */
@@ -537,32 +569,46 @@ final class CellBackprop {
    * dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), the bias
    * gradients as column sums {@code 1ᵀ·dA} (GRU reset_after's recurrent row: {@code 1ᵀ·dQ}), each
    * sharing the GEMM of the same gradient; LSTM's and SimpleRNN's from {@code dA} packed ({@code
-   * packedA}), the GRUs' from the rows of {@code dA} and {@code dQ}.
+   * packedA}) with V = [x | h | 1] ({@code v}, rows of {@code vCols}) in one GEMM, the GRUs' from
+   * the rows of {@code dA} and {@code dQ}.
    */
-  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ, Packed packedA) {
-    Part inputBias = dBias == null ? null : new Part(null, 1, dBias, 0);
+  private void weightGradients(float[] x, float[] v, int vCols, float[] resetH, int n, float[] dA, float[] dQ, Packed packedA) {
+    Target bias = dBias == null ? null : new Target(dBias, 0, 1);
     switch (cell.kind) {
-      case LSTM, SIMPLE -> transposedTimes(packedA, 0, new Part(x, in, dKernel, 0), new Part(hPrev, u, dRecurrent, 0), inputBias);
+      case LSTM, SIMPLE -> transposedTimes(packedA, 0, new Part(v, vCols, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u), bias));
       case GRU_RESET_AFTER -> {
-        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), inputBias);
-        transposedTimes(dQ, 0, width, n, new Part(hPrev, u, dRecurrent, 0), dBias == null ? null : new Part(null, 1, dBias, width));
+        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel), Part.ones(bias));
+        transposedTimes(dQ, 0, width, n, new Part(v, u, dRecurrent), Part.ones(dBias == null ? null : new Target(dBias, width, 1)));
       }
       case GRU_RESET_BEFORE -> {
-        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel, 0), inputBias);
-        transposedTimes(dQ, 0, 2 * u, n, new Part(hPrev, u, dRecurrent, 0));
-        transposedTimes(dA, 2 * u, 3 * u, n, new Part(resetH, u, dRecurrent, 0));
+        transposedTimes(dA, 0, width, n, new Part(x, in, dKernel), Part.ones(bias));
+        transposedTimes(dQ, 0, 2 * u, n, new Part(v, u, dRecurrent));
+        transposedTimes(dA, 2 * u, 3 * u, n, new Part(resetH, u, dRecurrent));
       }
     }
   }
 
+  /** {@code rows} rows of a weight-gradient GEMM's product, each added to a row of {@code out} from {@code offset}, {@code width} apart. */
+  private record Target(float[] out, int offset, int rows) {}
+
   /**
-   * One block of rows of {@code Vᵀ} in a weight-gradient GEMM: the {@code (n, cols)} matrix {@code
-   * values} (null: a column of ones, whose product is a column sum), and where its rows of the
-   * product are added: {@code out[offset + i·width + j]}.
+   * Columns of V in a weight-gradient GEMM {@code Vᵀ·d}: the {@code (n, cols)} matrix {@code values}
+   * (null: a column of ones, whose product is a column sum), and where its rows of the product go,
+   * target after target (null targets have no rows).
    */
-  private record Part(float[] values, int cols, float[] out, int offset) {
+  private record Part(float[] values, int cols, Target... targets) {
     /** A row of ones, read with both strides 0: a column sum's row of {@code Vᵀ}. */
     private static final float[] ONE = {1f};
+
+    /** All of {@code values}' columns into {@code out} from its first element. */
+    Part(float[] values, int cols, float[] out) {
+      this(values, cols, new Target(out, 0, cols));
+    }
+
+    /** The column sums into {@code target}, or null (no part) for a null target. */
+    static Part ones(Target target) {
+      return target == null ? null : new Part(null, 1, target);
+    }
 
     /** Rows [i0, i1) of this part's {@code Vᵀ} times {@code b}, into C's rows from {@code cRow}: {@code Vᵀ} read in place. */
     void transposedTimes(Simd simd, int i0, int i1, Packed b, float[] c, int cRow) {
@@ -658,12 +704,17 @@ final class CellBackprop {
       if (part == null) {
         continue;
       }
-      for (int i = 0; i < part.cols(); i++) {
-        for (int j = 0; j < k; j++) {
-          part.out()[part.offset() + i * width + c0 + j] += c[(at + i) * b.cols + j];
+      for (Target target : part.targets()) {
+        if (target == null) {
+          continue;
         }
+        for (int i = 0; i < target.rows(); i++) {
+          for (int j = 0; j < k; j++) {
+            target.out()[target.offset() + i * width + c0 + j] += c[(at + i) * b.cols + j];
+          }
+        }
+        at += target.rows();
       }
-      at += part.cols();
     }
   }
 }
