@@ -114,7 +114,7 @@ final class CellBackprop {
     Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
     float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
-    Steps pass = new Steps(batch, steps, a, q, inputInStep ? null : hPrev, c0, cs, valid, dHidden, dHiddenFrom, dh, dc, dA, dQ,
+    Steps pass = new Steps(batch, steps, a, q, inputInStep ? null : hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA, dQ,
         packedA, weightsT, recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
@@ -167,6 +167,8 @@ final class CellBackprop {
     /** LSTM: the initial c (else null), the c before step 0's. */
     final float[] c0;
     final float[] cs;
+    /** A default LSTM's φ(c') of every step, recorded by its forward steps (else null). */
+    final float[] tanhCs;
     final boolean[] valid;
     final float[] dHidden;
     final int dHiddenFrom;
@@ -189,9 +191,9 @@ final class CellBackprop {
     /** {@link CellBackprop#carriesDirect}: whether {@link StepScratch#direct} is added to the product. */
     final boolean carriesDirect;
 
-    Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] c0, float[] cs, boolean[] valid, float[] dHidden,
-        int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT, boolean recorded,
-        float[] dx) {
+    Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] c0, float[] cs, float[] tanhCs, boolean[] valid,
+        float[] dHidden, int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT,
+        boolean recorded, float[] dx) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -199,6 +201,7 @@ final class CellBackprop {
       this.hPrev = hPrev;
       this.c0 = c0;
       this.cs = cs;
+      this.tanhCs = tanhCs;
       this.valid = valid;
       this.dHidden = dHidden;
       this.dHiddenFrom = dHiddenFrom;
@@ -226,7 +229,7 @@ final class CellBackprop {
       float[] product = new float[rows * recurrentT.cols];
       float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
       // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
-      boolean fastLstm = recorded && cell.recordsActivatedGates();
+      boolean fastLstm = recorded && cell.recordsActivatedGates() && tanhCs != null;
       // a step's gradient rows: the thread's own rows, put into the packed B after the step, or the pass's
       float[] outA = packedA != null ? new float[rows * width] : dA;
       float[] outQ = packedA != null ? outA : dQ;
@@ -243,7 +246,7 @@ final class CellBackprop {
         float[] cPrev = t > 0 ? cs : c0;
         int cPrevAt = t > 0 ? (first - batch) * u : b0 * u;
         if (fastLstm) {
-          lstmGradients(first, b0, rows, outside, outA, s, a, cPrev, cPrevAt, cs, dHidden, dh, dc);
+          lstmGradients(first, b0, rows, outside, outA, s, a, cPrev, cPrevAt, tanhCs, dHidden, dh, dc);
         } else {
           for (int lb = 0; lb < rows; lb++) {
             int h = (b0 + lb) * u;
@@ -382,8 +385,6 @@ final class CellBackprop {
     /** GRU reset_before (else null): each row's z and r pre-activations, then z and r; and the z gate's gradient. */
     final float[][] zrKeep;
     final double[][] dzKeep;
-    /** LSTM (else null): φ(c') of a block's rows side by side, with room for a vector kernel's padding. */
-    final float[] tanhC;
 
     StepScratch(int rows) {
       active = new boolean[rows];
@@ -393,7 +394,6 @@ final class CellBackprop {
       dCandidate = resetBefore ? new float[rows * u] : null;
       zrKeep = resetBefore ? new float[rows][4 * u] : null;
       dzKeep = resetBefore ? new double[rows][u] : null;
-      tanhC = kind == FastCell.Kind.LSTM ? new float[Packed.roundUp(rows * u, Packed.NR)] : null;
     }
   }
 
@@ -501,17 +501,13 @@ final class CellBackprop {
    * reaches it from outside).
    *
    * @param cPrevAt where the block's previous c starts in {@code cPrev}
+   * @param tanhCs φ(c') of every step, as the forward recorded it
    * @param outside where the block's gradient from outside starts in dHidden, or -1 for none
    */
   private void lstmGradients(int first, int b0, int rows, int outside, float[] out, StepScratch s, float[] a, float[] cPrev,
-      int cPrevAt, float[] cs, float[] dHidden, float[] dh, float[] dc) {
-    int n = rows * u;
-    int hb = b0 * u;
-    float[] tanhC = s.tanhC;
-    System.arraycopy(cs, first * u, tanhC, 0, n);
-    simd.activate(Activation.TANH, tanhC, 0, n, tanhC.length); // φ(c')
-    simd.lstmGateGradients(rows, s.active, a, first * padded, padded, pu, tanhC, cPrev, cPrevAt, outside >= 0 ? dHidden : null,
-        outside, dh, dc, hb, out, width, u);
+      int cPrevAt, float[] tanhCs, float[] dHidden, float[] dh, float[] dc) {
+    simd.lstmGateGradients(rows, s.active, a, first * padded, padded, pu, tanhCs, first * u, cPrev, cPrevAt,
+        outside >= 0 ? dHidden : null, outside, dh, dc, b0 * u, out, width, u);
     for (int lb = 0; lb < rows; lb++) {
       if (!s.active[lb]) {
         Arrays.fill(out, lb * width, (lb + 1) * width, 0f);

@@ -55,6 +55,14 @@ interface CellMath {
     return false;
   }
 
+  /**
+   * Whether {@link #step} also records φ(c') of its rows ({@link StepArrays#recordCells}), which an
+   * LSTM's step computes for h anyway and its backward pass needs again.
+   */
+  default boolean recordsActivatedCells() {
+    return false;
+  }
+
   /** One time step for the block in {@code s}: from its current states and projection to its next states. */
   void step(StepArrays s);
 }

@@ -140,6 +140,12 @@ final class FastCell implements CellMath {
     return kind == Kind.LSTM && activation == Activation.TANH && recurrentActivation == Activation.SIGMOID;
   }
 
+  /** A default LSTM's backward pass reads φ(c') beside its activated gates. */
+  @Override
+  public boolean recordsActivatedCells() {
+    return recordsActivatedGates();
+  }
+
   /** A default LSTM's activated gates are its projection rows after the step. */
   @Override
   public boolean recordsStepRows() {
@@ -245,6 +251,7 @@ final class FastCell implements CellMath {
         }
         if (a.recordA != null && activated) {
           moveGates(a.recordA, a.recordOff, lanes, rows, false);
+          System.arraycopy(cn, 0, a.recordCells, a.recordCellsOff, n);
         }
       }
       case GRU_RESET_AFTER -> {

@@ -53,6 +53,8 @@ final class RecurrentLoop {
     final List<float[]> inputs = new ArrayList<>();
     final List<float[]> hidden = new ArrayList<>();
     final List<float[]> cells = new ArrayList<>();
+    /** Per cell, φ(c') after every step where its steps record it ({@link CellMath#recordsActivatedCells}), else null. */
+    final List<float[]> activatedCells = new ArrayList<>();
     final List<float[]> initialH = new ArrayList<>();
     final List<float[]> initialC = new ArrayList<>();
     /** Per cell, the pre-activations its steps recorded ({@link CellMath#recordedArrays}), or nulls. */
@@ -116,6 +118,7 @@ final class RecurrentLoop {
         record.inputs.add(seq);
         record.hidden.add(out);
         record.cells.add(cellOut);
+        record.activatedCells.add(c != null && cell.recordsActivatedCells() ? ws.recorded(steps * batch * cell.units()) : null);
         record.initialH.add(h.clone());
         record.initialC.add(c == null ? null : c.clone());
         int size = steps * batch * cell.projectionWidth();
@@ -123,7 +126,7 @@ final class RecurrentLoop {
         record.recurrentProducts.add(cell.recordedArrays() > 1 ? ws.recorded(size) : null);
       }
       runCell(new CellRun(cell, batch, steps, in, seq, out, cellOut, h, c, valid, record == null ? null : record.preActivations.get(k),
-          record == null ? null : record.recurrentProducts.get(k)), ws);
+          record == null ? null : record.recurrentProducts.get(k), record == null ? null : record.activatedCells.get(k)), ws);
       finals.add(new Buf(new int[] {batch, cell.units()}, h));
       if (c != null) {
         finals.add(new Buf(new int[] {batch, cell.units()}, c));
@@ -142,10 +145,10 @@ final class RecurrentLoop {
   /**
    * One cell over a whole sequence: its input {@code (steps, batch, in)} step-major, the outputs h
    * (and, recorded for a backward pass, c) of every step, the carried states (initial in, final
-   * out), the valid steps (or null), and where to record pre-activations and recurrent products.
+   * out), the valid steps (or null), and where to record pre-activations, recurrent products and φ(c').
    */
   private record CellRun(CellMath cell, int batch, int steps, int in, float[] input, float[] out, float[] cellOut, float[] h,
-      float[] c, boolean[] valid, float[] recordA, float[] recordQ) {}
+      float[] c, boolean[] valid, float[] recordA, float[] recordQ, float[] recordCells) {}
 
   private void runCell(CellRun run, Workspace ws) {
     parallel.run(threads(run.cell(), run.batch(), run.steps()), (thread, n) -> {
@@ -238,6 +241,7 @@ final class RecurrentLoop {
       this.width = cell.projectionWidth();
       arrays.recordA = run.recordA();
       arrays.recordQ = run.recordQ();
+      arrays.recordCells = run.recordCells();
     }
 
     void run() {
@@ -299,6 +303,7 @@ final class RecurrentLoop {
       arrays.cCur = cCur;
       arrays.cNext = cNext;
       arrays.recordOff = (t * batch + b0) * width;
+      arrays.recordCellsOff = (t * batch + b0) * u;
       cell.step(arrays);
       for (int b = 0; b < rows; b++) {
         int s = b * u;

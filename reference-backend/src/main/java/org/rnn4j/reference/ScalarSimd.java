@@ -286,8 +286,8 @@ final class ScalarSimd implements Simd {
     }
   }
 
-  /** Per-thread lanes for {@link #lstmGateGradients}: i, f, g, o, the previous c, dh, dc, then the gates' gradients. */
-  private static final ThreadLocal<float[][]> LSTM_LANES = ThreadLocal.withInitial(() -> new float[11][0]);
+  /** Per-thread lanes for {@link #lstmGateGradients}: i, f, g, o, the previous c, dh, dc, the gates' gradients, then φ(c'). */
+  private static final ThreadLocal<float[][]> LSTM_LANES = ThreadLocal.withInitial(() -> new float[12][0]);
 
   /**
    * In passes over zero-offset lanes, a block's rows side by side (C2 vectorizes a loop over them,
@@ -295,16 +295,21 @@ final class ScalarSimd implements Simd {
    * if its body is small enough to unroll), the active rows' results copied out.
    */
   @Override
-  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, float[] cPrev,
-      int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
+  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, int tanhOff,
+      float[] cPrev, int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
     int n = rows * u;
     float[][] lanes = LSTM_LANES.get();
     if (lanes[0].length < n) {
-      lanes = new float[11][n];
+      lanes = new float[12][n];
       LSTM_LANES.set(lanes);
     }
     float[] gi = lanes[0], gf = lanes[1], gg = lanes[2], go = lanes[3], cp = lanes[4], dhRow = lanes[5], dcRow = lanes[6];
     float[] di = lanes[7], df = lanes[8], dg = lanes[9], dout = lanes[10];
+    float[] tc = tanhC;
+    if (tanhOff != 0) {
+      tc = lanes[11];
+      System.arraycopy(tanhC, tanhOff, tc, 0, n);
+    }
     for (int r = 0; r < rows; r++) {
       int p = aOff + r * aStride;
       System.arraycopy(a, p, gi, r * u, u);
@@ -325,7 +330,7 @@ final class ScalarSimd implements Simd {
     }
     for (int j = 0; j < n; j++) {
       float oj = go[j];
-      float tj = tanhC[j];
+      float tj = tc[j];
       float dhj = dhRow[j];
       dout[j] = dhj * tj * (oj * (1 - oj));
       dcRow[j] += dhj * oj * (1 - tj * tj); // c's total gradient

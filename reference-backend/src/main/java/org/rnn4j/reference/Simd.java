@@ -46,12 +46,12 @@ interface Simd {
    * gradient {@code dh[hOff + r·u ..]} gets the gradient from outside the cell added, {@code
    * dOutside[outsideOff + r·u ..]} (none if {@code dOutside} is null). Then each {@code active} row,
    * from its activated gates i, f, g, o at {@code a[aOff + r·aStride + gate·pu ..]}, φ(c') at {@code
-   * tanhC[r·u ..]}, the previous c at {@code cPrev[cOff + r·u ..]} and c's gradient {@code dc[hOff +
+   * tanhC[tanhOff + r·u ..]}, the previous c at {@code cPrev[cOff + r·u ..]} and c's gradient {@code dc[hOff +
    * r·u ..]}: c's total gradient {@code dc + dh·o·(1 − φ²)}, the gates' pre-activation gradients into
    * {@code out[r·outStride + gate·u ..]} (the derivatives from the activations' outputs, σ' = σ(1 −
    * σ), tanh' = 1 − tanh²) and the previous c's gradient {@code dc·f} into dc. The other rows' out and
    * dc are left alone. Every implementation multiplies in the same order, so they give the same bits.
    */
-  void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, float[] cPrev,
-      int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u);
+  void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, int tanhOff,
+      float[] cPrev, int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u);
 }

@@ -32,4 +32,11 @@ final class StepArrays {
   float[] recordA;
   float[] recordQ;
   int recordOff;
+  /**
+   * When a backward pass will follow and the cell records them ({@link
+   * CellMath#recordsActivatedCells}): where the step copies φ(c') of its rows, {@code rows · units}
+   * from {@link #recordCellsOff}; else null.
+   */
+  float[] recordCells;
+  int recordCellsOff;
 }

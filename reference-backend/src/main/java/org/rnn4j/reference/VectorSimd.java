@@ -678,8 +678,8 @@ final class VectorSimd implements Simd {
 
   /** Row by row, a vector at a time along the row, every input read in place (no copies); a row's last elements one by one. */
   @Override
-  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, float[] cPrev,
-      int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
+  public void lstmGateGradients(int rows, boolean[] active, float[] a, int aOff, int aStride, int pu, float[] tanhC, int tanhOff,
+      float[] cPrev, int cOff, float[] dOutside, int outsideOff, float[] dh, float[] dc, int hOff, float[] out, int outStride, int u) {
     if (dOutside != null) {
       add(dOutside, outsideOff, dh, hOff, rows * u);
     }
@@ -693,14 +693,15 @@ final class VectorSimd implements Simd {
       int c = cOff + t;
       int h = hOff + t;
       int o = r * outStride;
-      lstmRow(a, p, pu, tanhC, t, cPrev, c, dh, dc, h, out, o, u, whole);
+      int tc0 = tanhOff + t;
+      lstmRow(a, p, pu, tanhC, tc0, cPrev, c, dh, dc, h, out, o, u, whole);
       // the tail by the same steps as the vectors (and as ScalarSimd)
       for (int j = whole; j < u; j++) {
         float gi = a[p + j];
         float gf = a[p + pu + j];
         float gg = a[p + 2 * pu + j];
         float go = a[p + 3 * pu + j];
-        float tc = tanhC[t + j];
+        float tc = tanhC[tc0 + j];
         float dhj = dh[h + j];
         float dcj = dc[h + j] + dhj * go * (1 - tc * tc);
         out[o + j] = dcj * gg * (gi * (1 - gi));

@@ -23,18 +23,20 @@ class LstmGateGradientsTest {
   void bothKernelsFollowTheDefinitionAndAgreeBitForBit() {
     for (int u : new int[] {3, 16, 21, 64, 256}) {
       for (boolean outside : new boolean[] {false, true}) {
-        check(u, outside);
+        for (long seed : new long[] {7, 8}) {
+          check(u, outside, seed);
+        }
       }
     }
   }
 
-  /** u units a row, with or without a gradient from outside. */
-  private static void check(int u, boolean outside) {
-    Case scalar = new Case(u, 7, outside);
-    Case best = new Case(u, 7, outside);
+  /** u units a row, with or without a gradient from outside, φ(c') at an offset for even seeds. */
+  private static void check(int u, boolean outside, long seed) {
+    Case scalar = new Case(u, seed, outside);
+    Case best = new Case(u, seed, outside);
     scalar.run(SimdProvider.scalar());
     best.run(SimdProvider.best());
-    Case untouched = new Case(u, 7, outside);
+    Case untouched = new Case(u, seed, outside);
     for (int r = 0; r < ROWS; r++) {
       for (int j = 0; j < u; j++) {
         for (int gate = 0; gate < 4; gate++) {
@@ -81,6 +83,8 @@ class LstmGateGradientsTest {
     final int outStride;
     final float[] a;
     final float[] tanhC;
+    /** Where the block's φ(c') starts in tanhC: 0 for odd seeds, past a row and a bit for even ones. */
+    final int tanhOff;
     final float[] cPrev;
     final float[] dOutside;
     final int outsideOff;
@@ -106,7 +110,8 @@ class LstmGateGradientsTest {
           a[aOff + r * aStride + 2 * pu + j] = (float) rnd.nextDouble(-0.999, 0.999); // g: tanh
         }
       }
-      tanhC = filled(rnd, ROWS * u + Packed.NR, -0.99, 0.99);
+      tanhOff = seed % 2 == 1 ? 0 : u + 7;
+      tanhC = filled(rnd, tanhOff + ROWS * u + Packed.NR, -0.99, 0.99);
       cPrev = filled(rnd, cOff + ROWS * u + 3, -2, 2);
       dh = filled(rnd, hOff + ROWS * u + 3, -1, 1);
       dc = filled(rnd, hOff + ROWS * u + 3, -1, 1);
@@ -125,8 +130,8 @@ class LstmGateGradientsTest {
     }
 
     void run(Simd simd) {
-      simd.lstmGateGradients(ROWS, ACTIVE, a, aOff, aStride, pu, tanhC, cPrev, cOff, dOutside, outsideOff, dh, dc, hOff, out, outStride,
-          u);
+      simd.lstmGateGradients(ROWS, ACTIVE, a, aOff, aStride, pu, tanhC, tanhOff, cPrev, cOff, dOutside, outsideOff, dh, dc, hOff, out,
+          outStride, u);
     }
 
     /** Row r, unit j of this case's results against the definition in float64 from {@code in}'s inputs. */
@@ -136,7 +141,7 @@ class LstmGateGradientsTest {
       double f = in.a[p + pu];
       double g = in.a[p + 2 * pu];
       double o = in.a[p + 3 * pu];
-      double t = in.tanhC[r * u + j];
+      double t = in.tanhC[in.tanhOff + r * u + j];
       int h = hOff + r * u + j;
       double dhj = in.dh[h] + (in.dOutside == null ? 0 : (double) in.dOutside[in.outsideOff + r * u + j]);
       double dcTotal = in.dc[h] + dhj * o * (1 - t * t);
