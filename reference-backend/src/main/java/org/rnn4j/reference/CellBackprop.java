@@ -93,16 +93,16 @@ final class CellBackprop {
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
     // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
     boolean inputInStep = weightsT.kernel() == null;
-    // the previous h of every step: LSTM and SimpleRNN keep it beside the input (V = [x | h | 1]),
-    // the GRUs alone
-    int hStride = inputInStep ? in + u + (dBias == null ? 0 : 1) : u;
-    int hAt = inputInStep ? in : 0;
-    float[] hPrev = inputInStep ? inputsBesidePrevious(x, hs, h0, batch, n, hStride) : shifted(hs, h0, batch, n);
+    // the previous h of every step: the GRUs' time-major, LSTM's and SimpleRNN's beside the input,
+    // V = [x | h | 1], in the weight gradient's row order (gradientRow)
+    int vCols = in + u + (dBias == null ? 0 : 1);
+    float[] v = inputInStep ? inputsBesidePrevious(x, hs, h0, batch, steps, vCols) : null;
+    float[] hPrev = inputInStep ? null : shifted(hs, h0, batch, n);
     float[] a = recordedA;
     float[] q = recordedQ;
     float[] resetH = null;
     if (a == null) {
-      float[][] recomputed = preActivations(x, hPrev, hAt, hStride, n);
+      float[][] recomputed = preActivations(x, hPrev != null ? hPrev : shifted(hs, h0, batch, n), n);
       a = recomputed[0];
       q = recomputed[1];
       resetH = recomputed[2];
@@ -114,8 +114,8 @@ final class CellBackprop {
     Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
     float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
-    Steps pass = new Steps(batch, steps, a, q, inputInStep ? null : hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA, dQ,
-        packedA, weightsT, recordedA != null, inputInStep ? dx : null);
+    Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA,
+        dQ, packedA, weightsT, recordedA != null, inputInStep ? dx : null);
     // batch rows are independent through the steps: each thread walks its rows back to step 0
     loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
       int b0 = RecurrentLoop.rowSplit(batch, thread, count);
@@ -124,7 +124,7 @@ final class CellBackprop {
         pass.rows(b0, b1);
       }
     });
-    weightGradients(x, hPrev, hStride, resetH, n, dA, dQ, packedA);
+    weightGradients(x, hPrev, v, vCols, resetH, n, dA, dQ, packedA);
     if (!inputInStep) {
       Packed kernelT = weightsT.kernel();
       float[] product = ws.recorded(n * kernelT.cols);
@@ -179,7 +179,10 @@ final class CellBackprop {
     /** GRUs: the whole pass's gradient rows (else null). */
     final float[] dA;
     final float[] dQ;
-    /** LSTM, SimpleRNN: where each step's gradient rows go, packed as the weight gradient's B (else null). */
+    /**
+     * LSTM, SimpleRNN: where each step's gradient rows go, packed as the weight gradient's B in
+     * {@link #gradientRow}'s order (else null).
+     */
     final Packed packedA;
     /** {@code Uᵀ} (GRU reset_before: z's and r's), with {@code Wᵀ} after it when {@link #dx} is set. */
     final Packed recurrentT;
@@ -267,7 +270,13 @@ final class CellBackprop {
         }
         simd.gemm(outQ, base * width, width, rows, recurrentT, 0, recurrentT.paddedUnits, product, 0, recurrentT.cols, false);
         if (packedA != null) {
-          packedA.putRows(outA, 0, first, rows);
+          // the block's rows, a stretch of gradientRow's order for each block of batch rows they span
+          for (int lb = 0; lb < rows; ) {
+            int b = b0 + lb;
+            int count = Math.min(b1, b - b % ROW_BLOCK + ROW_BLOCK) - b;
+            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps), count);
+            lb += count;
+          }
         }
         for (int lb = 0; lb < rows; lb++) {
           int h = (b0 + lb) * u;
@@ -291,7 +300,7 @@ final class CellBackprop {
    * (LSTM, SimpleRNN: {@code + h·U}; GRU reset_before: z and r {@code + h·U_zr}, the candidate
    * {@code + (r∘h)·U_h}), GRU reset_after's {@code q = h·U + b_rec}, GRU reset_before's {@code r∘h}.
    */
-  private float[][] preActivations(float[] x, float[] hPrev, int hAt, int hStride, int n) {
+  private float[][] preActivations(float[] x, float[] hPrev, int n) {
     float[] a = new float[n * padded];
     float[] q = null;
     float[] resetH = null;
@@ -300,8 +309,7 @@ final class CellBackprop {
     }
     split(n, (r0, r1) -> simd.gemm(x, r0 * in, in, r1 - r0, cell.kernel, 0, pu, a, r0 * padded, padded, true));
     switch (cell.kind) {
-      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * hStride + hAt, hStride, r1 - r0, cell.recurrent, 0, pu, a,
-          r0 * padded, padded, true));
+      case LSTM, SIMPLE -> split(n, (r0, r1) -> simd.gemm(hPrev, r0 * u, u, r1 - r0, cell.recurrent, 0, pu, a, r0 * padded, padded, true));
       case GRU_RESET_AFTER -> {
         q = new float[n * padded];
         for (int r = 0; r < n; r++) {
@@ -332,21 +340,40 @@ final class CellBackprop {
     return new float[][] {a, q, resetH};
   }
 
+  /** Batch rows per block of {@link #gradientRow}'s order. */
+  static final int ROW_BLOCK = 16;
+
+  /**
+   * Where step {@code t}'s batch row {@code b} lies among the rows of the LSTM's and SimpleRNN's
+   * weight-gradient operands (the packed dA and V), whose order is the weight gradients' sum over
+   * them: the batch rows in blocks of {@link #ROW_BLOCK}, each block step by step. A thread walking
+   * its block of batch rows back through the steps then writes stretches of the packed dA no other
+   * thread writes beside; in step-major order two threads' rows met in every panel at every step
+   * (T3 at two threads: 1.4–1.9 ms of copying them there, 0.8–0.9 in this order). The order does
+   * not depend on the number of threads, so neither do the sums' bits.
+   */
+  static int gradientRow(int t, int b, int batch, int steps) {
+    int block = b - b % ROW_BLOCK;
+    return block * steps + t * Math.min(ROW_BLOCK, batch - block) + b - block;
+  }
+
   /**
    * LSTM, SimpleRNN: each step's input beside its previous h (and a 1 when the cell has a bias), rows
-   * of {@code cols}, {@code V = [x | h | 1]}: the weight gradient {@code Vᵀ·dA} is then one GEMM,
-   * which streams the 13 MB of a W3-sized dA once per block of V's columns, where one GEMM per part
-   * streamed it once per part and once more for the bias's column sum.
+   * of {@code cols} in {@link #gradientRow}'s order, {@code V = [x | h | 1]}: the weight gradient
+   * {@code Vᵀ·dA} is then one GEMM, which streams the 13 MB of a W3-sized dA once per block of V's
+   * columns, where one GEMM per part streamed it once per part and once more for the bias's column sum.
    */
-  private float[] inputsBesidePrevious(float[] x, float[] hs, float[] h0, int batch, int n, int cols) {
-    float[] v = ws.recorded(n * cols);
+  private float[] inputsBesidePrevious(float[] x, float[] hs, float[] h0, int batch, int steps, int cols) {
+    float[] v = ws.recorded(steps * batch * cols);
     boolean ones = cols > in + u;
-    split(n, (r0, r1) -> {
+    split(steps * batch, (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
-        int o = r * cols;
+        int t = r / batch;
+        int b = r - t * batch;
+        int o = gradientRow(t, b, batch, steps) * cols;
         System.arraycopy(x, r * in, v, o, in);
-        if (r < batch) {
-          System.arraycopy(h0, r * u, v, o + in, u);
+        if (t == 0) {
+          System.arraycopy(h0, b * u, v, o + in, u);
         } else {
           System.arraycopy(hs, (r - batch) * u, v, o + in, u);
         }
@@ -565,20 +592,21 @@ final class CellBackprop {
    * dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), the bias
    * gradients as column sums {@code 1ᵀ·dA} (GRU reset_after's recurrent row: {@code 1ᵀ·dQ}), each
    * sharing the GEMM of the same gradient; LSTM's and SimpleRNN's from {@code dA} packed ({@code
-   * packedA}) with V = [x | h | 1] ({@code v}, rows of {@code vCols}) in one GEMM, the GRUs' from
-   * the rows of {@code dA} and {@code dQ}.
+   * packedA}) with V = [x | h | 1] ({@code v}, rows of {@code vCols}) in one GEMM, both in {@link
+   * #gradientRow}'s order; the GRUs' from the time-major rows of {@code dA}, {@code dQ} and {@code hPrev}.
    */
-  private void weightGradients(float[] x, float[] v, int vCols, float[] resetH, int n, float[] dA, float[] dQ, Packed packedA) {
+  private void weightGradients(float[] x, float[] hPrev, float[] v, int vCols, float[] resetH, int n, float[] dA, float[] dQ,
+      Packed packedA) {
     Target bias = dBias == null ? null : new Target(dBias, 0, 1);
     switch (cell.kind) {
       case LSTM, SIMPLE -> transposedTimes(packedA, 0, new Part(v, vCols, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u), bias));
       case GRU_RESET_AFTER -> {
         transposedTimes(dA, 0, width, n, new Part(x, in, dKernel), Part.ones(bias));
-        transposedTimes(dQ, 0, width, n, new Part(v, u, dRecurrent), Part.ones(dBias == null ? null : new Target(dBias, width, 1)));
+        transposedTimes(dQ, 0, width, n, new Part(hPrev, u, dRecurrent), Part.ones(dBias == null ? null : new Target(dBias, width, 1)));
       }
       case GRU_RESET_BEFORE -> {
         transposedTimes(dA, 0, width, n, new Part(x, in, dKernel), Part.ones(bias));
-        transposedTimes(dQ, 0, 2 * u, n, new Part(v, u, dRecurrent));
+        transposedTimes(dQ, 0, 2 * u, n, new Part(hPrev, u, dRecurrent));
         transposedTimes(dA, 2 * u, 3 * u, n, new Part(resetH, u, dRecurrent));
       }
     }

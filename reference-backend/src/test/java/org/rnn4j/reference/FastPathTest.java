@@ -63,26 +63,31 @@ class FastPathTest {
 
   /**
    * Gradients too: the backward pass walks each thread's block of batch rows back through the steps
-   * (a masked row mid-sequence included) and splits its GEMMs by rows of the result, so two threads
-   * give one thread's gradients bit for bit.
+   * (a masked row mid-sequence included) and splits its GEMMs by rows of the result, so two or three
+   * threads give one thread's gradients bit for bit — with 37 batch rows too, where threads' blocks
+   * of rows start and end inside the weight gradient's blocks of 16 ({@link CellBackprop#gradientRow}).
    */
   @Test
   void threadsGiveBitIdenticalGradients() {
     org.rnn4j.Loss mse = org.rnn4j.Loss.of(org.rnn4j.Loss.Kind.MEAN_SQUARED_ERROR, false);
     try (Backend one = Backends.open("reference", Map.of("threads", "1"));
-        Backend two = Backends.open("reference", Map.of("threads", "2"))) {
-      for (RNN layer : layers()) {
-        Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layer), 9);
-        Call call = Call.of(RandomData.uniform(4, -1, 1, 64, 40, 24)).withMask(RandomData.mask(5, 64, 40, 0.8));
-        try (PreparedModel p = one.prepare(m); PreparedModel q = two.prepare(m)) {
-          Tensor target = RandomData.uniform(6, -1, 1, p.run(call).output().shape());
-          org.rnn4j.Gradients serial = p.gradients(call, target, mse);
-          for (int i = 0; i < 3; i++) {
-            org.rnn4j.Gradients parallel = q.gradients(call, target, mse);
-            assertEquals(serial.loss(), parallel.loss(), layer + " loss");
-            assertArrayEquals(serial.input().toArray(), parallel.input().toArray(), layer + " input gradient, run " + i);
-            for (int w = 0; w < serial.weights().size(); w++) {
-              assertArrayEquals(serial.weight(w).toArray(), parallel.weight(w).toArray(), layer + " weight " + w + " gradient, run " + i);
+        Backend two = Backends.open("reference", Map.of("threads", "2"));
+        Backend three = Backends.open("reference", Map.of("threads", "3"))) {
+      for (int batch : new int[] {64, 37}) {
+        for (RNN layer : layers()) {
+          Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layer), 9);
+          Call call = Call.of(RandomData.uniform(4, -1, 1, batch, 40, 24)).withMask(RandomData.mask(5, batch, 40, 0.8));
+          try (PreparedModel p = one.prepare(m); PreparedModel q = two.prepare(m); PreparedModel r = three.prepare(m)) {
+            Tensor target = RandomData.uniform(6, -1, 1, p.run(call).output().shape());
+            org.rnn4j.Gradients serial = p.gradients(call, target, mse);
+            for (int i = 0; i < 3; i++) {
+              org.rnn4j.Gradients parallel = (i == 1 ? r : q).gradients(call, target, mse);
+              String what = layer + ", batch " + batch + ", run " + i;
+              assertEquals(serial.loss(), parallel.loss(), what + " loss");
+              assertArrayEquals(serial.input().toArray(), parallel.input().toArray(), what + " input gradient");
+              for (int w = 0; w < serial.weights().size(); w++) {
+                assertArrayEquals(serial.weight(w).toArray(), parallel.weight(w).toArray(), what + " weight " + w + " gradient");
+              }
             }
           }
         }
