@@ -167,7 +167,7 @@ final class CellBackprop {
     /** LSTM: the initial c (else null), the c before step 0's. */
     final float[] c0;
     final float[] cs;
-    /** A default LSTM's φ(c') of every step, recorded by its forward steps (else null). */
+    /** φ(c') of every step, recorded by the forward steps of a cell that records its activated gates (else null). */
     final float[] tanhCs;
     final boolean[] valid;
     final float[] dHidden;
@@ -232,7 +232,7 @@ final class CellBackprop {
       float[] product = new float[rows * recurrentT.cols];
       float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
       // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
-      boolean fastLstm = recorded && cell.recordsActivatedGates() && tanhCs != null;
+      boolean fastLstm = recorded && cell.recordsActivatedGates();
       // a step's gradient rows: the thread's own rows, put into the packed B after the step, or the pass's
       float[] outA = packedA != null ? new float[rows * width] : dA;
       float[] outQ = packedA != null ? outA : dQ;

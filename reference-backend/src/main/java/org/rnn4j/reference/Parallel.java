@@ -70,11 +70,7 @@ final class Parallel implements AutoCloseable {
       } finally {
         long until = System.nanoTime() + SPIN_NANOS;
         while (done.get() < n - 1) {
-          if (System.nanoTime() < until) {
-            Thread.onSpinWait();
-          } else {
-            LockSupport.park(this);
-          }
+          idle(until, this);
         }
       }
       synchronized (failure) {
@@ -87,6 +83,15 @@ final class Parallel implements AutoCloseable {
       }
     } finally {
       team.release();
+    }
+  }
+
+  /** One wait of a thread out of work: a spin until {@code until} ({@link System#nanoTime}), then parking. */
+  private static void idle(long until, Object blocker) {
+    if (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    } else {
+      LockSupport.park(blocker);
     }
   }
 
@@ -134,11 +139,7 @@ final class Parallel implements AutoCloseable {
       while (!stopped) {
         Runnable r = task;
         if (r == null) {
-          if (System.nanoTime() < until) {
-            Thread.onSpinWait();
-          } else {
-            LockSupport.park(this);
-          }
+          idle(until, this);
           continue;
         }
         task = null;
