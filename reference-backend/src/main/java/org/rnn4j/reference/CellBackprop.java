@@ -13,11 +13,15 @@ import org.rnn4j.layers.Activation;
  * each valid row's gate gradients, element-wise (a default LSTM in float32 from its recorded
  * activated gates, other cells in double through {@link Activation#backwardRow}), then the previous
  * h's gradient as one GEMM with {@code Uᵀ} — for LSTM and SimpleRNN with {@code [Uᵀ | Wᵀ]}, which
- * gives the input's gradient too; at a masked step a row's state gradients pass on unchanged. Last
- * the weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, and the bias's as {@code 1ᵀ·dA}) are one GEMM
- * over all steps, and for the GRUs the input's gradient ({@code dA·Wᵀ}) another.
+ * gives the input's gradient too; at a masked step a row's state gradients pass on unchanged. The
+ * weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, and the bias's as {@code 1ᵀ·dA}) are GEMMs over
+ * the steps' rows — an LSTM's and SimpleRNN's walked by one thread, a chunk of steps at a time
+ * after each chunk's walk — and for the GRUs the input's gradient ({@code dA·Wᵀ}) another.
  */
 final class CellBackprop {
+  /** A row of ones, read with both strides 0: a column sum's row of a weight gradient's {@code Vᵀ}. */
+  private static final float[] ONE = {1f};
+
   private final FastCell cell;
   private final Simd simd;
   private final RecurrentLoop loop;
@@ -93,9 +97,21 @@ final class CellBackprop {
     // LSTM and SimpleRNN: dQ is dA, so the step's GEMM also gives the input's gradient, dA·[Uᵀ | Wᵀ],
     // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
     boolean inputInStep = weightsT.kernel() == null;
+    int threads = loop.threads(cell, batch, steps);
+    // LSTM, SimpleRNN: the walk packs dA into a buffer, which the weight gradient's GEMM then takes.
+    // A thread alone does so a chunk of steps at a time (chunkSteps), the buffer reused and still in
+    // its cache when the GEMM reads it. Threads that shared such a buffer would pass its lines back
+    // and forth between their caches at every chunk (T3 at two threads: 1.3 ms of copies into it per
+    // thread, against 0.85 into one buffer for every step), so they take every step at once, as
+    // the GRUs do.
+    int window = inputInStep && threads == 1 ? chunkSteps(batch) : steps;
+    // the bias's gradient, the column sums of dA: over a chunk in the cache a sum of its own (which
+    // costs a fraction of the tile of V's rows it would take); over every step a column of ones in V,
+    // so that the GEMM's one pass over dA gives it (where a sum of its own would read dA once more)
+    boolean onesInV = dBias != null && window == steps;
     // the previous h of every step: the GRUs' time-major, LSTM's and SimpleRNN's beside the input,
-    // V = [x | h | 1], in the weight gradient's row order (gradientRow)
-    int vCols = in + u + (dBias == null ? 0 : 1);
+    // V = [x | h] or [x | h | 1], in the weight gradient's row order (gradientRow)
+    int vCols = in + u + (onesInV ? 1 : 0);
     float[] v = inputInStep ? inputsBesidePrevious(x, hs, h0, batch, steps, vCols) : null;
     float[] hPrev = inputInStep ? null : shifted(hs, h0, batch, n);
     float[] a = recordedA;
@@ -111,28 +127,58 @@ final class CellBackprop {
     // else the gradients of the pre-activations, dA (of x·W + b) and dQ (of h·U), in logical layout
     // float32, as the GEMMs that read them take it; with a mask zeroed, as masked rows' gradients
     // stay zero (without one, every row's columns that are read are written)
-    Packed packedA = inputInStep ? Packed.empty(n, 1, width, ws) : null;
     float[] dA = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA,
-        dQ, packedA, weightsT, recordedA != null, inputInStep ? dx : null);
-    // batch rows are independent through the steps: each thread walks its rows back to step 0
-    loop.parallel().run(loop.threads(cell, batch, steps), (thread, count) -> {
-      int b0 = RecurrentLoop.rowSplit(batch, thread, count);
-      int b1 = RecurrentLoop.rowSplit(batch, thread + 1, count);
-      if (b1 > b0) {
-        pass.rows(b0, b1);
+        dQ, weightsT, recordedA != null, inputInStep ? dx : null, threads);
+    Packed buffer = inputInStep ? Packed.empty(window * batch, 1, width, simd, ws) : null;
+    // the weight gradient's product: xᵀ·dA, hᵀ·dA, then the bias's row 1ᵀ·dA
+    float[] weightProduct = inputInStep ? ws.recorded((in + u + 1) * buffer.cols) : null;
+    for (int t1 = steps; t1 > 0; t1 -= window) {
+      int to = t1;
+      int from = Math.max(0, t1 - window);
+      Packed packedA = buffer == null || to - from == window ? buffer : buffer.withRows((to - from) * batch);
+      // batch rows are independent through the steps: each thread walks its rows back through the window
+      loop.parallel().run(threads, (thread, count) -> {
+        int b0 = RecurrentLoop.rowSplit(batch, thread, count);
+        int b1 = RecurrentLoop.rowSplit(batch, thread + 1, count);
+        if (b1 > b0) {
+          pass.rows(thread, b0, b1, from, to, packedA);
+        }
+      });
+      if (packedA != null) {
+        // Vᵀ·dA (and 1ᵀ·dA) over the window's rows, added to the steps' after it (in gradientRow's
+        // order): each thread its rows of Vᵀ (and its panels of the bias's row)
+        int kOff = (steps - to) * batch;
+        boolean accumulate = to < steps;
+        int cols = packedA.cols;
+        loop.parallel().run(threads, (thread, count) -> {
+          int i0 = RecurrentLoop.rowSplit(vCols, thread, count);
+          int i1 = RecurrentLoop.rowSplit(vCols, thread + 1, count);
+          if (i1 > i0) {
+            simd.gemm(v, kOff * vCols + i0, 1, vCols, i1 - i0, packedA, 0, packedA.paddedUnits, weightProduct, i0 * cols, cols, accumulate);
+          }
+          int q0 = RecurrentLoop.rowSplit(packedA.panels, thread, count) * Packed.NR;
+          int q1 = RecurrentLoop.rowSplit(packedA.panels, thread + 1, count) * Packed.NR;
+          if (dBias != null && !onesInV && q1 > q0) {
+            simd.gemm(ONE, 0, 0, 0, 1, packedA, q0, q1, weightProduct, (in + u) * cols, cols, accumulate);
+          }
+        });
       }
-    });
-    weightGradients(x, hPrev, v, vCols, resetH, n, dA, dQ, packedA);
-    if (!inputInStep) {
-      Packed kernelT = weightsT.kernel();
-      float[] product = ws.recorded(n * kernelT.cols);
-      split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
-          kernelT.cols, false));
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
-      }
+    }
+    if (inputInStep) {
+      Target bias = dBias == null ? null : new Target(dBias, 0, 1);
+      addProduct(weightProduct, buffer.cols, 0, width, new Part(v, in + u, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u)),
+          Part.ones(bias));
+      return dx;
+    }
+    weightGradients(x, hPrev, resetH, n, dA, dQ);
+    Packed kernelT = weightsT.kernel();
+    float[] product = ws.recorded(n * kernelT.cols);
+    split(n, (i0, i1) -> simd.gemm(dA, i0 * width, width, i1 - i0, kernelT, 0, kernelT.paddedUnits, product, i0 * kernelT.cols,
+        kernelT.cols, false));
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
     }
     return dx;
   }
@@ -179,11 +225,6 @@ final class CellBackprop {
     /** GRUs: the whole pass's gradient rows (else null). */
     final float[] dA;
     final float[] dQ;
-    /**
-     * LSTM, SimpleRNN: where each step's gradient rows go, packed as the weight gradient's B in
-     * {@link #gradientRow}'s order (else null).
-     */
-    final Packed packedA;
     /** {@code Uᵀ} (GRU reset_before: z's and r's), with {@code Wᵀ} after it when {@link #dx} is set. */
     final Packed recurrentT;
     final Packed candidateT;
@@ -193,10 +234,12 @@ final class CellBackprop {
     final float[] dx;
     /** {@link CellBackprop#carriesDirect}: whether {@link StepScratch#direct} is added to the product. */
     final boolean carriesDirect;
+    /** Each thread's arrays, kept from chunk to chunk while its rows stay the same. */
+    final StepScratch[] scratch;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] c0, float[] cs, float[] tanhCs, boolean[] valid,
-        float[] dHidden, int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Packed packedA, Transposed weightsT,
-        boolean recorded, float[] dx) {
+        float[] dHidden, int dHiddenFrom, float[] dh, float[] dc, float[] dA, float[] dQ, Transposed weightsT, boolean recorded,
+        float[] dx, int threads) {
       this.batch = batch;
       this.steps = steps;
       this.a = a;
@@ -212,31 +255,37 @@ final class CellBackprop {
       this.dc = dc;
       this.dA = dA;
       this.dQ = dQ;
-      this.packedA = packedA;
       this.recurrentT = weightsT.recurrent();
       this.candidateT = weightsT.candidate();
       this.recorded = recorded;
       this.dx = dx;
       this.carriesDirect = carriesDirect();
+      this.scratch = new StepScratch[threads];
     }
 
     /**
-     * Rows [b0, b1) from the last step to the first: each valid row's gate gradients, then the
-     * previous h's gradient — what reached it directly plus {@code dQ·Uᵀ}, one GEMM for the rows
-     * (which also gives the input's gradient when {@link #dx} is set); a masked row's state
-     * gradients pass on unchanged.
+     * Rows [b0, b1) from step {@code to − 1} back to step {@code from}, on thread {@code thread}:
+     * each valid row's gate gradients, then the previous h's gradient — what reached it directly
+     * plus {@code dQ·Uᵀ}, one GEMM for the rows (which also gives the input's gradient when {@link
+     * #dx} is set); a masked row's state gradients pass on unchanged. LSTM, SimpleRNN: each step's
+     * gate gradient rows go to {@code packedA}, which holds the rows of steps [from, to) in {@link
+     * #gradientRow}'s order, else to the pass's dA and dQ.
      */
-    void rows(int b0, int b1) {
+    void rows(int thread, int b0, int b1, int from, int to, Packed packedA) {
       int rows = b1 - b0;
-      StepScratch s = new StepScratch(rows);
-      float[] product = new float[rows * recurrentT.cols];
-      float[] candidateProduct = candidateT == null ? null : new float[rows * candidateT.cols];
+      StepScratch s = scratch[thread];
+      if (s == null || s.b0 != b0 || s.active.length != rows) {
+        s = new StepScratch(b0, rows, packedA != null);
+        scratch[thread] = s;
+      }
+      float[] product = s.product;
+      float[] candidateProduct = s.candidateProduct;
       // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
       boolean fastLstm = recorded && cell.recordsActivatedGates();
       // a step's gradient rows: the thread's own rows, put into the packed B after the step, or the pass's
-      float[] outA = packedA != null ? new float[rows * width] : dA;
+      float[] outA = packedA != null ? s.out : dA;
       float[] outQ = packedA != null ? outA : dQ;
-      for (int t = steps - 1; t >= 0; t--) {
+      for (int t = to - 1; t >= from; t--) {
         int first = t * batch + b0;
         // the first of this step's rows in outA and outQ
         int base = packedA != null ? 0 : first;
@@ -274,7 +323,7 @@ final class CellBackprop {
           for (int lb = 0; lb < rows; ) {
             int b = b0 + lb;
             int count = Math.min(b1, b - b % ROW_BLOCK + ROW_BLOCK) - b;
-            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps), count);
+            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps) - (steps - to) * batch, count);
             lb += count;
           }
         }
@@ -340,32 +389,57 @@ final class CellBackprop {
     return new float[][] {a, q, resetH};
   }
 
-  /** Batch rows per block of {@link #gradientRow}'s order. */
+  /** Batch rows per block of {@link #chunkRow}'s order. */
   static final int ROW_BLOCK = 16;
+  /** About how many rows of dA (steps times batch rows) the walk of an LSTM or SimpleRNN packs per chunk of steps. */
+  static final int CHUNK_ROWS = 160;
 
   /**
-   * Where step {@code t}'s batch row {@code b} lies among the rows of the LSTM's and SimpleRNN's
-   * weight-gradient operands (the packed dA and V), whose order is the weight gradients' sum over
-   * them: the batch rows in blocks of {@link #ROW_BLOCK}, each block step by step. A thread walking
-   * its block of batch rows back through the steps then writes stretches of the packed dA no other
-   * thread writes beside; in step-major order two threads' rows met in every panel at every step
-   * (T3 at two threads: 1.4–1.9 ms of copying them there, 0.8–0.9 in this order). The order does
-   * not depend on the number of threads, so neither do the sums' bits.
+   * Steps per chunk of the walk of an LSTM or SimpleRNN ({@link #run}): about {@link #CHUNK_ROWS}
+   * rows, whose packed dA (W3: 640 KB) the weight gradient's GEMM reads from the cache the walk
+   * wrote it into, where one packed dA for every step (13 MB) was written to memory and read back
+   * (a T3-sized weight gradient alone, one thread, with the copies into the packed dA: 12.4 against
+   * 13.7–14.2 ms).
    */
-  static int gradientRow(int t, int b, int batch, int steps) {
-    int block = b - b % ROW_BLOCK;
-    return block * steps + t * Math.min(ROW_BLOCK, batch - block) + b - block;
+  static int chunkSteps(int batch) {
+    return Math.max(1, CHUNK_ROWS / batch);
   }
 
   /**
-   * LSTM, SimpleRNN: each step's input beside its previous h (and a 1 when the cell has a bias), rows
-   * of {@code cols} in {@link #gradientRow}'s order, {@code V = [x | h | 1]}: the weight gradient
-   * {@code Vᵀ·dA} is then one GEMM, which streams the 13 MB of a W3-sized dA once per block of V's
-   * columns, where one GEMM per part streamed it once per part and once more for the bias's column sum.
+   * Where step {@code t}'s batch row {@code b} lies among the rows of the LSTM's and SimpleRNN's
+   * weight-gradient operands (V and the packed dA), whose order is the weight gradients' sum over
+   * them: chunk by chunk of {@link #chunkSteps} steps from the last step back (the walk's order), and
+   * in a chunk by {@link #chunkRow}. The order depends on neither the number of threads nor the
+   * kernels, so neither do the sums' bits.
+   */
+  static int gradientRow(int t, int b, int batch, int steps) {
+    int chunk = chunkSteps(batch);
+    int to = steps - (steps - 1 - t) / chunk * chunk;
+    int from = Math.max(0, to - chunk);
+    return (steps - to) * batch + chunkRow(t - from, b, batch, to - from);
+  }
+
+  /**
+   * Where the chunk's step {@code dt} (of {@code steps}) puts batch row {@code b} in its packed dA:
+   * the batch rows in blocks of {@link #ROW_BLOCK}, each block step by step. A thread walking its
+   * block of batch rows back through the steps then writes stretches of the packed dA no other
+   * thread writes beside; in step-major order two threads' rows met in every panel at every step
+   * (T3 at two threads: 1.4–1.9 ms of copying them there, 0.8–0.9 in this order).
+   */
+  static int chunkRow(int dt, int b, int batch, int steps) {
+    int block = b - b % ROW_BLOCK;
+    return block * steps + dt * Math.min(ROW_BLOCK, batch - block) + b - block;
+  }
+
+  /**
+   * LSTM, SimpleRNN: each step's input beside its previous h (and a 1 when {@code cols} has room for
+   * it), {@code V = [x | h | 1]}, rows of {@code cols} in {@link #gradientRow}'s order: the weight
+   * gradient {@code Vᵀ·dA} is then one GEMM per chunk of steps, which reads the chunk's dA once per
+   * block of V's columns (where one GEMM per part read it once per part).
    */
   private float[] inputsBesidePrevious(float[] x, float[] hs, float[] h0, int batch, int steps, int cols) {
-    float[] v = ws.recorded(steps * batch * cols);
     boolean ones = cols > in + u;
+    float[] v = ws.recorded(steps * batch * cols);
     split(steps * batch, (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
         int t = r / batch;
@@ -396,7 +470,14 @@ final class CellBackprop {
 
   /** Per-step arrays for one thread's block of rows (indexed from the block's first row), allocated once per backward pass. */
   private final class StepScratch {
+    /** The block's first batch row. */
+    final int b0;
     final boolean[] active;
+    /** The step's GEMM product for the block's rows, and GRU reset_before's candidate product (else null). */
+    final float[] product;
+    final float[] candidateProduct;
+    /** LSTM, SimpleRNN: the step's gate gradient rows, before they are packed (else null). */
+    final float[] out;
     /** Gate activations of one row (packed layout) and their gradients. */
     final float[] gate = new float[padded];
     final double[] dGate = new double[width];
@@ -413,8 +494,13 @@ final class CellBackprop {
     final float[][] zrKeep;
     final double[][] dzKeep;
 
-    StepScratch(int rows) {
+    StepScratch(int b0, int rows, boolean packs) {
+      this.b0 = b0;
       active = new boolean[rows];
+      Transposed weightsT = CellBackprop.this.cell.transposed();
+      product = new float[rows * weightsT.recurrent().cols];
+      candidateProduct = weightsT.candidate() == null ? null : new float[rows * weightsT.candidate().cols];
+      out = packs ? new float[rows * width] : null;
       FastCell.Kind kind = CellBackprop.this.cell.kind;
       direct = carriesDirect() ? new double[rows * u] : null;
       boolean resetBefore = kind == FastCell.Kind.GRU_RESET_BEFORE;
@@ -589,17 +675,14 @@ final class CellBackprop {
   }
 
   /**
-   * dW = xᵀ·dA, dU = hᵀ·dQ (GRU reset_before: the candidate's columns from (r∘h)ᵀ·dA), the bias
-   * gradients as column sums {@code 1ᵀ·dA} (GRU reset_after's recurrent row: {@code 1ᵀ·dQ}), each
-   * sharing the GEMM of the same gradient; LSTM's and SimpleRNN's from {@code dA} packed ({@code
-   * packedA}) with V = [x | h | 1] ({@code v}, rows of {@code vCols}) in one GEMM, both in {@link
-   * #gradientRow}'s order; the GRUs' from the time-major rows of {@code dA}, {@code dQ} and {@code hPrev}.
+   * The GRUs' dW = xᵀ·dA, dU = hᵀ·dQ (reset_before: the candidate's columns from (r∘h)ᵀ·dA), the
+   * bias gradients as column sums {@code 1ᵀ·dA} (reset_after's recurrent row: {@code 1ᵀ·dQ}), each
+   * sharing the GEMM of the same gradient, from the time-major rows of {@code dA}, {@code dQ} and
+   * {@code hPrev}. (LSTM's and SimpleRNN's come chunk by chunk, in {@link #run}.)
    */
-  private void weightGradients(float[] x, float[] hPrev, float[] v, int vCols, float[] resetH, int n, float[] dA, float[] dQ,
-      Packed packedA) {
+  private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ) {
     Target bias = dBias == null ? null : new Target(dBias, 0, 1);
     switch (cell.kind) {
-      case LSTM, SIMPLE -> transposedTimes(packedA, 0, new Part(v, vCols, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u), bias));
       case GRU_RESET_AFTER -> {
         transposedTimes(dA, 0, width, n, new Part(x, in, dKernel), Part.ones(bias));
         transposedTimes(dQ, 0, width, n, new Part(hPrev, u, dRecurrent), Part.ones(dBias == null ? null : new Target(dBias, width, 1)));
@@ -609,6 +692,7 @@ final class CellBackprop {
         transposedTimes(dQ, 0, 2 * u, n, new Part(hPrev, u, dRecurrent));
         transposedTimes(dA, 2 * u, 3 * u, n, new Part(resetH, u, dRecurrent));
       }
+      default -> throw new IllegalStateException(cell.kind.name());
     }
   }
 
@@ -621,9 +705,6 @@ final class CellBackprop {
    * target after target (null targets have no rows).
    */
   private record Part(float[] values, int cols, Target... targets) {
-    /** A row of ones, read with both strides 0: a column sum's row of {@code Vᵀ}. */
-    private static final float[] ONE = {1f};
-
     /** All of {@code values}' columns into {@code out} from its first element. */
     Part(float[] values, int cols, float[] out) {
       this(values, cols, new Target(out, 0, cols));
@@ -694,7 +775,7 @@ final class CellBackprop {
         System.arraycopy(d, r * width + c0, dCols, r * k, k);
       }
     }
-    Packed b = Packed.empty(n, 1, k, ws);
+    Packed b = Packed.empty(n, 1, k, simd, ws);
     float[] gradient = dCols;
     split(n, (r0, r1) -> b.fillRows(gradient, r0, r1));
     transposedTimes(b, c0, parts);
@@ -723,6 +804,14 @@ final class CellBackprop {
         at += part.cols();
       }
     });
+    addProduct(c, b.cols, c0, k, parts);
+  }
+
+  /**
+   * A weight-gradient product {@code c} (rows {@code ldc} apart, the targets' {@code k} columns
+   * from column {@code c0}) added to its parts' targets, row by row.
+   */
+  private void addProduct(float[] c, int ldc, int c0, int k, Part... parts) {
     int at = 0;
     for (Part part : parts) {
       if (part == null) {
@@ -734,7 +823,7 @@ final class CellBackprop {
         }
         for (int i = 0; i < target.rows(); i++) {
           for (int j = 0; j < k; j++) {
-            target.out()[target.offset() + i * width + c0 + j] += c[(at + i) * b.cols + j];
+            target.out()[target.offset() + i * width + c0 + j] += c[(at + i) * ldc + j];
           }
         }
         at += target.rows();

@@ -45,23 +45,35 @@ final class Packed {
    * blocks of {@code units} columns (LSTM i, f, c, o; GRU z, r, h; one block for SimpleRNN and Dense).
    */
   static Packed of(float[] w, int rows, int gates, int units) {
-    Packed p = empty(rows, gates, units, null);
+    Packed p = empty(rows, gates, units, SimdProvider.best(), null);
     p.fillRows(w, 0, rows);
     return p;
   }
 
   /**
    * A {@code (rows, gates·units)} matrix for the caller to fill with {@link #fillRows}, from several
-   * threads if it likes, in the layout {@link SimdProvider#best} reads, its data in arrays {@code
-   * ws} reuses from call to call — one of its recorded arrays (the panel layout) or its {@link
+   * threads if it likes, in the layout {@code simd} reads (its other layout is built on first use,
+   * once: a matrix filled again must be in the layout it is read in), its data in arrays {@code ws}
+   * reuses from call to call — one of its recorded arrays (the panel layout) or its {@link
    * Workspace#rows} (one array per row) — or, without a workspace, in new arrays.
    */
-  static Packed empty(int rows, int gates, int units, Workspace ws) {
+  static Packed empty(int rows, int gates, int units, Simd simd, Workspace ws) {
     int cols = gates * roundUp(units, NR);
-    if (SimdProvider.best().usesPanels()) {
+    if (simd.usesPanels()) {
       return new Packed(rows, gates, units, ws == null ? new float[rows * cols] : ws.recorded(rows * cols), null);
     }
     return new Packed(rows, gates, units, null, ws == null ? new float[rows][cols] : ws.rows(rows, cols));
+  }
+
+  /**
+   * A matrix of {@code rows} rows (at most this one's) in this one's arrays, laid out as its own:
+   * a shorter operand in a buffer reused, which it overwrites.
+   */
+  Packed withRows(int rows) {
+    if (rows > this.rows) {
+      throw new IllegalArgumentException(rows + " rows in a buffer of " + this.rows);
+    }
+    return new Packed(rows, gates, units, panelData, rowData);
   }
 
   /** Rows [r0, r1) of the row-major Keras-layout {@code w} into this matrix (see {@link #of}). */

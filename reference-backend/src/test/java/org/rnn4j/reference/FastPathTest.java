@@ -65,7 +65,9 @@ class FastPathTest {
    * Gradients too: the backward pass walks each thread's block of batch rows back through the steps
    * (a masked row mid-sequence included) and splits its GEMMs by rows of the result, so two or three
    * threads give one thread's gradients bit for bit — with 37 batch rows too, where threads' blocks
-   * of rows start and end inside the weight gradient's blocks of 16 ({@link CellBackprop#gradientRow}).
+   * of rows start and end inside the weight gradient's blocks of 16 ({@link CellBackprop#gradientRow}),
+   * and although one thread takes the weight gradient a chunk of steps at a time and several take
+   * it at once.
    */
   @Test
   void threadsGiveBitIdenticalGradients() {

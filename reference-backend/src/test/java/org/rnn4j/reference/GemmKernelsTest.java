@@ -51,7 +51,7 @@ class GemmKernelsTest {
     int units = 20;
     int logical = gates * units;
     float[] w = random(rnd, rows * logical);
-    Packed p = Packed.empty(rows, gates, units, null);
+    Packed p = Packed.empty(rows, gates, units, SimdProvider.best(), null);
     boolean panelLayout = SimdProvider.best().usesPanels();
     if (panelLayout) {
       Arrays.fill(p.panels(), Float.NaN);
@@ -69,6 +69,32 @@ class GemmKernelsTest {
         float actual = panelLayout ? p.panels()[panelIndex(p, k, q)] : p.rowArrays()[k][q];
         assertEquals(packedElement(w, p, k, q), actual, (panelLayout ? "panel" : "row") + " layout " + k + "," + q);
       }
+    }
+  }
+
+  /**
+   * A buffer reused for a matrix of fewer rows ({@link Packed#withRows}), its arrays holding the
+   * larger matrix before: the product of its rows is that of the same rows packed anew, in both
+   * kernels, bit for bit.
+   */
+  @Test
+  void aBufferReusedForFewerRowsHoldsThemAsItsOwn() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    int units = 40;
+    int cols = Packed.roundUp(units, Packed.NR);
+    for (Simd simd : new Simd[] {SimdProvider.scalar(), SimdProvider.best()}) {
+      Packed buffer = Packed.empty(300, 1, units, simd, null);
+      buffer.putRows(random(rnd, 300 * units), 0, 0, 300);
+      int rows = 137;
+      float[] w = random(rnd, rows * units);
+      Packed reused = buffer.withRows(rows);
+      reused.putRows(w, 0, 0, rows);
+      float[] a = random(rnd, 9 * rows);
+      float[] expected = new float[9 * cols];
+      float[] actual = new float[9 * cols];
+      simd.gemm(a, 0, rows, 9, Packed.of(w, rows, 1, units), 0, cols, expected, 0, cols, false);
+      simd.gemm(a, 0, rows, 9, reused, 0, cols, actual, 0, cols, false);
+      assertSameBits(expected, actual, simd.name());
     }
   }
 
