@@ -98,13 +98,14 @@ final class CellBackprop {
     // and dA is needed after the steps only as the weight gradient's B: the steps write it packed
     boolean inputInStep = weightsT.kernel() == null;
     int threads = loop.threads(cell, batch, steps);
+    int gemmThreads = splitThreads(n);
     // LSTM, SimpleRNN: the walk packs dA into a buffer, which the weight gradient's GEMM then takes.
-    // A thread alone does so a chunk of steps at a time (chunkSteps), the buffer reused and still in
-    // its cache when the GEMM reads it. Threads that shared such a buffer would pass its lines back
-    // and forth between their caches at every chunk (T3 at two threads: 1.3 ms of copies into it per
-    // thread, against 0.85 into one buffer for every step), so they take every step at once, as
-    // the GRUs do.
-    int window = inputInStep && threads == 1 ? chunkSteps(batch) : steps;
+    // When one thread does both, it does so a chunk of steps at a time (chunkSteps), the buffer
+    // reused and still in its cache when the GEMM reads it. Threads that shared such a buffer would
+    // pass its lines back and forth between their caches at every chunk (T3 at two threads: 1.3 ms
+    // of copies into it per thread, against 0.85 into one buffer for every step), so they take
+    // every step at once, as the GRUs do.
+    int window = inputInStep && threads == 1 && gemmThreads == 1 ? chunkSteps(batch) : steps;
     // the bias's gradient, the column sums of dA: over a chunk in the cache a sum of its own (which
     // costs a fraction of the tile of V's rows it would take); over every step a column of ones in V,
     // so that the GEMM's one pass over dA gives it (where a sum of its own would read dA once more)
@@ -152,7 +153,7 @@ final class CellBackprop {
         int kOff = (steps - to) * batch;
         boolean accumulate = to < steps;
         int cols = packedA.cols;
-        loop.parallel().run(threads, (thread, count) -> {
+        loop.parallel().run(gemmThreads, (thread, count) -> {
           int i0 = RecurrentLoop.rowSplit(vCols, thread, count);
           int i1 = RecurrentLoop.rowSplit(vCols, thread + 1, count);
           if (i1 > i0) {
@@ -190,14 +191,18 @@ final class CellBackprop {
 
   /** Rows [0, n) split across the worker threads when the work is large (GEMMs over whole sequences). */
   private void split(int n, RowRange body) {
-    int threads = (long) n * padded * (in + u) >= RecurrentLoop.PARALLEL_WORK ? loop.parallel().threads() : 1;
-    loop.parallel().run(threads, (thread, count) -> {
+    loop.parallel().run(splitThreads(n), (thread, count) -> {
       int r0 = RecurrentLoop.rowSplit(n, thread, count);
       int r1 = RecurrentLoop.rowSplit(n, thread + 1, count);
       if (r1 > r0) {
         body.run(r0, r1);
       }
     });
+  }
+
+  /** The threads {@link #split} takes for a GEMM over {@code n} rows (of a whole sequence). */
+  private int splitThreads(int n) {
+    return (long) n * padded * (in + u) >= RecurrentLoop.PARALLEL_WORK ? loop.parallel().threads() : 1;
   }
 
   private interface RowRange {
