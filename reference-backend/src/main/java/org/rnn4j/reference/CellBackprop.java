@@ -100,16 +100,16 @@ final class CellBackprop {
     int threads = loop.threads(cell, batch, steps);
     int gemmThreads = splitThreads(n);
     // LSTM, SimpleRNN: the walk packs dA into a buffer, which the weight gradient's GEMM then takes.
-    // When one thread does both, it does so a chunk of steps at a time (chunkSteps), the buffer
-    // reused and still in its cache when the GEMM reads it. Threads that shared such a buffer would
-    // pass its lines back and forth between their caches at every chunk (T3 at two threads: 1.3 ms
-    // of copies into it per thread, against 0.85 into one buffer for every step), so they take
-    // every step at once, as the GRUs do.
-    int window = inputInStep && threads == 1 && gemmThreads == 1 ? chunkSteps(batch) : steps;
+    // When one thread does both, it does so for a block of batch rows and a chunk of steps at a time
+    // (gradientRow), the buffer reused and still in its cache when the GEMM reads it. Threads that
+    // shared such a buffer would pass its lines back and forth between their caches at every chunk
+    // (T3 at two threads: 1.3 ms of copies into it per thread, against 0.85 into one buffer for
+    // every step), so they walk every step, then take the GEMM at once, as the GRUs do.
+    boolean chunked = inputInStep && threads == 1 && gemmThreads == 1;
     // the bias's gradient, the column sums of dA: over a chunk in the cache a sum of its own (which
     // costs a fraction of the tile of V's rows it would take); over every step a column of ones in V,
     // so that the GEMM's one pass over dA gives it (where a sum of its own would read dA once more)
-    boolean onesInV = dBias != null && window == steps;
+    boolean onesInV = dBias != null && !chunked;
     // the previous h of every step: the GRUs' time-major, LSTM's and SimpleRNN's beside the input,
     // V = [x | h] or [x | h | 1], in the weight gradient's row order (gradientRow)
     int vCols = in + u + (onesInV ? 1 : 0);
@@ -132,39 +132,34 @@ final class CellBackprop {
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA,
         dQ, weightsT, recordedA != null, inputInStep ? dx : null, threads);
-    Packed buffer = inputInStep ? Packed.empty(window * batch, 1, width, simd, ws) : null;
+    Packed buffer = inputInStep ? Packed.empty(chunked ? CHUNK_ROWS : n, 1, width, simd, ws) : null;
     // the weight gradient's product: xᵀ·dA, hᵀ·dA, then the bias's row 1ᵀ·dA
     float[] weightProduct = inputInStep ? ws.recorded((in + u + 1) * buffer.cols) : null;
-    for (int t1 = steps; t1 > 0; t1 -= window) {
-      int to = t1;
-      int from = Math.max(0, t1 - window);
-      Packed packedA = buffer == null || to - from == window ? buffer : buffer.withRows((to - from) * batch);
-      // batch rows are independent through the steps: each thread walks its rows back through the window
+    if (!chunked) {
+      // batch rows are independent through the steps: each thread walks its rows back to step 0
       loop.parallel().run(threads, (thread, count) -> {
         int b0 = RecurrentLoop.rowSplit(batch, thread, count);
         int b1 = RecurrentLoop.rowSplit(batch, thread + 1, count);
         if (b1 > b0) {
-          pass.rows(thread, b0, b1, from, to, packedA);
+          pass.rows(thread, b0, b1, 0, steps, buffer, 0);
         }
       });
-      if (packedA != null) {
-        // Vᵀ·dA (and 1ᵀ·dA) over the window's rows, added to the steps' after it (in gradientRow's
-        // order): each thread its rows of Vᵀ (and its panels of the bias's row)
-        int kOff = (steps - to) * batch;
-        boolean accumulate = to < steps;
-        int cols = packedA.cols;
-        loop.parallel().run(gemmThreads, (thread, count) -> {
-          int i0 = RecurrentLoop.rowSplit(vCols, thread, count);
-          int i1 = RecurrentLoop.rowSplit(vCols, thread + 1, count);
-          if (i1 > i0) {
-            simd.gemm(v, kOff * vCols + i0, 1, vCols, i1 - i0, packedA, 0, packedA.paddedUnits, weightProduct, i0 * cols, cols, accumulate);
-          }
-          int q0 = RecurrentLoop.rowSplit(packedA.panels, thread, count) * Packed.NR;
-          int q1 = RecurrentLoop.rowSplit(packedA.panels, thread + 1, count) * Packed.NR;
-          if (dBias != null && !onesInV && q1 > q0) {
-            simd.gemm(ONE, 0, 0, 0, 1, packedA, q0, q1, weightProduct, (in + u) * cols, cols, accumulate);
-          }
-        });
+      if (buffer != null) {
+        weightChunk(v, vCols, 0, buffer, weightProduct, false, onesInV, gemmThreads);
+      }
+    } else {
+      // one thread: a block of batch rows at a time, back through the steps a chunk at a time, each
+      // chunk's weight gradient taken after its walk
+      for (int block = 0; block < batch; block += ROW_BLOCK) {
+        int rows = Math.min(ROW_BLOCK, batch - block);
+        int chunk = chunkSteps(rows);
+        for (int to = steps; to > 0; to -= chunk) {
+          int from = Math.max(0, to - chunk);
+          int kOff = gradientRow(from, block, batch, steps);
+          Packed packedA = buffer.withRows((to - from) * rows);
+          pass.rows(0, block, block + rows, from, to, packedA, kOff);
+          weightChunk(v, vCols, kOff, packedA, weightProduct, kOff > 0, onesInV, 1);
+        }
       }
     }
     if (inputInStep) {
@@ -182,6 +177,29 @@ final class CellBackprop {
       System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
     }
     return dx;
+  }
+
+  /**
+   * {@code Vᵀ·dA} (and {@code 1ᵀ·dA} unless V has its column of ones) over the rows of {@code
+   * packedA}, V's rows from {@code kOff}, added to the products of the rows before them in {@link
+   * #gradientRow}'s order ({@code accumulate}): each thread its rows of Vᵀ and its panels of the
+   * bias's row.
+   */
+  private void weightChunk(float[] v, int vCols, int kOff, Packed packedA, float[] product, boolean accumulate, boolean onesInV,
+      int threads) {
+    int cols = packedA.cols;
+    loop.parallel().run(threads, (thread, count) -> {
+      int i0 = RecurrentLoop.rowSplit(vCols, thread, count);
+      int i1 = RecurrentLoop.rowSplit(vCols, thread + 1, count);
+      if (i1 > i0) {
+        simd.gemm(v, kOff * vCols + i0, 1, vCols, i1 - i0, packedA, 0, packedA.paddedUnits, product, i0 * cols, cols, accumulate);
+      }
+      int q0 = RecurrentLoop.rowSplit(packedA.panels, thread, count) * Packed.NR;
+      int q1 = RecurrentLoop.rowSplit(packedA.panels, thread + 1, count) * Packed.NR;
+      if (dBias != null && !onesInV && q1 > q0) {
+        simd.gemm(ONE, 0, 0, 0, 1, packedA, q0, q1, product, (in + u) * cols, cols, accumulate);
+      }
+    });
   }
 
   /** Whether part of the previous h's gradient bypasses U (the GRUs': {@code z∘dh}), else it is all {@code dQ·Uᵀ}. */
@@ -239,7 +257,7 @@ final class CellBackprop {
     final float[] dx;
     /** {@link CellBackprop#carriesDirect}: whether {@link StepScratch#direct} is added to the product. */
     final boolean carriesDirect;
-    /** Each thread's arrays, kept from chunk to chunk while its rows stay the same. */
+    /** Each thread's arrays, kept from chunk to chunk (room for its most rows). */
     final StepScratch[] scratch;
 
     Steps(int batch, int steps, float[] a, float[] q, float[] hPrev, float[] c0, float[] cs, float[] tanhCs, boolean[] valid,
@@ -274,13 +292,13 @@ final class CellBackprop {
      * plus {@code dQ·Uᵀ}, one GEMM for the rows (which also gives the input's gradient when {@link
      * #dx} is set); a masked row's state gradients pass on unchanged. LSTM, SimpleRNN: each step's
      * gate gradient rows go to {@code packedA}, which holds the rows of steps [from, to) in {@link
-     * #gradientRow}'s order, else to the pass's dA and dQ.
+     * #gradientRow}'s order from its row {@code kOff}, else to the pass's dA and dQ.
      */
-    void rows(int thread, int b0, int b1, int from, int to, Packed packedA) {
+    void rows(int thread, int b0, int b1, int from, int to, Packed packedA, int kOff) {
       int rows = b1 - b0;
       StepScratch s = scratch[thread];
-      if (s == null || s.b0 != b0 || s.active.length != rows) {
-        s = new StepScratch(b0, rows, packedA != null);
+      if (s == null || s.active.length < rows) {
+        s = new StepScratch(rows, packedA != null);
         scratch[thread] = s;
       }
       float[] product = s.product;
@@ -328,7 +346,7 @@ final class CellBackprop {
           for (int lb = 0; lb < rows; ) {
             int b = b0 + lb;
             int count = Math.min(b1, b - b % ROW_BLOCK + ROW_BLOCK) - b;
-            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps) - (steps - to) * batch, count);
+            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps) - kOff, count);
             lb += count;
           }
         }
@@ -394,46 +412,40 @@ final class CellBackprop {
     return new float[][] {a, q, resetH};
   }
 
-  /** Batch rows per block of {@link #chunkRow}'s order. */
+  /** Batch rows per block of {@link #gradientRow}'s order. */
   static final int ROW_BLOCK = 16;
-  /** About how many rows of dA (steps times batch rows) the walk of an LSTM or SimpleRNN packs per chunk of steps. */
+  /** About how many rows of dA (steps times a block's batch rows) one thread packs per chunk of steps. */
   static final int CHUNK_ROWS = 160;
 
   /**
-   * Steps per chunk of the walk of an LSTM or SimpleRNN ({@link #run}): about {@link #CHUNK_ROWS}
-   * rows, whose packed dA (W3: 640 KB) the weight gradient's GEMM reads from the cache the walk
-   * wrote it into, where one packed dA for every step (13 MB) was written to memory and read back
-   * (a T3-sized weight gradient alone, one thread, with the copies into the packed dA: 12.4 against
-   * 13.7–14.2 ms).
+   * Steps per chunk of a block of {@code rows} batch rows ({@link #run}): about {@link #CHUNK_ROWS}
+   * rows, whose packed dA (W3: 10 steps of 16 rows, 640 KB) the weight gradient's GEMM reads from
+   * the cache the walk wrote it into, where one packed dA for every step (13 MB) was written to
+   * memory and read back (a T3-sized weight gradient alone, one thread, with the copies into the
+   * packed dA: 12.4 against 13.7–14.2 ms).
    */
-  static int chunkSteps(int batch) {
-    return Math.max(1, CHUNK_ROWS / batch);
+  static int chunkSteps(int rows) {
+    return Math.max(1, CHUNK_ROWS / rows);
   }
 
   /**
    * Where step {@code t}'s batch row {@code b} lies among the rows of the LSTM's and SimpleRNN's
    * weight-gradient operands (V and the packed dA), whose order is the weight gradients' sum over
-   * them: chunk by chunk of {@link #chunkSteps} steps from the last step back (the walk's order), and
-   * in a chunk by {@link #chunkRow}. The order depends on neither the number of threads nor the
-   * kernels, so neither do the sums' bits.
+   * them: the batch rows in blocks of {@link #ROW_BLOCK}; a block chunk by chunk of {@link
+   * #chunkSteps} steps from the last step back (the walk's order); a chunk step by step. Threads
+   * walking their own batch rows then write long stretches of the packed dA that no other thread
+   * writes beside (in step-major order two threads' rows met in every panel at every step: T3 at two
+   * threads, 1.4–1.9 ms of copying them there against 0.8–0.9; with the blocks inside chunks of
+   * steps, 1.2–1.5), and a thread alone takes a chunk's rows as one stretch. The order depends on
+   * neither the number of threads nor the kernels, so neither do the sums' bits.
    */
   static int gradientRow(int t, int b, int batch, int steps) {
-    int chunk = chunkSteps(batch);
+    int block = b - b % ROW_BLOCK;
+    int rows = Math.min(ROW_BLOCK, batch - block);
+    int chunk = chunkSteps(rows);
     int to = steps - (steps - 1 - t) / chunk * chunk;
     int from = Math.max(0, to - chunk);
-    return (steps - to) * batch + chunkRow(t - from, b, batch, to - from);
-  }
-
-  /**
-   * Where the chunk's step {@code dt} (of {@code steps}) puts batch row {@code b} in its packed dA:
-   * the batch rows in blocks of {@link #ROW_BLOCK}, each block step by step. A thread walking its
-   * block of batch rows back through the steps then writes stretches of the packed dA no other
-   * thread writes beside; in step-major order two threads' rows met in every panel at every step
-   * (T3 at two threads: 1.4–1.9 ms of copying them there, 0.8–0.9 in this order).
-   */
-  static int chunkRow(int dt, int b, int batch, int steps) {
-    int block = b - b % ROW_BLOCK;
-    return block * steps + dt * Math.min(ROW_BLOCK, batch - block) + b - block;
+    return block * steps + (steps - to) * rows + (t - from) * rows + b - block;
   }
 
   /**
@@ -473,10 +485,8 @@ final class CellBackprop {
     return prev;
   }
 
-  /** Per-step arrays for one thread's block of rows (indexed from the block's first row), allocated once per backward pass. */
+  /** Per-step arrays for one thread's block of rows (indexed from the block's first row; room for {@code rows}), allocated once per backward pass. */
   private final class StepScratch {
-    /** The block's first batch row. */
-    final int b0;
     final boolean[] active;
     /** The step's GEMM product for the block's rows, and GRU reset_before's candidate product (else null). */
     final float[] product;
@@ -499,8 +509,7 @@ final class CellBackprop {
     final float[][] zrKeep;
     final double[][] dzKeep;
 
-    StepScratch(int b0, int rows, boolean packs) {
-      this.b0 = b0;
+    StepScratch(int rows, boolean packs) {
       active = new boolean[rows];
       Transposed weightsT = CellBackprop.this.cell.transposed();
       product = new float[rows * weightsT.recurrent().cols];

@@ -184,12 +184,12 @@ final class GradientSuite {
             true, null), LSTM.builder(3).returnSequences(true).build(),
             org.rnn4j.layers.SeparableConv1D.of(2, 1, Conv1D.builder(1, 2).padding(Conv1D.Padding.CAUSAL).build(), Activation.LINEAR, true, null)),
         2, 6, MaskKind.NONE, false, s++), Loss.of("mse", false)));
-    // batches of more than 16 rows, not a multiple of 16 (a backend may sum a weight's gradient over
-    // blocks of batch rows)
-    c.add(new Case(m("LSTM(3) -> Dense(2), a batch of 37", Sequential.of(seq(2), LSTM.of(3), Dense.of(2)), 37, 5, MaskKind.MIDDLE, true,
+    // batches of more than 16 rows, not a multiple of 16, over 12 steps (a backend may sum a weight's
+    // gradient over blocks of batch rows and chunks of steps)
+    c.add(new Case(m("LSTM(3) -> Dense(2), a batch of 37", Sequential.of(seq(2), LSTM.of(3), Dense.of(2)), 37, 12, MaskKind.MIDDLE, true,
         s++), Loss.of("mse", false)));
     c.add(new Case(m("SimpleRNN(3, seq), a batch of 37", Sequential.of(seq(2), SimpleRNN.builder(3).returnSequences(true)
-        .biasInitializer(NONZERO_BIAS).build()), 37, 4, MaskKind.NONE, false, s++), Loss.of("mse", false)));
+        .biasInitializer(NONZERO_BIAS).build()), 37, 12, MaskKind.NONE, false, s++), Loss.of("mse", false)));
     return c;
   }
 
