@@ -15,8 +15,9 @@ import org.rnn4j.layers.Activation;
  * h's gradient as one GEMM with {@code Uᵀ} — for LSTM and SimpleRNN with {@code [Uᵀ | Wᵀ]}, which
  * gives the input's gradient too; at a masked step a row's state gradients pass on unchanged. The
  * weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, and the bias's as {@code 1ᵀ·dA}) are GEMMs over
- * the steps' rows — an LSTM's and SimpleRNN's walked by one thread, a chunk of steps at a time
- * after each chunk's walk — and for the GRUs the input's gradient ({@code dA·Wᵀ}) another.
+ * the steps' rows — an LSTM's and SimpleRNN's walked by one thread a block of batch rows and a
+ * chunk of steps at a time, after each chunk's walk — and for the GRUs the input's gradient
+ * ({@code dA·Wᵀ}) another.
  */
 final class CellBackprop {
   /** A row of ones, read with both strides 0: a column sum's row of a weight gradient's {@code Vᵀ}. */
