@@ -15,9 +15,9 @@ import org.rnn4j.layers.Activation;
  * h's gradient as one GEMM with {@code Uᵀ} — for LSTM and SimpleRNN with {@code [Uᵀ | Wᵀ]}, which
  * gives the input's gradient too; at a masked step a row's state gradients pass on unchanged. The
  * weight gradients ({@code xᵀ·dA}, {@code hᵀ·dQ}, and the bias's as {@code 1ᵀ·dA}) are GEMMs over
- * the steps' rows — an LSTM's and SimpleRNN's walked by one thread a block of batch rows and a
- * chunk of steps at a time, after each chunk's walk — and for the GRUs the input's gradient
- * ({@code dA·Wᵀ}) another.
+ * the steps' rows — an LSTM's and SimpleRNN's summed over each block of batch rows apart, mostly
+ * a chunk of steps at a time right after the chunk's walk by the thread that walked it — and for
+ * the GRUs the input's gradient ({@code dA·Wᵀ}) another.
  */
 final class CellBackprop {
   /** A row of ones, read with both strides 0: a column sum's row of a weight gradient's {@code Vᵀ}. */
@@ -100,17 +100,20 @@ final class CellBackprop {
     boolean inputInStep = weightsT.kernel() == null;
     int threads = loop.threads(cell, batch, steps);
     int gemmThreads = splitThreads(n);
-    // LSTM, SimpleRNN: the walk packs dA into a buffer, which the weight gradient's GEMM then takes.
-    // When one thread does both, it does so for a block of batch rows and a chunk of steps at a time
-    // (gradientRow), the buffer reused and still in its cache when the GEMM reads it. Threads that
-    // shared such a buffer would pass its lines back and forth between their caches at every chunk
-    // (T3 at two threads: 1.3 ms of copies into it per thread, against 0.85 into one buffer for
-    // every step), so they walk every step, then take the GEMM at once, as the GRUs do.
-    boolean chunked = inputInStep && threads == 1 && gemmThreads == 1;
+    // LSTM, SimpleRNN: the weight gradients are summed over each block of batch rows apart
+    // (gradientRow), then the blocks' sums added in block order. When the walking threads can take
+    // whole blocks, as many each (and the GEMMs would take no more threads than walk), each walks
+    // its block a chunk of steps at a time, packs the chunk's dA into a buffer of its own and takes
+    // the chunk's weight gradient right after, while the buffer is still in its cache (T3 at two
+    // threads: a backward pass of 13.6 ms against 15.2 for the walk packing every step into one
+    // buffer and the GEMM after it, which is what the threads still do otherwise).
+    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    int walkers = Math.min(threads, blocks);
+    boolean inRounds = inputInStep && blocks % walkers == 0 && walkers >= gemmThreads;
     // the bias's gradient, the column sums of dA: over a chunk in the cache a sum of its own (which
     // costs a fraction of the tile of V's rows it would take); over every step a column of ones in V,
     // so that the GEMM's one pass over dA gives it (where a sum of its own would read dA once more)
-    boolean onesInV = dBias != null && !chunked;
+    boolean onesInV = dBias != null && !inRounds;
     // the previous h of every step: the GRUs' time-major, LSTM's and SimpleRNN's beside the input,
     // V = [x | h] or [x | h | 1], in the weight gradient's row order (gradientRow)
     int vCols = in + u + (onesInV ? 1 : 0);
@@ -133,42 +136,15 @@ final class CellBackprop {
     float[] dQ = inputInStep ? null : valid == null ? ws.recorded(n * width) : ws.recordedZeroed(n * width);
     Steps pass = new Steps(batch, steps, a, q, hPrev, c0, cs, rec.activatedCells.get(k), valid, dHidden, dHiddenFrom, dh, dc, dA,
         dQ, weightsT, recordedA != null, inputInStep ? dx : null, threads);
-    Packed buffer = inputInStep ? Packed.empty(chunked ? CHUNK_ROWS : n, 1, width, simd, ws) : null;
-    // the weight gradient's product: xᵀ·dA, hᵀ·dA, then the bias's row 1ᵀ·dA
-    float[] weightProduct = inputInStep ? ws.recorded((in + u + 1) * buffer.cols) : null;
-    if (!chunked) {
-      // batch rows are independent through the steps: each thread walks its rows back to step 0
-      loop.parallel().run(threads, (thread, count) -> {
-        int b0 = RecurrentLoop.rowSplit(batch, thread, count);
-        int b1 = RecurrentLoop.rowSplit(batch, thread + 1, count);
-        if (b1 > b0) {
-          pass.rows(thread, b0, b1, 0, steps, buffer, 0);
-        }
-      });
-      if (buffer != null) {
-        weightChunk(v, vCols, 0, buffer, weightProduct, false, onesInV, gemmThreads);
-      }
-    } else {
-      // one thread: a block of batch rows at a time, back through the steps a chunk at a time, each
-      // chunk's weight gradient taken after its walk
-      for (int block = 0; block < batch; block += ROW_BLOCK) {
-        int rows = Math.min(ROW_BLOCK, batch - block);
-        int chunk = chunkSteps(rows);
-        for (int to = steps; to > 0; to -= chunk) {
-          int from = Math.max(0, to - chunk);
-          int kOff = gradientRow(from, block, batch, steps);
-          Packed packedA = buffer.withRows((to - from) * rows);
-          pass.rows(0, block, block + rows, from, to, packedA, kOff);
-          weightChunk(v, vCols, kOff, packedA, weightProduct, kOff > 0, onesInV, 1);
-        }
-      }
-    }
-    if (inputInStep) {
-      Target bias = dBias == null ? null : new Target(dBias, 0, 1);
-      addProduct(weightProduct, buffer.cols, 0, width, new Part(v, in + u, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u)),
-          Part.ones(bias));
+    if (inRounds) {
+      walkInRounds(pass, v, vCols, walkers);
       return dx;
     }
+    if (inputInStep) {
+      walkThenWeights(pass, v, vCols, onesInV, threads, gemmThreads);
+      return dx;
+    }
+    walk(pass, threads, null, null);
     weightGradients(x, hPrev, resetH, n, dA, dQ);
     Packed kernelT = weightsT.kernel();
     float[] product = ws.recorded(n * kernelT.cols);
@@ -178,6 +154,82 @@ final class CellBackprop {
       System.arraycopy(product, r * kernelT.cols, dx, r * in, in);
     }
     return dx;
+  }
+
+  /** Each thread walks its batch rows [b0, b1) through every step, their dA packed into {@code packed} (LSTM, SimpleRNN) or null. */
+  private void walk(Steps pass, int threads, Packed[] packed, int[] packedFrom) {
+    loop.parallel().run(threads, (thread, count) -> {
+      int b0 = RecurrentLoop.rowSplit(pass.batch, thread, count);
+      int b1 = RecurrentLoop.rowSplit(pass.batch, thread + 1, count);
+      if (b1 > b0) {
+        pass.rows(thread, b0, b1, 0, pass.steps, packed, packedFrom);
+      }
+    });
+  }
+
+  /**
+   * LSTM, SimpleRNN, rounds of blocks of batch rows: in a round each thread walks a block back
+   * through the steps a chunk at a time, and after each chunk's walk adds the chunk's {@code
+   * Vᵀ·dA} to the block's product; then the round's products are added to the weight gradients in
+   * block order.
+   */
+  private void walkInRounds(Steps pass, float[] v, int vCols, int walkers) {
+    int batch = pass.batch;
+    int steps = pass.steps;
+    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    Packed[] buffers = new Packed[walkers];
+    Packed[][] views = new Packed[walkers][blocks];
+    int[][] viewsFrom = new int[walkers][blocks];
+    float[][] products = new float[walkers][];
+    for (int i = 0; i < walkers; i++) {
+      buffers[i] = Packed.empty(CHUNK_ROWS, 1, width, simd, ws);
+      products[i] = ws.recorded((in + u + 1) * buffers[i].cols);
+    }
+    for (int first = 0; first < blocks; first += walkers) {
+      int round = first;
+      loop.parallel().run(walkers, (thread, count) -> {
+        // a thread alone (the pool busy) takes the whole round, a product per block still
+        for (int i = thread; i < walkers; i += count) {
+          int blk = round + i;
+          int block = blk * ROW_BLOCK;
+          int rows = Math.min(ROW_BLOCK, batch - block);
+          int chunk = chunkSteps(rows);
+          for (int to = steps; to > 0; to -= chunk) {
+            int from = Math.max(0, to - chunk);
+            Packed packedA = buffers[thread].withRows((to - from) * rows);
+            views[thread][blk] = packedA;
+            viewsFrom[thread][blk] = gradientRow(from, block, batch, steps);
+            pass.rows(thread, block, block + rows, from, to, views[thread], viewsFrom[thread]);
+            weightChunk(v, vCols, viewsFrom[thread][blk], packedA, products[i], to < steps, false, 1);
+          }
+        }
+      });
+      addProducts(products, walkers, buffers[0].cols, walkers);
+    }
+  }
+
+  /**
+   * LSTM, SimpleRNN, threads not taking whole blocks: the threads walk their rows through every
+   * step, each block's dA packed apart; then block by block the GEMMs take the block's {@code
+   * Vᵀ·dA}, which is added to the weight gradients.
+   */
+  private void walkThenWeights(Steps pass, float[] v, int vCols, boolean onesInV, int threads, int gemmThreads) {
+    int batch = pass.batch;
+    int steps = pass.steps;
+    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    Packed[] packed = new Packed[blocks];
+    int[] packedFrom = new int[blocks];
+    for (int blk = 0; blk < blocks; blk++) {
+      int block = blk * ROW_BLOCK;
+      packed[blk] = Packed.empty(Math.min(ROW_BLOCK, batch - block) * steps, 1, width, simd, ws);
+      packedFrom[blk] = block * steps;
+    }
+    walk(pass, threads, packed, packedFrom);
+    float[][] product = {ws.recorded((in + u + 1) * packed[0].cols)};
+    for (int blk = 0; blk < blocks; blk++) {
+      weightChunk(v, vCols, packedFrom[blk], packed[blk], product[0], false, onesInV, gemmThreads);
+      addProducts(product, 1, packed[0].cols, gemmThreads);
+    }
   }
 
   /**
@@ -292,14 +344,15 @@ final class CellBackprop {
      * each valid row's gate gradients, then the previous h's gradient — what reached it directly
      * plus {@code dQ·Uᵀ}, one GEMM for the rows (which also gives the input's gradient when {@link
      * #dx} is set); a masked row's state gradients pass on unchanged. LSTM, SimpleRNN: each step's
-     * gate gradient rows go to {@code packedA}, which holds the rows of steps [from, to) in {@link
-     * #gradientRow}'s order from its row {@code kOff}, else to the pass's dA and dQ.
+     * gate gradient rows go to {@code packed}, the rows of batch rows [16·i, 16·i + 16) to {@code
+     * packed[i]}, which holds them in {@link #gradientRow}'s order from row {@code packedFrom[i]};
+     * else (null) to the pass's dA and dQ.
      */
-    void rows(int thread, int b0, int b1, int from, int to, Packed packedA, int kOff) {
+    void rows(int thread, int b0, int b1, int from, int to, Packed[] packed, int[] packedFrom) {
       int rows = b1 - b0;
       StepScratch s = scratch[thread];
       if (s == null || s.active.length < rows) {
-        s = new StepScratch(rows, packedA != null);
+        s = new StepScratch(rows, packed != null);
         scratch[thread] = s;
       }
       float[] product = s.product;
@@ -307,12 +360,12 @@ final class CellBackprop {
       // the activated gates, when this cell's fast step recorded them (the exact path's cells record nothing)
       boolean fastLstm = recorded && cell.recordsActivatedGates();
       // a step's gradient rows: the thread's own rows, put into the packed B after the step, or the pass's
-      float[] outA = packedA != null ? s.out : dA;
-      float[] outQ = packedA != null ? outA : dQ;
+      float[] outA = packed != null ? s.out : dA;
+      float[] outQ = packed != null ? outA : dQ;
       for (int t = to - 1; t >= from; t--) {
         int first = t * batch + b0;
         // the first of this step's rows in outA and outQ
-        int base = packedA != null ? 0 : first;
+        int base = packed != null ? 0 : first;
         // where this block's gradient from outside starts in dHidden, or -1 for none
         int outside = t >= dHiddenFrom ? (first - dHiddenFrom * batch) * u : -1;
         for (int lb = 0; lb < rows; lb++) {
@@ -332,7 +385,7 @@ final class CellBackprop {
             if (s.active[lb]) {
               gateGradients(first + lb, b0 + lb, lb, (base + lb) * width, a, q, hPrev, cPrev, cPrevAt + lb * u, cs, dh, dc, outA, outQ,
                   s);
-            } else if (packedA != null) {
+            } else if (packed != null) {
               Arrays.fill(outA, lb * width, (lb + 1) * width, 0f); // a masked row's gradients are zero
             }
           }
@@ -342,12 +395,13 @@ final class CellBackprop {
           candidateThroughReset(first, base, rows, hPrev, outA, outQ, candidateProduct, candidateT.cols, s);
         }
         simd.gemm(outQ, base * width, width, rows, recurrentT, 0, recurrentT.paddedUnits, product, 0, recurrentT.cols, false);
-        if (packedA != null) {
-          // the block's rows, a stretch of gradientRow's order for each block of batch rows they span
+        if (packed != null) {
+          // the rows, a stretch of gradientRow's order for each block of batch rows they span
           for (int lb = 0; lb < rows; ) {
             int b = b0 + lb;
-            int count = Math.min(b1, b - b % ROW_BLOCK + ROW_BLOCK) - b;
-            packedA.putRows(outA, lb * width, gradientRow(t, b, batch, steps) - kOff, count);
+            int blk = b / ROW_BLOCK;
+            int count = Math.min(b1, (blk + 1) * ROW_BLOCK) - b;
+            packed[blk].putRows(outA, lb * width, gradientRow(t, b, batch, steps) - packedFrom[blk], count);
             lb += count;
           }
         }
@@ -437,8 +491,10 @@ final class CellBackprop {
    * walking their own batch rows then write long stretches of the packed dA that no other thread
    * writes beside (in step-major order two threads' rows met in every panel at every step: T3 at two
    * threads, 1.4–1.9 ms of copying them there against 0.8–0.9; with the blocks inside chunks of
-   * steps, 1.2–1.5), and a thread alone takes a chunk's rows as one stretch. The order depends on
-   * neither the number of threads nor the kernels, so neither do the sums' bits.
+   * steps, 1.2–1.5), and a thread takes a chunk's rows as one stretch. The weight gradients add
+   * each block's rows apart and then the blocks' sums in block order, so that threads can take
+   * blocks of their own; the order depends on neither the number of threads nor the kernels, so
+   * neither do the sums' bits.
    */
   static int gradientRow(int t, int b, int batch, int steps) {
     int block = b - b % ROW_BLOCK;
@@ -819,14 +875,14 @@ final class CellBackprop {
         at += part.cols();
       }
     });
-    addProduct(c, b.cols, c0, k, parts);
+    addProduct(c, b.cols, c0, k, 0, m, parts);
   }
 
   /**
-   * A weight-gradient product {@code c} (rows {@code ldc} apart, the targets' {@code k} columns
-   * from column {@code c0}) added to its parts' targets, row by row.
+   * Rows [r0, r1) of a weight-gradient product {@code c} (rows {@code ldc} apart, the targets'
+   * {@code k} columns from column {@code c0}) added to its parts' targets, row by row.
    */
-  private void addProduct(float[] c, int ldc, int c0, int k, Part... parts) {
+  private void addProduct(float[] c, int ldc, int c0, int k, int r0, int r1, Part... parts) {
     int at = 0;
     for (Part part : parts) {
       if (part == null) {
@@ -836,7 +892,7 @@ final class CellBackprop {
         if (target == null) {
           continue;
         }
-        for (int i = 0; i < target.rows(); i++) {
+        for (int i = Math.max(0, r0 - at); i < Math.min(target.rows(), r1 - at); i++) {
           for (int j = 0; j < k; j++) {
             target.out()[target.offset() + i * width + c0 + j] += c[(at + i) * ldc + j];
           }
@@ -844,5 +900,23 @@ final class CellBackprop {
         at += target.rows();
       }
     }
+  }
+
+  /**
+   * LSTM, SimpleRNN: the first {@code count} of {@code products} (each {@code Vᵀ·dA} with rows
+   * {@code ldc} apart: the kernel's rows, the recurrent kernel's, the bias's) added to the weight
+   * gradients one after the other, each thread its rows.
+   */
+  private void addProducts(float[][] products, int count, int ldc, int threads) {
+    Part parts = new Part(null, in + u, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u), dBias == null ? null
+        : new Target(dBias, 0, 1));
+    int m = in + u + (dBias == null ? 0 : 1);
+    loop.parallel().run(threads, (thread, n) -> {
+      int r0 = RecurrentLoop.rowSplit(m, thread, n);
+      int r1 = RecurrentLoop.rowSplit(m, thread + 1, n);
+      for (int p = 0; p < count; p++) {
+        addProduct(products[p], ldc, 0, width, r0, r1, parts);
+      }
+    });
   }
 }

@@ -62,12 +62,14 @@ class FastPathTest {
   }
 
   /**
-   * Gradients too: the backward pass walks each thread's block of batch rows back through the steps
-   * (a masked row mid-sequence included) and splits its GEMMs by rows of the result, so two or three
-   * threads give one thread's gradients bit for bit — with 37 batch rows too, where threads' blocks
-   * of rows start and end inside the weight gradient's blocks of 16 ({@link CellBackprop#gradientRow}),
-   * and although one thread takes the weight gradient a chunk of steps at a time and several take
-   * it at once (at a batch of 9 one thread walks the rows and several take the weight gradient).
+   * Gradients too: the backward pass walks each thread's batch rows back through the steps (a
+   * masked row mid-sequence included) and splits its GEMMs by rows of the result, so two or three
+   * threads give one thread's gradients bit for bit. The LSTM's and SimpleRNN's weight gradients
+   * come two ways ({@link CellBackprop#gradientRow}): threads taking whole blocks of 16 batch rows,
+   * as many each, and each a chunk of steps at a time (64 rows on one or two threads, 37 on one or
+   * three, 9 on one); or the threads' rows starting and ending inside blocks, or more threads for
+   * the GEMMs than walk, and the weight gradients after the walk (64 rows on three threads, 37 on
+   * two, 9 on two or three: one thread walks, several take the GEMMs).
    */
   @Test
   void threadsGiveBitIdenticalGradients() {
@@ -92,6 +94,41 @@ class FastPathTest {
               }
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls at once from several threads share the backend's worker threads: a call that finds them
+   * busy runs on its caller alone, which then walks every block of a round itself (64 batch rows,
+   * a two-thread backend), and still gives the gradients of one thread bit for bit.
+   */
+  @Test
+  void concurrentGradientCallsGiveTheSerialGradients() throws Exception {
+    org.rnn4j.Loss mse = org.rnn4j.Loss.of(org.rnn4j.Loss.Kind.MEAN_SQUARED_ERROR, false);
+    try (Backend one = Backends.open("reference", Map.of("threads", "1"));
+        Backend two = Backends.open("reference", Map.of("threads", "2"))) {
+      Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layers().get(0)), 11);
+      Call call = Call.of(RandomData.uniform(12, -1, 1, 64, 30, 24));
+      try (PreparedModel p = one.prepare(m); PreparedModel q = two.prepare(m)) {
+        Tensor target = RandomData.uniform(13, -1, 1, p.run(call).output().shape());
+        org.rnn4j.Gradients serial = p.gradients(call, target, mse);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+          List<java.util.concurrent.Future<org.rnn4j.Gradients>> results = new java.util.ArrayList<>();
+          for (int i = 0; i < 12; i++) {
+            results.add(callers.submit(() -> q.gradients(call, target, mse)));
+          }
+          for (java.util.concurrent.Future<org.rnn4j.Gradients> f : results) {
+            org.rnn4j.Gradients g = f.get();
+            assertArrayEquals(serial.input().toArray(), g.input().toArray(), "input gradient");
+            for (int w = 0; w < serial.weights().size(); w++) {
+              assertArrayEquals(serial.weight(w).toArray(), g.weight(w).toArray(), "weight " + w + " gradient");
+            }
+          }
+        } finally {
+          callers.shutdownNow();
         }
       }
     }
