@@ -42,7 +42,9 @@ final class Workspace {
   }
 
   private float[][] lanes = new float[0][];
-  private float[][] rows = new float[0][];
+  /** Row arrays handed out in order from {@link #startRecording}, as {@link #recorded} are. */
+  private final java.util.List<float[][]> rows = new java.util.ArrayList<>();
+  private int rowsCursor;
 
   /** {@code count} separate arrays of at least {@code width} floats each, reused; their content is undefined. */
   float[][] lanes(int count, int width) {
@@ -51,12 +53,19 @@ final class Workspace {
   }
 
   /**
-   * As {@link #lanes}, apart from them (at least {@code count} arrays): a backward pass's product
-   * operand in the one-array-per-row layout ({@link Packed#empty}).
+   * At least {@code count} arrays of at least {@code width} floats, distinct from every other set
+   * handed out since {@link #startRecording} (a backward pass keeps several alive at once, one per
+   * thread or per block of rows): a product operand in the one-array-per-row layout ({@link
+   * Packed#empty}). Their content is undefined.
    */
   float[][] rows(int count, int width) {
-    rows = atLeast(rows, count, width);
-    return rows;
+    int i = rowsCursor++;
+    if (i == rows.size()) {
+      rows.add(new float[0][]);
+    }
+    float[][] r = atLeast(rows.get(i), count, width);
+    rows.set(i, r);
+    return r;
   }
 
   /** {@code arrays} when it holds {@code count} arrays of {@code width} floats, else larger ones. */
@@ -71,6 +80,7 @@ final class Workspace {
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
   void startRecording() {
     recordedCursor = 0;
+    rowsCursor = 0;
   }
 
   /**

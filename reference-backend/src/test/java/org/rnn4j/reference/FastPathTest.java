@@ -69,14 +69,22 @@ class FastPathTest {
    * as many each, and each a chunk of steps at a time (64 rows on one or two threads, 37 on one or
    * three, 9 on one); or the threads' rows starting and ending inside blocks, or more threads for
    * the GEMMs than walk, and the weight gradients after the walk (64 rows on three threads, 37 on
-   * two, 9 on two or three: one thread walks, several take the GEMMs).
+   * two, 9 on two or three: one thread walks, several take the GEMMs). With the Vector API's
+   * kernels and with the plain-Java ones ({@code simd=off}, whose packed operands are arrays per
+   * row: each thread's buffer and each block's its own).
    */
   @Test
   void threadsGiveBitIdenticalGradients() {
+    for (String simd : List.of("auto", "off")) {
+      threadsGiveBitIdenticalGradients(simd);
+    }
+  }
+
+  private static void threadsGiveBitIdenticalGradients(String simd) {
     org.rnn4j.Loss mse = org.rnn4j.Loss.of(org.rnn4j.Loss.Kind.MEAN_SQUARED_ERROR, false);
-    try (Backend one = Backends.open("reference", Map.of("threads", "1"));
-        Backend two = Backends.open("reference", Map.of("threads", "2"));
-        Backend three = Backends.open("reference", Map.of("threads", "3"))) {
+    try (Backend one = Backends.open("reference", Map.of("threads", "1", "simd", simd));
+        Backend two = Backends.open("reference", Map.of("threads", "2", "simd", simd));
+        Backend three = Backends.open("reference", Map.of("threads", "3", "simd", simd))) {
       for (int batch : new int[] {64, 37, 9}) {
         for (RNN layer : layers()) {
           Model m = Model.initialized(Sequential.of(InputSpec.sequence(24), layer), 9);
@@ -86,7 +94,7 @@ class FastPathTest {
             org.rnn4j.Gradients serial = p.gradients(call, target, mse);
             for (int i = 0; i < 3; i++) {
               org.rnn4j.Gradients parallel = (i == 1 ? r : q).gradients(call, target, mse);
-              String what = layer + ", batch " + batch + ", run " + i;
+              String what = layer + ", batch " + batch + ", simd " + simd + ", run " + i;
               assertEquals(serial.loss(), parallel.loss(), what + " loss");
               assertArrayEquals(serial.input().toArray(), parallel.input().toArray(), what + " input gradient");
               for (int w = 0; w < serial.weights().size(); w++) {
