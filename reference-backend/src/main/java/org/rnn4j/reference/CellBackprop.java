@@ -204,7 +204,7 @@ final class CellBackprop {
           }
         }
       });
-      addProducts(products, walkers, buffers[0].cols, walkers);
+      addProducts(v, products, walkers, buffers[0].cols, walkers);
     }
   }
 
@@ -228,7 +228,7 @@ final class CellBackprop {
     float[][] product = {ws.recorded((in + u + 1) * packed[0].cols)};
     for (int blk = 0; blk < blocks; blk++) {
       weightChunk(v, vCols, packedFrom[blk], packed[blk], product[0], false, onesInV, gemmThreads);
-      addProducts(product, 1, packed[0].cols, gemmThreads);
+      addProducts(v, product, 1, packed[0].cols, gemmThreads);
     }
   }
 
@@ -907,9 +907,9 @@ final class CellBackprop {
    * {@code ldc} apart: the kernel's rows, the recurrent kernel's, the bias's) added to the weight
    * gradients one after the other, each thread its rows.
    */
-  private void addProducts(float[][] products, int count, int ldc, int threads) {
-    Part parts = new Part(null, in + u, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u), dBias == null ? null
-        : new Target(dBias, 0, 1));
+  private void addProducts(float[] v, float[][] products, int count, int ldc, int threads) {
+    Part[] parts = {new Part(v, in + u, new Target(dKernel, 0, in), new Target(dRecurrent, 0, u)),
+        Part.ones(dBias == null ? null : new Target(dBias, 0, 1))};
     int m = in + u + (dBias == null ? 0 : 1);
     loop.parallel().run(threads, (thread, n) -> {
       int r0 = RecurrentLoop.rowSplit(m, thread, n);
