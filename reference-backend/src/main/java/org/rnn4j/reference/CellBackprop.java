@@ -107,7 +107,7 @@ final class CellBackprop {
     // the chunk's weight gradient right after, while the buffer is still in its cache (T3 at two
     // threads: a backward pass of 13.6 ms against 15.2 for the walk packing every step into one
     // buffer and the GEMM after it, which is what the threads still do otherwise).
-    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    int blocks = blocks(batch);
     int walkers = Math.min(threads, blocks);
     boolean inRounds = inputInStep && blocks % walkers == 0 && walkers >= gemmThreads;
     // the bias's gradient, the column sums of dA: over a chunk in the cache a sum of its own (which
@@ -176,10 +176,11 @@ final class CellBackprop {
   private void walkInRounds(Steps pass, float[] v, int vCols, int walkers) {
     int batch = pass.batch;
     int steps = pass.steps;
-    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    int blocks = blocks(batch);
     Packed[] buffers = new Packed[walkers];
-    Packed[][] views = new Packed[walkers][blocks];
-    int[][] viewsFrom = new int[walkers][blocks];
+    // the chunk being walked of each block: a thread's buffer, from the chunk's first row in gradientRow's order
+    Packed[] views = new Packed[blocks];
+    int[] viewsFrom = new int[blocks];
     float[][] products = new float[walkers][];
     for (int i = 0; i < walkers; i++) {
       buffers[i] = Packed.empty(CHUNK_ROWS, 1, width, simd, ws);
@@ -196,11 +197,10 @@ final class CellBackprop {
           int chunk = chunkSteps(rows);
           for (int to = steps; to > 0; to -= chunk) {
             int from = Math.max(0, to - chunk);
-            Packed packedA = buffers[thread].withRows((to - from) * rows);
-            views[thread][blk] = packedA;
-            viewsFrom[thread][blk] = gradientRow(from, block, batch, steps);
-            pass.rows(thread, block, block + rows, from, to, views[thread], viewsFrom[thread]);
-            weightChunk(v, vCols, viewsFrom[thread][blk], packedA, products[i], to < steps, false, 1);
+            views[blk] = buffers[thread].withRows((to - from) * rows);
+            viewsFrom[blk] = gradientRow(from, block, batch, steps);
+            pass.rows(thread, block, block + rows, from, to, views, viewsFrom);
+            weightChunk(v, vCols, viewsFrom[blk], views[blk], products[i], to < steps, false, 1);
           }
         }
       });
@@ -216,7 +216,7 @@ final class CellBackprop {
   private void walkThenWeights(Steps pass, float[] v, int vCols, boolean onesInV, int threads, int gemmThreads) {
     int batch = pass.batch;
     int steps = pass.steps;
-    int blocks = (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+    int blocks = blocks(batch);
     Packed[] packed = new Packed[blocks];
     int[] packedFrom = new int[blocks];
     for (int blk = 0; blk < blocks; blk++) {
@@ -469,11 +469,16 @@ final class CellBackprop {
 
   /** Batch rows per block of {@link #gradientRow}'s order. */
   static final int ROW_BLOCK = 16;
+
+  /** The blocks of {@link #ROW_BLOCK} rows a batch of {@code batch} rows makes (the last may be shorter). */
+  private static int blocks(int batch) {
+    return (batch + ROW_BLOCK - 1) / ROW_BLOCK;
+  }
   /** About how many rows of dA (steps times a block's batch rows) one thread packs per chunk of steps. */
   static final int CHUNK_ROWS = 160;
 
   /**
-   * Steps per chunk of a block of {@code rows} batch rows ({@link #run}): about {@link #CHUNK_ROWS}
+   * Steps per chunk of a block of {@code rows} batch rows ({@link #walkInRounds}): about {@link #CHUNK_ROWS}
    * rows, whose packed dA (W3: 10 steps of 16 rows, 640 KB) the weight gradient's GEMM reads from
    * the cache the walk wrote it into, where one packed dA for every step (13 MB) was written to
    * memory and read back (a T3-sized weight gradient alone, one thread, with the copies into the
@@ -508,8 +513,8 @@ final class CellBackprop {
   /**
    * LSTM, SimpleRNN: each step's input beside its previous h (and a 1 when {@code cols} has room for
    * it), {@code V = [x | h | 1]}, rows of {@code cols} in {@link #gradientRow}'s order: the weight
-   * gradient {@code Vᵀ·dA} is then one GEMM per chunk of steps, which reads the chunk's dA once per
-   * block of V's columns (where one GEMM per part read it once per part).
+   * gradient {@code Vᵀ·dA} is then one GEMM per chunk of steps (or per block of batch rows), which
+   * reads that dA once per block of V's columns (where one GEMM per part read it once per part).
    */
   private float[] inputsBesidePrevious(float[] x, float[] hs, float[] h0, int batch, int steps, int cols) {
     boolean ones = cols > in + u;
@@ -749,7 +754,7 @@ final class CellBackprop {
    * The GRUs' dW = xᵀ·dA, dU = hᵀ·dQ (reset_before: the candidate's columns from (r∘h)ᵀ·dA), the
    * bias gradients as column sums {@code 1ᵀ·dA} (reset_after's recurrent row: {@code 1ᵀ·dQ}), each
    * sharing the GEMM of the same gradient, from the time-major rows of {@code dA}, {@code dQ} and
-   * {@code hPrev}. (LSTM's and SimpleRNN's come chunk by chunk, in {@link #run}.)
+   * {@code hPrev}. (LSTM's and SimpleRNN's: {@link #walkInRounds}, {@link #walkThenWeights}.)
    */
   private void weightGradients(float[] x, float[] hPrev, float[] resetH, int n, float[] dA, float[] dQ) {
     Target bias = dBias == null ? null : new Target(dBias, 0, 1);
