@@ -78,24 +78,9 @@ final class RecurrentLoop {
     int steps = input.dim(1);
     int features = input.dim(2);
     boolean back = layer.goBackwards();
-    // Time-major input in processing order, and the mask in the same order.
     float[] seq = record != null ? ws.recorded(steps * batch * features) : ws.get(Slot.INPUT, steps * batch * features);
-    for (int t = 0; t < steps; t++) {
-      int ti = back ? steps - 1 - t : t;
-      for (int b = 0; b < batch; b++) {
-        System.arraycopy(input.data, (b * steps + ti) * features, seq, (t * batch + b) * features, features);
-      }
-    }
-    boolean[] valid = null;
-    if (mask != null) {
-      valid = new boolean[steps * batch];
-      for (int t = 0; t < steps; t++) {
-        int ti = back ? steps - 1 - t : t;
-        for (int b = 0; b < batch; b++) {
-          valid[t * batch + b] = mask.data[b * steps + ti] != 0f;
-        }
-      }
-    }
+    timeMajor(input.data, batch, steps, features, back, seq);
+    boolean[] valid = mask == null ? null : validSteps(mask.data, batch, steps, back);
     List<Buf> finals = new ArrayList<>(2 * cells.size());
     int in = features;
     int state = 0;
@@ -140,6 +125,32 @@ final class RecurrentLoop {
       record.valid = valid;
     }
     return outputs(layer, batch, steps, in, seq, valid, wantSequence, finals);
+  }
+
+  // The loops over every step and row before and after the cells are methods of their own: a loop
+  // in run itself would have the JIT compile run early (on-stack, inlining every cell's run into
+  // it, the largest compilation of a model's first seconds) though run is called once per call.
+
+  /** The batch-major input {@code (batch, steps, features)} time-major into {@code seq}, in processing order. */
+  private static void timeMajor(float[] input, int batch, int steps, int features, boolean back, float[] seq) {
+    for (int t = 0; t < steps; t++) {
+      int ti = back ? steps - 1 - t : t;
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(input, (b * steps + ti) * features, seq, (t * batch + b) * features, features);
+      }
+    }
+  }
+
+  /** The mask's valid steps, time-major in processing order. */
+  private static boolean[] validSteps(float[] mask, int batch, int steps, boolean back) {
+    boolean[] valid = new boolean[steps * batch];
+    for (int t = 0; t < steps; t++) {
+      int ti = back ? steps - 1 - t : t;
+      for (int b = 0; b < batch; b++) {
+        valid[t * batch + b] = mask[b * steps + ti] != 0f;
+      }
+    }
+    return valid;
   }
 
   /**
