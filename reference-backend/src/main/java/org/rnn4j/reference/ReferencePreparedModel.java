@@ -74,11 +74,38 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   }
 
   private ModelExecutor.Outcome<Tensor> execute(CheckedCall call, ReferenceKernels kernels) {
+    Workspace ws = kernels.workspace();
     ModelExecutor.Outcome<Buf> outcome =
-        ModelExecutor.run(model().architecture(), layerWeights, kernels, tensorsToBufs(call.inputs()), mask(call), initialStates(call));
+        ModelExecutor.run(model().architecture(), layerWeights, kernels, inputBufs(call.inputs(), ws), mask(call), initialStates(call));
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
-    outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
-    return new ModelExecutor.Outcome<>(bufsToTensors(outcome.outputs()), finals);
+    outcome.finalStates().forEach((layer, states) -> finals.put(layer, results(states, ws)));
+    return new ModelExecutor.Outcome<>(results(outcome.outputs(), ws), finals);
+  }
+
+  /**
+   * The call's inputs copied into arrays the workspace keeps from call to call (a large input is
+   * otherwise a fresh allocation every call, and a fresh JVM pays a page fault for every page of
+   * it until its heap has been touched once).
+   */
+  private static List<Buf> inputBufs(List<Tensor> tensors, Workspace ws) {
+    Buf[] out = new Buf[tensors.size()];
+    for (int i = 0; i < out.length; i++) {
+      Tensor t = tensors.get(i);
+      float[] data = ws.input(i, t.size());
+      t.copyTo(data, 0);
+      out[i] = new Buf(t.shape(), data);
+    }
+    return List.of(out);
+  }
+
+  /** Tensors of a run's results; one that shares an input's reused array (an identity or a reshape of it) gets a copy. */
+  private static List<Tensor> results(List<Buf> bufs, Workspace ws) {
+    Tensor[] out = new Tensor[bufs.size()];
+    for (int i = 0; i < out.length; i++) {
+      Buf b = bufs.get(i);
+      out[i] = ws.isInput(b.data) ? Tensor.of(b.shape, b.data) : b.toTensor();
+    }
+    return List.of(out);
   }
 
   private static Buf mask(CheckedCall call) {

@@ -77,6 +77,34 @@ final class Workspace {
     return new float[Math.max(count, arrays.length)][w];
   }
 
+  /** A call's inputs, one array each, exactly their size (a {@link Buf} fits its array). */
+  private float[][] inputs = new float[0][];
+
+  /**
+   * An array of exactly {@code size} floats for input {@code index} of a call, the same from call
+   * to call while the size stays: a call's copy of its inputs allocates nothing once warm. Its
+   * content is undefined; a result that shares it must be copied out ({@link #isInput}).
+   */
+  float[] input(int index, int size) {
+    if (inputs.length <= index) {
+      inputs = Arrays.copyOf(inputs, index + 1);
+    }
+    if (inputs[index] == null || inputs[index].length != size) {
+      inputs[index] = new float[size];
+    }
+    return inputs[index];
+  }
+
+  /** Whether {@code a} is one of the arrays {@link #input} hands out (the next call overwrites it). */
+  boolean isInput(float[] a) {
+    for (float[] in : inputs) {
+      if (in == a) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Starts a forward-and-backward pass: the recorded arrays of the last one may be handed out again. */
   void startRecording() {
     recordedCursor = 0;
