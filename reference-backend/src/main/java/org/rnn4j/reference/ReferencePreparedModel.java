@@ -98,7 +98,10 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     return List.of(out);
   }
 
-  /** Tensors of a run's results; one that shares an input's reused array (an identity or a reshape of it) gets a copy. */
+  /**
+   * Tensors owning the arrays of a call's results (they belong to this call alone), except one that
+   * shares an input's reused array (an identity or a reshape of it), which gets a copy.
+   */
   private static List<Tensor> results(List<Buf> bufs, Workspace ws) {
     Tensor[] out = new Tensor[bufs.size()];
     for (int i = 0; i < out.length; i++) {
@@ -142,15 +145,15 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
   private Gradients computeGradients(CheckedCall call, Tensor target, Loss loss, List<Tensor> weights, Architecture architecture,
       ReferenceEngine callEngine, List<LayerWeights> callWeights, Workspace ws) {
     BackpropKernels tape = new BackpropKernels(callEngine, ws, weights);
-    List<Buf> inputs = tensorsToBufs(call.inputs());
+    List<Buf> inputs = inputBufs(call.inputs(), ws);
     Map<Integer, List<Buf>> initial = initialStates(call);
     ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, callWeights, tape, inputs, mask(call), initial);
     Buf output = outcome.outputs().get(0);
-    Tensor prediction = output.toTensor();
+    Tensor prediction = results(List.of(output), ws).get(0);
     Buf outputMask = outcome.outputMask(0);
     Loss.Evaluation evaluation = loss.evaluate(prediction, target, outputMask == null ? null : outputMask.toTensor());
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
-    outcome.finalStates().forEach((layer, states) -> finals.put(layer, bufsToTensors(states)));
+    outcome.finalStates().forEach((layer, states) -> finals.put(layer, results(states, ws)));
     tape.backward(output, evaluation.gradient().toArray());
     List<Tensor> inputGrads = new ArrayList<>();
     for (int k = 0; k < inputs.size(); k++) {
@@ -166,15 +169,6 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     Buf[] out = new Buf[tensors.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = Buf.of(tensors.get(i));
-    }
-    return List.of(out);
-  }
-
-  /** Tensors owning the buffers' arrays (the buffers belong to this call alone). */
-  private static List<Tensor> bufsToTensors(List<Buf> bufs) {
-    Tensor[] out = new Tensor[bufs.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = bufs.get(i).toTensor();
     }
     return List.of(out);
   }

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Backend;
 import org.rnn4j.Backends;
+import org.rnn4j.Call;
+import org.rnn4j.Gradients;
+import org.rnn4j.Loss;
 import org.rnn4j.Model;
 import org.rnn4j.PreparedModel;
 import org.rnn4j.Result;
@@ -23,9 +26,10 @@ import org.rnn4j.layers.Sequential;
 import org.rnn4j.testing.RandomData;
 
 /**
- * A run copies its inputs into arrays its workspace keeps from call to call: a warm run allocates
- * no copy of its input, and a result that is its input (an identity at inference) or a reshape of
- * it still holds its own call's values after the next call has overwritten those arrays.
+ * A run (or a gradient call) copies its inputs into arrays its workspace keeps from call to call: a
+ * warm run allocates no copy of its input, and a result that is its input (an identity at
+ * inference) or a reshape of it still holds its own call's values after the next call has
+ * overwritten those arrays.
  */
 class RunInputsTest {
   @Test
@@ -43,6 +47,11 @@ class RunInputsTest {
             Result next = p.run(second);
             assertArrayEquals(first.toArray(), kept.output().toArray(), arch + " first call's output after the second call");
             assertArrayEquals(second.toArray(), next.output().toArray(), arch + " second call's output");
+            Loss mse = Loss.of(Loss.Kind.MEAN_SQUARED_ERROR, false);
+            Tensor target = RandomData.uniform(5, -1, 1, kept.output().shape());
+            Gradients g = p.gradients(Call.of(first), target, mse);
+            p.gradients(Call.of(second), target, mse);
+            assertArrayEquals(first.toArray(), g.output().toArray(), arch + " first gradient call's prediction after the second");
           }
         }
       }
