@@ -98,17 +98,21 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     return List.of(out);
   }
 
-  /**
-   * Tensors owning the arrays of a call's results (they belong to this call alone), except one that
-   * shares an input's reused array (an identity or a reshape of it), which gets a copy.
-   */
+  /** {@link #result} of each buffer. */
   private static List<Tensor> results(List<Buf> bufs, Workspace ws) {
     Tensor[] out = new Tensor[bufs.size()];
     for (int i = 0; i < out.length; i++) {
-      Buf b = bufs.get(i);
-      out[i] = ws.isInput(b.data) ? Tensor.of(b.shape, b.data) : b.toTensor();
+      out[i] = result(bufs.get(i), ws);
     }
     return List.of(out);
+  }
+
+  /**
+   * A tensor owning the array of a call's result (it belongs to this call alone), or a copy where
+   * the result shares an input's reused array (an identity or a reshape of it).
+   */
+  private static Tensor result(Buf b, Workspace ws) {
+    return ws.isInput(b.data) ? Tensor.of(b.shape, b.data) : b.toTensor();
   }
 
   private static Buf mask(CheckedCall call) {
@@ -149,7 +153,7 @@ final class ReferencePreparedModel extends AbstractPreparedModel implements Step
     Map<Integer, List<Buf>> initial = initialStates(call);
     ModelExecutor.Outcome<Buf> outcome = ModelExecutor.run(architecture, callWeights, tape, inputs, mask(call), initial);
     Buf output = outcome.outputs().get(0);
-    Tensor prediction = results(List.of(output), ws).get(0);
+    Tensor prediction = result(output, ws);
     Buf outputMask = outcome.outputMask(0);
     Loss.Evaluation evaluation = loss.evaluate(prediction, target, outputMask == null ? null : outputMask.toTensor());
     Map<Integer, List<Tensor>> finals = new TreeMap<>();
